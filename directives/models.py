@@ -1,0 +1,192 @@
+"""A directive (văn bản chỉ đạo), its sections and tasks, and who must carry each task out."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Unit, UnitGroup
+
+
+class Directive(models.Model):
+    class DocType(models.TextChoices):
+        CONG_VAN = "cong_van", _("Công văn")
+        CHI_THI = "chi_thi", _("Chỉ thị")
+        KE_HOACH = "ke_hoach", _("Kế hoạch")
+        NGHI_QUYET = "nghi_quyet", _("Nghị quyết")
+        KET_LUAN = "ket_luan", _("Kết luận")
+        THONG_BAO = "thong_bao", _("Thông báo")
+        QUYET_DINH = "quyet_dinh", _("Quyết định")
+        DE_AN = "de_an", _("Đề án")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        ACTIVE = "active", _("Đang thực hiện")
+        CLOSED = "closed", _("Đã kết thúc")
+
+    class Schedule(models.TextChoices):
+        ONCE = "once", _("Một lần")
+        MONTHLY = "monthly", _("Hằng tháng")
+        QUARTERLY = "quarterly", _("Hằng quý")
+        HALF_YEARLY = "half_yearly", _("6 tháng")
+        YEARLY = "yearly", _("Hằng năm")
+
+    number = models.CharField(
+        _("số và ký hiệu"), max_length=64, unique=True, help_text=_("Ví dụ: 136-CV/HU")
+    )
+    doc_type = models.CharField(
+        _("loại văn bản"), max_length=16, choices=DocType.choices, default=DocType.CONG_VAN
+    )
+    issued_on = models.DateField(_("ngày ban hành"))
+    place = models.CharField(_("địa danh"), max_length=128, blank=True)
+    issuer = models.ForeignKey(
+        Unit,
+        verbose_name=_("cơ quan ban hành"),
+        on_delete=models.PROTECT,
+        related_name="issued_directives",
+    )
+    issuing_authority = models.CharField(
+        _("thẩm quyền ban hành"),
+        max_length=128,
+        blank=True,
+        help_text=_("Ví dụ: Ban Thường vụ Huyện ủy"),
+    )
+    signer_on_behalf = models.CharField(
+        _("thẩm quyền ký"), max_length=128, blank=True, help_text=_("Ví dụ: T/M BAN THƯỜNG VỤ")
+    )
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=128, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=128, blank=True)
+    subject = models.TextField(_("trích yếu"))
+    based_on = models.TextField(_("căn cứ"), blank=True)
+    recipients = models.JSONField(_("kính gửi"), default=list, blank=True)
+    cc = models.JSONField(_("nơi nhận"), default=list, blank=True)
+    body = models.TextField(_("toàn văn"), blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    schedule = models.CharField(
+        _("chế độ báo cáo"), max_length=16, choices=Schedule.choices, default=Schedule.MONTHLY
+    )
+    reporting_starts_on = models.DateField(
+        _("báo cáo từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: kỳ đầu tiên là kỳ sau ngày ban hành."),
+    )
+    reporting_ends_on = models.DateField(
+        _("báo cáo đến ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: báo cáo cho đến khi văn bản kết thúc."),
+    )
+
+    class Meta:
+        verbose_name = _("văn bản chỉ đạo")
+        verbose_name_plural = _("văn bản chỉ đạo")
+        ordering = ["-issued_on", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.get_doc_type_display()} {self.number}"
+
+
+class Section(models.Model):
+    """A numbered part of the directive (mục 1, 2 …), addressed to units or unit groups."""
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="sections"
+    )
+    number = models.CharField(_("số mục"), max_length=16)
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    heading = models.TextField(_("tiêu đề mục"))
+    intro = models.TextField(
+        _("lời dẫn"), blank=True, help_text=_("Đoạn văn trước các nhiệm vụ của mục, nếu có.")
+    )
+
+    class Meta:
+        verbose_name = _("mục")
+        verbose_name_plural = _("mục")
+        ordering = ["directive", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["directive", "number"], name="unique_section_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.heading}"
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", _("Chủ trì")
+    SUPPORT = "support", _("Phối hợp")
+
+
+class Addressee(models.Model):
+    """A unit, or every unit of a group, that a section addresses, with its role."""
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("mục"), on_delete=models.CASCADE, related_name="addressees"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    group = models.ForeignKey(
+        UnitGroup, verbose_name=_("nhóm đơn vị"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.LEAD)
+
+    class Meta:
+        verbose_name = _("đơn vị được giao")
+        verbose_name_plural = _("đơn vị được giao")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, group__isnull=True)
+                | Q(unit__isnull=True, group__isnull=False),
+                name="addressee_unit_xor_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit or self.group} ({self.get_role_display()})"
+
+
+class Task(models.Model):
+    section = models.ForeignKey(
+        Section, verbose_name=_("mục"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    text = models.TextField(_("nội dung nhiệm vụ"))
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("nhiệm vụ")
+        ordering = ["section__order", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+    @property
+    def code(self) -> str:
+        """The task's short reference as users say it: "1.2" is the second task of mục 1."""
+        return f"{self.section.number}.{self.order}"
+
+
+class Assignment(models.Model):
+    """One task given to one unit. A task addressed to a group fans out to each member."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.LEAD)
+
+    class Meta:
+        verbose_name = _("phân công")
+        verbose_name_plural = _("phân công")
+        ordering = ["task__section__order", "task__order", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="unique_assignment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} → {self.unit} ({self.get_role_display()})"

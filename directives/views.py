@@ -1,0 +1,32 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+
+from units.permissions import requires
+
+from .models import Addressee, Assignment, Directive, Section, Task
+
+
+@requires("directive.view")
+def directive_list(request):
+    directives = Directive.objects.select_related("issuer")
+    return render(request, "directives/directive_list.html", {"directives": directives})
+
+
+@requires("directive.view")
+def directive_detail(request, pk: int):
+    sections = Section.objects.prefetch_related(
+        Prefetch("addressees", Addressee.objects.select_related("unit", "group")),
+        Prefetch(
+            "tasks",
+            Task.objects.prefetch_related(
+                Prefetch("assignments", Assignment.objects.select_related("unit"))
+            ),
+        ),
+    )
+    directive = get_object_or_404(
+        Directive.objects.select_related("issuer__parent").prefetch_related(
+            Prefetch("sections", sections)
+        ),
+        pk=pk,
+    )
+    return render(request, "directives/directive_detail.html", {"directive": directive})

@@ -1,0 +1,42 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ProgressReport
+
+
+class ProgressReportForm(forms.ModelForm):
+    class Meta:
+        model = ProgressReport
+        fields = ["assessment", "percent_done", "achievements", "difficulties", "proposals"]
+        widgets = {
+            "percent_done": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+            "achievements": forms.Textarea(attrs={"rows": 6}),
+            "difficulties": forms.Textarea(attrs={"rows": 3}),
+            "proposals": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "achievements": _("Những việc đơn vị đã làm trong kỳ: văn bản, hội nghị, số liệu."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("assessment", css_class="col-md-6"), Column("percent_done", css_class="col-md-6")),
+            "achievements",
+            "difficulties",
+            "proposals",
+        )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do trả lại"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": _("Cần nêu lý do trả lại để đơn vị bổ sung.")},
+    )

@@ -1,0 +1,93 @@
+"""Reads for reporting pages. Each returns what a page needs in a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from directives.models import Assignment, Directive
+from units.models import Unit
+
+from .models import ProgressReport, ReportingPeriod
+
+
+def current_period(directive: Directive, today: datetime.date | None = None):
+    """The period being reported now: the latest one that has started, else the first."""
+    today = today or timezone.localdate()
+    periods = directive.periods.all()
+    return periods.filter(start__lte=today).order_by("-start").first() or periods.first()
+
+
+def reports_with_context() -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.select_related(
+        "assignment__unit", "assignment__task__section__directive", "period", "submitted_by"
+    )
+
+
+@dataclass
+class WorkItem:
+    assignment: Assignment
+    period: ReportingPeriod
+    report: ProgressReport | None
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else "missing"
+
+    @property
+    def owes(self) -> bool:
+        return self.report is None or self.report.is_editable
+
+    @property
+    def overdue(self) -> bool:
+        return self.owes and self.period.due < timezone.localdate()
+
+
+@dataclass
+class DirectiveWork:
+    directive: Directive
+    period: ReportingPeriod
+    items: list[WorkItem] = field(default_factory=list)
+    owed_earlier: list[WorkItem] = field(default_factory=list)
+
+
+def unit_work(*, unit_ids, today: datetime.date | None = None) -> list[DirectiveWork]:
+    """A reporter's page: for each directive in force, this period's tasks of its units,
+    and what it still owes from earlier periods."""
+    today = today or timezone.localdate()
+    assignments = list(
+        Assignment.objects.filter(
+            unit_id__in=unit_ids, task__section__directive__status=Directive.Status.ACTIVE
+        ).select_related("unit", "task__section__directive")
+    )
+    directive_ids = {a.task.section.directive_id for a in assignments}
+    periods_by_directive: dict[int, list[ReportingPeriod]] = {}
+    for period in ReportingPeriod.objects.filter(
+        directive_id__in=directive_ids, start__lte=today
+    ).order_by("start"):
+        periods_by_directive.setdefault(period.directive_id, []).append(period)
+    reports = {
+        (r.assignment_id, r.period_id): r
+        for r in ProgressReport.objects.filter(assignment__in=assignments)
+    }
+    work: dict[int, DirectiveWork] = {}
+    for assignment in assignments:
+        directive = assignment.task.section.directive
+        periods = periods_by_directive.get(directive.pk)
+        if not periods:
+            continue
+        entry = work.setdefault(directive.pk, DirectiveWork(directive, periods[-1]))
+        for period in periods:
+            item = WorkItem(assignment, period, reports.get((assignment.pk, period.pk)))
+            if period is entry.period:
+                entry.items.append(item)
+            elif item.owes:
+                entry.owed_earlier.append(item)
+    for entry in work.values():
+        entry.owed_earlier.sort(key=lambda i: (i.period.start, i.assignment.task.code))
+    return sorted(work.values(), key=lambda w: w.directive.issued_on, reverse=True)
+
+
+def units_of(unit_ids) -> list[Unit]:
+    return list(Unit.objects.filter(pk__in=unit_ids))

@@ -1,0 +1,142 @@
+"""Rules for reporting: periods, and a report's life from draft to accepted.
+
+Each write is one atomic function that records the transition and queues its side
+effects only after the transaction commits. Views, Celery tasks and management
+commands all call these.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directives.models import Assignment, Directive
+
+from . import periods as period_rules
+from .models import ProgressReport, ReportingPeriod, ReportTransition
+
+Status = ProgressReport.Status
+REPORT_FIELDS = ("assessment", "percent_done", "achievements", "difficulties", "proposals")
+
+
+def periods_generate(*, directive: Directive, until: datetime.date | None = None) -> int:
+    """Create the directive's periods whose cutoff falls by `until` (default: today).
+
+    Idempotent: a period that exists (same start) is left as it is. Returns how many
+    were created.
+    """
+    last_day = until or timezone.localdate()
+    if directive.reporting_ends_on:
+        last_day = min(last_day, directive.reporting_ends_on)
+    first_day = directive.reporting_starts_on or directive.issued_on + datetime.timedelta(days=1)
+    if directive.schedule == Directive.Schedule.ONCE:
+        last_day = directive.reporting_ends_on or last_day
+    wanted = period_rules.scheduled_periods(
+        directive.schedule, first_day=first_day, last_day=last_day
+    )
+    existing = set(directive.periods.values_list("start", flat=True))
+    new = [
+        ReportingPeriod(
+            directive=directive, label=p.label, start=p.start, cutoff=p.cutoff, due=p.due
+        )
+        for p in wanted
+        if p.start not in existing
+    ]
+    ReportingPeriod.objects.bulk_create(new)
+    return len(new)
+
+
+def _transition(report: ProgressReport, to: str, *, by, reason: str = "", at=None) -> None:
+    ReportTransition.objects.create(
+        report=report,
+        from_status=report.status,
+        to_status=to,
+        by=by,
+        at=at or timezone.now(),
+        reason=reason,
+    )
+    report.status = to
+
+
+def _check_editable(report: ProgressReport) -> None:
+    if report.pk and not report.is_editable:
+        raise ValidationError(
+            _("Báo cáo đã gửi, không sửa được nữa. Nếu cần bổ sung, đề nghị bộ phận theo dõi trả lại.")
+        )
+
+
+@transaction.atomic
+def report_save_draft(
+    *, assignment: Assignment, period: ReportingPeriod, by, data: dict
+) -> ProgressReport:
+    """Create or update the unit's report for the period; its status does not change."""
+    if period.directive_id != assignment.task.section.directive_id:
+        raise ValidationError(_("Kỳ báo cáo không thuộc văn bản của nhiệm vụ này."))
+    report = (
+        ProgressReport.objects.select_for_update()
+        .filter(assignment=assignment, period=period)
+        .first()
+    ) or ProgressReport(assignment=assignment, period=period)
+    _check_editable(report)
+    for field in REPORT_FIELDS:
+        if field in data:
+            setattr(report, field, data[field])
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _check_complete(report: ProgressReport) -> None:
+    errors = {}
+    if not report.achievements.strip():
+        errors["achievements"] = _("Cần nêu kết quả thực hiện trước khi gửi báo cáo.")
+    if report.assessment == ProgressReport.Assessment.DONE and report.percent_done != 100:
+        errors["percent_done"] = _("Đã đánh giá “Hoàn thành” thì tỷ lệ hoàn thành phải là 100%.")
+    if report.assessment == ProgressReport.Assessment.BLOCKED and not report.difficulties.strip():
+        errors["difficulties"] = _("Đã đánh giá “Gặp vướng mắc” thì cần nêu khó khăn, vướng mắc.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def report_submit(*, report: ProgressReport, by, at: datetime.datetime | None = None):
+    """Send the report to the reviewers. The first sending time decides timeliness."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise ValidationError(_("Báo cáo này đã được gửi."))
+    _check_complete(report)
+    at = at or timezone.now()
+    _transition(report, Status.SUBMITTED, by=by, at=at)
+    if report.submitted_at is None:
+        report.submitted_at = at
+        report.submitted_by = by
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_accept(*, report: ProgressReport, by, at: datetime.datetime | None = None):
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(_("Chỉ tiếp nhận được báo cáo đang chờ xem xét."))
+    _transition(report, Status.ACCEPTED, by=by, at=at)
+    report.save(update_fields=["status", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: ProgressReport, by, reason: str, at=None) -> ProgressReport:
+    """Send the report back to its unit for revision; the unit is told after commit."""
+    from .tasks import notify_report_returned
+
+    if not reason.strip():
+        raise ValidationError({"reason": _("Cần nêu lý do trả lại để đơn vị bổ sung.")})
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(_("Chỉ trả lại được báo cáo đang chờ xem xét."))
+    _transition(report, Status.RETURNED, by=by, reason=reason.strip(), at=at)
+    report.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(lambda: notify_report_returned.delay(report.pk))
+    return report

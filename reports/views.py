@@ -1,0 +1,162 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directives.models import Assignment, Directive
+from units import permissions
+from units.permissions import ensure, requires
+
+from . import dashboards, selectors, services
+from .forms import ProgressReportForm, ReturnForm
+from .models import ProgressReport, ReportingPeriod
+
+
+@login_required
+def home(request):
+    roles = permissions.roles_of(request.user)
+    if roles.is_reporter:
+        return redirect("reports:unit_work")
+    if roles.oversees:
+        directive = Directive.objects.filter(status=Directive.Status.ACTIVE).first()
+        if directive:
+            return redirect("reports:dashboard", directive_id=directive.pk)
+    return redirect("directives:list")
+
+
+@requires("unit_work.view")
+def unit_work(request):
+    unit_ids = permissions.roles_of(request.user).reporter_unit_ids
+    return render(
+        request,
+        "reports/unit_work.html",
+        {"work": selectors.unit_work(unit_ids=unit_ids), "units": selectors.units_of(unit_ids)},
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def report_file(request, assignment_id: int, period_id: int):
+    """The unit's report form for one task and one period: save a draft, or send it."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("unit", "task__section__directive"), pk=assignment_id
+    )
+    ensure(request.user, "assignment.file", assignment)
+    period = get_object_or_404(
+        ReportingPeriod, pk=period_id, directive_id=assignment.task.section.directive_id
+    )
+    report = ProgressReport.objects.filter(assignment=assignment, period=period).first()
+    if report and not report.is_editable:
+        return redirect("reports:detail", pk=report.pk)
+    form = ProgressReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_save_draft(
+                assignment=assignment, period=period, by=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if "submit" not in request.POST:
+                messages.success(request, _("Đã lưu nháp báo cáo."))
+                return redirect("reports:file", assignment_id=assignment.pk, period_id=period.pk)
+            try:
+                services.report_submit(report=report, by=request.user)
+            except ValidationError as error:
+                _add_errors(form, error)
+                messages.warning(request, _("Đã lưu nháp, nhưng báo cáo chưa gửi được."))
+            else:
+                messages.success(request, _("Đã gửi báo cáo."))
+                return redirect("reports:detail", pk=report.pk)
+    return render(
+        request,
+        "reports/report_form.html",
+        {
+            "form": form,
+            "assignment": assignment,
+            "period": period,
+            "report": report,
+            "transitions": report.transitions.select_related("by") if report else [],
+        },
+    )
+
+
+def _report_or_404(pk: int) -> ProgressReport:
+    return get_object_or_404(selectors.reports_with_context(), pk=pk)
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = _report_or_404(pk)
+    ensure(request.user, "report.view", report)
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "transitions": report.transitions.select_related("by"),
+            "can_edit": permissions.can(request.user, "report.edit", report),
+            "can_review": permissions.can(request.user, "report.review", report),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def report_accept(request, pk: int):
+    report = _report_or_404(pk)
+    ensure(request.user, "report.review", report)
+    services.report_accept(report=report, by=request.user)
+    messages.success(request, _("Đã tiếp nhận báo cáo."))
+    return redirect("reports:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def report_return(request, pk: int):
+    report = _report_or_404(pk)
+    ensure(request.user, "report.review", report)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        services.report_return(report=report, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Đã trả lại báo cáo để đơn vị bổ sung."))
+        return redirect("reports:detail", pk=pk)
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "transitions": report.transitions.select_related("by"),
+            "can_review": True,
+            "return_form": form,
+        },
+        status=400,
+    )
+
+
+@requires("dashboard.view")
+def dashboard(request, directive_id: int):
+    directive = get_object_or_404(Directive, pk=directive_id)
+    periods = list(directive.periods.all())
+    period = None
+    if chosen := request.GET.get("ky", ""):
+        period = next((p for p in periods if str(p.pk) == chosen), None)
+    period = period or selectors.current_period(directive)
+    matrix = dashboards.period_matrix(directive=directive, period=period) if period else None
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"directive": directive, "periods": periods, "period": period, "matrix": matrix},
+    )

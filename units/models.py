@@ -1,0 +1,120 @@
+"""Units (đơn vị), the groups they are addressed in, and who works for them."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitQuerySet(models.QuerySet):
+    def active_between(self, start: datetime.date, end: datetime.date) -> "UnitQuerySet":
+        """Units that existed at some time from start to end (a closed unit stays in history)."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+        )
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        PARTY_COMMITTEE = "party_committee", _("Cấp ủy")
+        PARTY_BOARD = "party_board", _("Ban, cơ quan tham mưu của cấp ủy")
+        GRASSROOTS_PARTY = "grassroots_party", _("Tổ chức cơ sở đảng")
+        GOVERNMENT = "government", _("Chính quyền")
+        AGENCY = "agency", _("Cơ quan chuyên môn, đơn vị sự nghiệp")
+        POLICE = "police", _("Công an, quân sự")
+        FRONT = "front", _("Mặt trận Tổ quốc")
+        MASS_ORG = "mass_org", _("Hội, đoàn thể chính trị - xã hội")
+        OTHER = "other", _("Khác")
+
+    name = models.CharField(_("tên đơn vị"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=64, blank=True)
+    kind = models.CharField(_("loại đơn vị"), max_length=32, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hoạt động từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("hoạt động đến ngày"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text=_("Đơn vị nhận lại nhiệm vụ khi đơn vị này sáp nhập, giải thể."),
+    )
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị")
+        verbose_name_plural = _("đơn vị")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class UnitGroup(models.Model):
+    """A set of units addressed together, e.g. "Các tổ chức cơ sở đảng trực thuộc Huyện ủy"."""
+
+    name = models.CharField(_("tên nhóm"), max_length=255, unique=True)
+    members = models.ManyToManyField(
+        Unit, verbose_name=_("đơn vị thành viên"), related_name="groups", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("nhóm đơn vị")
+        verbose_name_plural = _("nhóm đơn vị")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        REPORTER = "reporter", _("Cán bộ báo cáo của đơn vị")
+        REVIEWER = "reviewer", _("Chuyên viên theo dõi")
+        LEADERSHIP = "leadership", _("Lãnh đạo")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("thành viên đơn vị")
+        verbose_name_plural = _("thành viên đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} · {self.get_role_display()}"

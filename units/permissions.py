@@ -1,0 +1,117 @@
+"""Who may do what: the one place every view (and later the API and exports) asks.
+
+Roles come from Membership rows. A reporter acts for its own units only; reviewers and
+leadership read every report that has been sent, never another unit's draft.
+Objects are read by duck typing (report.assignment.unit_id, report.status) so that this
+module depends on nothing above `units`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+EDITABLE = ("draft", "returned")
+
+
+@dataclass(frozen=True)
+class Roles:
+    reporter_unit_ids: frozenset[int]
+    is_reviewer: bool
+    is_leadership: bool
+
+    @property
+    def is_reporter(self) -> bool:
+        return bool(self.reporter_unit_ids)
+
+    @property
+    def oversees(self) -> bool:
+        """Reads every sent report and every dashboard."""
+        return self.is_reviewer or self.is_leadership
+
+
+NO_ROLES = Roles(frozenset(), False, False)
+
+
+def roles_of(user) -> Roles:
+    """The user's roles, read once per request and kept on the user object."""
+    if not user.is_authenticated or not user.is_active:
+        return NO_ROLES
+    cached = getattr(user, "_dondoc_roles", None)
+    if cached is not None:
+        return cached
+    rows = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    roles = Roles(
+        reporter_unit_ids=frozenset(u for u, r in rows if r == Membership.Role.REPORTER),
+        is_reviewer=user.is_superuser or any(r == Membership.Role.REVIEWER for _, r in rows),
+        is_leadership=user.is_superuser or any(r == Membership.Role.LEADERSHIP for _, r in rows),
+    )
+    user._dondoc_roles = roles
+    return roles
+
+
+def _own_unit(user, unit_id: int) -> bool:
+    return unit_id in roles_of(user).reporter_unit_ids
+
+
+def _view_report(user, report) -> bool:
+    if _own_unit(user, report.assignment.unit_id):
+        return True
+    return report.status != DRAFT and roles_of(user).oversees
+
+
+def _edit_report(user, report) -> bool:
+    return _own_unit(user, report.assignment.unit_id) and report.status in EDITABLE
+
+
+def _review_report(user, report) -> bool:
+    return roles_of(user).is_reviewer and report.status == SUBMITTED
+
+
+RULES: dict[str, Callable[..., bool]] = {
+    "unit_work.view": lambda user, obj=None: roles_of(user).is_reporter,
+    "assignment.file": lambda user, assignment: _own_unit(user, assignment.unit_id),
+    "report.view": _view_report,
+    "report.edit": _edit_report,
+    "report.review": _review_report,
+    "directive.view": lambda user, obj=None: user.is_authenticated and user.is_active,
+    "dashboard.view": lambda user, obj=None: roles_of(user).oversees,
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    return RULES[action](user, obj) if obj is not None else RULES[action](user)
+
+
+def ensure(user, action: str, obj=None) -> None:
+    """Raise unless allowed. A report the user may not even see is a 404: its existence
+    is not disclosed."""
+    if can(user, action, obj):
+        return
+    if action != "report.view" and action.startswith("report.") and can(user, "report.view", obj):
+        raise PermissionDenied
+    if action.startswith(("report.", "assignment.")):
+        raise Http404
+    raise PermissionDenied
+
+
+def requires(action: str):
+    """View decorator for actions that need no object: login first, then the rule."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            ensure(request.user, action)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
