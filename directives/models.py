@@ -184,9 +184,7 @@ class Assignment(models.Model):
         verbose_name = _("phân công")
         verbose_name_plural = _("phân công")
         ordering = ["task__section__order", "task__order", "unit__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["task", "unit"], name="unique_assignment")
-        ]
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="unique_assignment")]
 
     def __str__(self) -> str:
         return f"{self.task.code} → {self.unit} ({self.get_role_display()})"

@@ -19,7 +19,10 @@ def directive_detail(request, pk: int):
         Prefetch(
             "tasks",
             Task.objects.prefetch_related(
-                Prefetch("assignments", Assignment.objects.select_related("unit"))
+                Prefetch(
+                    "assignments",
+                    Assignment.objects.select_related("unit").order_by("role", "unit__name"),
+                )
             ),
         ),
     )

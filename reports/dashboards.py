@@ -78,7 +78,7 @@ def period_matrix(
             Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=period.start),
         )
         .select_related("unit")
-        .order_by("task__section__order", "unit__name")
+        .order_by("task__section__order", "role", "unit__name")  # leads first
     )
     reports = {
         r["assignment_id"]: r

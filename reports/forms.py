@@ -26,7 +26,10 @@ class ProgressReportForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Row(Column("assessment", css_class="col-md-6"), Column("percent_done", css_class="col-md-6")),
+            Row(
+                Column("assessment", css_class="col-md-6"),
+                Column("percent_done", css_class="col-md-6"),
+            ),
             "achievements",
             "difficulties",
             "proposals",

@@ -63,7 +63,10 @@ def _transition(report: ProgressReport, to: str, *, by, reason: str = "", at=Non
 def _check_editable(report: ProgressReport) -> None:
     if report.pk and not report.is_editable:
         raise ValidationError(
-            _("Báo cáo đã gửi, không sửa được nữa. Nếu cần bổ sung, đề nghị bộ phận theo dõi trả lại.")
+            _(
+                "Báo cáo đã gửi, không sửa được nữa. "
+                "Nếu cần bổ sung, đề nghị bộ phận theo dõi trả lại."
+            )
         )
 
 
