@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        reason = f"Không có Chromium ở {CHROMIUM} (apt-get install chromium): bỏ qua kiểm thử trình duyệt."
+        reason = f"Không có Chromium ở {CHROMIUM} (apt-get install chromium): bỏ qua."
         if os.environ.get("DONDOC_REQUIRE_BROWSER"):
             pytest.fail(reason)
         pytest.skip(reason)
