@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from units.models import Membership
 
 from .models import ProgressReport
+from .selectors import last_return_reason
 
 
 def report_returned_notify(*, report: ProgressReport) -> int:
@@ -23,8 +24,7 @@ def report_returned_notify(*, report: ProgressReport) -> int:
     )
     if not recipients:
         return 0
-    last_return = report.transitions.filter(to_status=ProgressReport.Status.RETURNED).last()
-    context = {"report": report, "reason": last_return.reason if last_return else ""}
+    context = {"report": report, "reason": last_return_reason(report)}
     send_mail(
         subject=_("Báo cáo bị trả lại: %(task)s, %(period)s")
         % {"task": report.assignment.task.code, "period": report.period.label},

@@ -19,6 +19,22 @@ def current_period(directive: Directive, today: datetime.date | None = None):
     return periods.filter(start__lte=today).order_by("-start").first() or periods.first()
 
 
+def last_return_reason(report: ProgressReport) -> str:
+    """Why the report was last returned for revision ("" if it never was)."""
+    reasons = report.transitions.filter(to_status=ProgressReport.Status.RETURNED)
+    return reasons.values_list("reason", flat=True).last() or ""
+
+
+def previous_report(*, assignment: Assignment, period: ReportingPeriod):
+    """The unit's latest earlier report on the same task, shown beside the form."""
+    return (
+        ProgressReport.objects.filter(assignment=assignment, period__start__lt=period.start)
+        .select_related("period")
+        .order_by("-period__start")
+        .first()
+    )
+
+
 def reports_with_context() -> QuerySet[ProgressReport]:
     return ProgressReport.objects.select_related(
         "assignment__unit", "assignment__task__section__directive", "period", "submitted_by"

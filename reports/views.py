@@ -88,6 +88,8 @@ def report_file(request, assignment_id: int, period_id: int):
             "period": period,
             "report": report,
             "transitions": report.transitions.select_related("by") if report else [],
+            "return_reason": selectors.last_return_reason(report) if report else "",
+            "previous": selectors.previous_report(assignment=assignment, period=period),
         },
     )
 
