@@ -16,6 +16,13 @@ class ProgressReportForm(forms.ModelForm):
             "difficulties": forms.Textarea(attrs={"rows": 3}),
             "proposals": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = {
+            "percent_done": {
+                "invalid": _("Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100."),
+                "max_value": _("Tỷ lệ hoàn thành không vượt quá %(limit_value)s%%."),
+                "min_value": _("Tỷ lệ hoàn thành không được âm."),
+            },
+        }
         help_texts = {
             "achievements": _("Những việc đơn vị đã làm trong kỳ: văn bản, hội nghị, số liệu."),
         }

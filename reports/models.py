@@ -105,6 +105,10 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=models.Q(percent_done__lte=100), name="percent_done_at_most_100"
             ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                name="sent_report_has_submitted_at",
+            ),
         ]
         indexes = [models.Index(fields=["period", "status"])]
 

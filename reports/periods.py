@@ -70,6 +70,8 @@ def scheduled_periods(
     schedule: str, *, first_day: datetime.date, last_day: datetime.date
 ) -> list[PeriodDates]:
     """Every period whose cutoff falls from first_day to last_day, inclusive."""
+    if last_day < first_day:
+        return []
     if schedule == "once":
         due = next_working_day(last_day)
         return [PeriodDates(_("Báo cáo một lần"), first_day, last_day, due)]

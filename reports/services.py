@@ -32,7 +32,10 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
         last_day = min(last_day, directive.reporting_ends_on)
     first_day = directive.reporting_starts_on or directive.issued_on + datetime.timedelta(days=1)
     if directive.schedule == Directive.Schedule.ONCE:
-        last_day = directive.reporting_ends_on or last_day
+        # A one-off report is due on reporting_ends_on; until that is set, there is no period.
+        if not directive.reporting_ends_on:
+            return 0
+        last_day = directive.reporting_ends_on
     wanted = period_rules.scheduled_periods(
         directive.schedule, first_day=first_day, last_day=last_day
     )

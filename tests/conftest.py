@@ -1,0 +1,138 @@
+"""The five personas of every permission test (STYLE.md) and a small directive.
+
+Huyện ủy issues Công văn 136-CV/HU on 25/08/2021 with one section addressed to
+Đảng bộ xã A (lead) and Đảng bộ xã B (support); it is reported monthly, and its
+first period is Tháng 9/2021 (15/08 – 14/09, due Monday 20/09/2021).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from directives.models import Assignment, Directive, Role, Section, Task
+from directives.services import assignments_sync
+from reports.models import ProgressReport, ReportingPeriod
+from reports.services import periods_generate
+from units.models import Membership, Unit
+
+from .factories import (
+    AddresseeFactory,
+    DirectiveFactory,
+    MembershipFactory,
+    ProgressReportFactory,
+    SectionFactory,
+    TaskFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+
+def login(user) -> Client:
+    """A fresh test client signed in as `user` (each persona keeps its own session)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def unit_a() -> Unit:
+    return UnitFactory(name="Đảng bộ xã A")
+
+
+@pytest.fixture
+def unit_b() -> Unit:
+    return UnitFactory(name="Đảng bộ xã B")
+
+
+def _member(unit: Unit, role: str, username: str):
+    return MembershipFactory(unit=unit, role=role, user=UserFactory(username=username)).user
+
+
+@pytest.fixture
+def reporter_a(unit_a):
+    return _member(unit_a, Membership.Role.REPORTER, "canbo_xa_a")
+
+
+@pytest.fixture
+def reporter_b(unit_b):
+    return _member(unit_b, Membership.Role.REPORTER, "canbo_xa_b")
+
+
+@pytest.fixture
+def reviewer():
+    board = UnitFactory(name="Ban Tuyên giáo Huyện ủy", kind=Unit.Kind.PARTY_BOARD)
+    return _member(board, Membership.Role.REVIEWER, "chuyenvien_btg")
+
+
+@pytest.fixture
+def leader():
+    committee = UnitFactory(name="Ban Thường vụ Huyện ủy", kind=Unit.Kind.PARTY_COMMITTEE)
+    return _member(committee, Membership.Role.LEADERSHIP, "lanhdao_btv")
+
+
+PERSONAS = ("anonymous", "reporter_a", "reporter_b", "reviewer", "leader")
+
+
+@pytest.fixture
+def client_for(request, client):
+    """client_for("reviewer") is a client signed in as that persona; "anonymous" is not
+    signed in. Lets a test be parametrized over persona names."""
+
+    def make(persona: str) -> Client:
+        if persona == "anonymous":
+            return client
+        return login(request.getfixturevalue(persona))
+
+    return make
+
+
+@dataclass
+class SmallDirective:
+    directive: Directive
+    section: Section
+    task: Task
+    period: ReportingPeriod
+    assignment_a: Assignment
+    assignment_b: Assignment
+
+
+@pytest.fixture
+def small_directive(unit_a, unit_b) -> SmallDirective:
+    directive = DirectiveFactory(number="136-CV/HU")
+    section = SectionFactory(directive=directive, number="1", order=1)
+    task = TaskFactory(section=section, order=1)
+    AddresseeFactory(section=section, unit=unit_a, role=Role.LEAD)
+    AddresseeFactory(section=section, unit=unit_b, role=Role.SUPPORT)
+    assignments_sync(directive=directive)
+    periods_generate(directive=directive, until=datetime.date(2021, 9, 30))
+    return SmallDirective(
+        directive=directive,
+        section=section,
+        task=task,
+        period=directive.periods.get(),
+        assignment_a=Assignment.objects.get(task=task, unit=unit_a),
+        assignment_b=Assignment.objects.get(task=task, unit=unit_b),
+    )
+
+
+@pytest.fixture
+def submitted_a(small_directive, reporter_a) -> ProgressReport:
+    """Unit A's report for Tháng 9/2021, sent and waiting for the reviewer."""
+    return ProgressReportFactory(
+        assignment=small_directive.assignment_a,
+        period=small_directive.period,
+        submitted=True,
+        submitted_by=reporter_a,
+    )
+
+
+@pytest.fixture
+def draft_b(small_directive) -> ProgressReport:
+    """Unit B's report for Tháng 9/2021, still a draft: only unit B may see it."""
+    return ProgressReportFactory(
+        assignment=small_directive.assignment_b,
+        period=small_directive.period,
+        achievements="Bản nháp riêng của xã B",
+    )

@@ -1,0 +1,226 @@
+"""Every page for every persona: who gets in, who is refused, and that refusals change
+nothing. A report the user may not see is a 404 (its existence is not disclosed); a page
+the user's role does not open is a 403."""
+
+from types import SimpleNamespace
+from urllib.parse import quote
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from reports.models import ProgressReport, ReportTransition
+
+from ..conftest import PERSONAS, login
+from ..factories import ProgressReportFactory, ReportingPeriodFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = ProgressReport.Status
+
+
+@pytest.fixture
+def world(small_directive, submitted_a, draft_b):
+    sd = small_directive
+    return SimpleNamespace(
+        directive=sd.directive,
+        period=sd.period,
+        assignment_a=sd.assignment_a,
+        assignment_b=sd.assignment_b,
+        submitted_a=submitted_a,
+        draft_b=draft_b,
+    )
+
+
+PAGES = {
+    "home": lambda w: reverse("home"),
+    "directive list": lambda w: reverse("directives:list"),
+    "directive detail": lambda w: reverse("directives:detail", args=[w.directive.pk]),
+    "unit work": lambda w: reverse("reports:unit_work"),
+    "form A (sent)": lambda w: reverse("reports:file", args=[w.assignment_a.pk, w.period.pk]),
+    "form B (draft)": lambda w: reverse("reports:file", args=[w.assignment_b.pk, w.period.pk]),
+    "report A (sent)": lambda w: reverse("reports:detail", args=[w.submitted_a.pk]),
+    "report B (draft)": lambda w: reverse("reports:detail", args=[w.draft_b.pk]),
+    "dashboard": lambda w: (
+        reverse("reports:dashboard", args=[w.directive.pk]) + f"?ky={w.period.pk}"
+    ),
+}
+
+# GET status code per page, for:  reporter_a reporter_b reviewer leader
+# (302: home sends each role to its start page; unit A's sent report opens read-only.)
+EXPECTED = {
+    "home": (302, 302, 302, 302),
+    "directive list": (200, 200, 200, 200),
+    "directive detail": (200, 200, 200, 200),
+    "unit work": (200, 200, 403, 403),
+    "form A (sent)": (302, 404, 404, 404),
+    "form B (draft)": (404, 200, 404, 404),
+    "report A (sent)": (200, 404, 200, 200),
+    "report B (draft)": (404, 200, 404, 404),
+    "dashboard": (403, 403, 200, 200),
+}
+WALK = [
+    pytest.param(page, persona, status, id=f"{page}-{persona}")
+    for page, statuses in EXPECTED.items()
+    for persona, status in zip(PERSONAS[1:], statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("page", "persona", "status"), WALK)
+def test_every_page_for_every_signed_in_persona(page, persona, status, world, client_for):
+    response = client_for(persona).get(PAGES[page](world))
+
+    assert response.status_code == status
+    if status in (403, 404):
+        body = response.content.decode()
+        assert ("Bạn không có quyền" if status == 403 else "Không tìm thấy") in body
+        assert world.draft_b.achievements not in body
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_visitors_are_sent_to_the_login_page(page, world, client):
+    url = PAGES[page](world)
+
+    response = client.get(url)
+
+    assert reverse("login") == "/dang-nhap/"
+    assert response.status_code == 302
+    assert response.url == f"/dang-nhap/?next={quote(url, safe='/')}"
+
+
+def _url_names(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                yield from _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+WALKED = {
+    "home", "directives:list", "directives:detail", "reports:unit_work", "reports:file",
+    "reports:detail", "reports:dashboard", "reports:accept", "reports:return",
+}  # fmt: skip
+
+
+def test_the_walk_covers_every_url():
+    """A new page must join the walk above (and the write tests below) to pass."""
+    assert set(_url_names(get_resolver().url_patterns)) - {"login", "logout"} == WALKED
+
+
+@pytest.mark.parametrize(
+    ("persona", "start_page"),
+    [
+        ("reporter_a", "/viec-cua-don-vi/"),
+        ("reviewer", "dashboard"),
+        ("leader", "dashboard"),
+    ],
+)
+def test_home_sends_each_role_to_its_start_page(persona, start_page, world, client_for):
+    if start_page == "dashboard":
+        start_page = reverse("reports:dashboard", args=[world.directive.pk])
+
+    assert client_for(persona).get("/").url == start_page
+
+
+def test_a_reporter_never_sees_another_units_draft(world, client_for):
+    page = client_for("reporter_a").get(reverse("reports:unit_work")).content.decode()
+
+    assert "Bản nháp riêng của xã B" not in page
+    assert reverse("reports:detail", args=[world.draft_b.pk]) not in page
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "leader"])
+def test_the_dashboard_shows_no_draft(persona, world, client_for):
+    page = client_for(persona).get(PAGES["dashboard"](world)).content.decode()
+
+    assert reverse("reports:detail", args=[world.submitted_a.pk]) in page
+    assert reverse("reports:detail", args=[world.draft_b.pk]) not in page
+
+
+def test_a_period_of_another_directive_is_not_found(small_directive, reporter_a):
+    other = ReportingPeriodFactory()
+    url = reverse("reports:file", args=[small_directive.assignment_a.pk, other.pk])
+
+    assert login(reporter_a).get(url).status_code == 404
+
+
+# Writes -------------------------------------------------------------------------------
+
+FORM_DATA = {
+    "assessment": "done",
+    "percent_done": "100",
+    "achievements": "Ghi đè báo cáo của đơn vị khác",
+    "difficulties": "",
+    "proposals": "",
+}
+
+
+def _snapshot():
+    return (
+        list(ProgressReport.objects.order_by("pk").values()),
+        ReportTransition.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("persona", ["reporter_b", "reviewer", "leader"])
+@pytest.mark.parametrize("unit_a_has", ["nothing", "a draft"])
+@pytest.mark.parametrize("button", ["save", "submit"])
+def test_nobody_but_unit_a_files_unit_a_report(
+    button, unit_a_has, persona, small_directive, client_for
+):
+    if unit_a_has == "a draft":
+        ProgressReportFactory(
+            assignment=small_directive.assignment_a, period=small_directive.period
+        )
+    url = reverse("reports:file", args=[small_directive.assignment_a.pk, small_directive.period.pk])
+    before = _snapshot()
+    client = client_for(persona)
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, {**FORM_DATA, button: ""}).status_code == 404
+    assert _snapshot() == before
+
+
+# POST status code for                   reporter_a reporter_b reviewer leader
+REVIEW = {"reporter_a": 403, "reporter_b": 404, "reviewer": 302, "leader": 403}
+
+
+@pytest.mark.parametrize("action", ["accept", "return"])
+@pytest.mark.parametrize("persona", [*REVIEW, "anonymous"])
+def test_only_a_reviewer_accepts_or_returns(action, persona, world, client_for):
+    url = reverse(f"reports:{action}", args=[world.submitted_a.pk])
+    before = _snapshot()
+
+    response = client_for(persona).post(url, {"reason": "Bổ sung số liệu."})
+
+    if persona == "anonymous":
+        assert response.status_code == 302
+        assert response.url.startswith("/dang-nhap/")
+    else:
+        assert response.status_code == REVIEW[persona]
+    world.submitted_a.refresh_from_db()
+    if persona == "reviewer":
+        assert world.submitted_a.status == {"accept": "accepted", "return": "returned"}[action]
+    else:
+        assert _snapshot() == before
+
+
+@pytest.mark.parametrize("action", ["accept", "return"])
+def test_a_reviewer_cannot_review_a_draft(action, world, client_for):
+    url = reverse(f"reports:{action}", args=[world.draft_b.pk])
+    before = _snapshot()
+
+    response = client_for("reviewer").post(url, {"reason": "Bổ sung."})
+
+    assert response.status_code == 404
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("action", ["accept", "return"])
+def test_review_actions_refuse_get(action, world, client_for):
+    response = client_for("reviewer").get(reverse(f"reports:{action}", args=[world.submitted_a.pk]))
+
+    assert response.status_code == 405
+    world.submitted_a.refresh_from_db()
+    assert world.submitted_a.status == Status.SUBMITTED
