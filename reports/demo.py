@@ -490,6 +490,7 @@ def _return_one(directive: Directive, period, reviewer) -> None:
             by=reviewer,
             reason=RETURN_REASON,
             at=report.submitted_at + datetime.timedelta(days=1),
+            notify=False,  # history, not news: nobody is e-mailed about 2021
         )
 
 

@@ -133,8 +133,11 @@ def report_accept(*, report: ProgressReport, by, at: datetime.datetime | None = 
 
 
 @transaction.atomic
-def report_return(*, report: ProgressReport, by, reason: str, at=None) -> ProgressReport:
-    """Send the report back to its unit for revision; the unit is told after commit."""
+def report_return(
+    *, report: ProgressReport, by, reason: str, at=None, notify: bool = True
+) -> ProgressReport:
+    """Send the report back to its unit for revision; the unit is told after commit
+    (unless notify is False, as when loading history)."""
     from .tasks import notify_report_returned
 
     if not reason.strip():
@@ -144,5 +147,6 @@ def report_return(*, report: ProgressReport, by, reason: str, at=None) -> Progre
         raise ValidationError(_("Chỉ trả lại được báo cáo đang chờ xem xét."))
     _transition(report, Status.RETURNED, by=by, reason=reason.strip(), at=at)
     report.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: notify_report_returned.delay(report.pk))
+    if notify:
+        transaction.on_commit(lambda: notify_report_returned.delay(report.pk))
     return report

@@ -336,6 +336,17 @@ def test_return_mails_nothing_before_commit(
     assert mail.outbox == []
 
 
+def test_return_of_past_history_queues_no_notice(
+    submitted_a, reviewer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.report_return(report=submitted_a, by=reviewer, reason="Bổ sung.", notify=False)
+
+    assert callbacks == []
+    assert mail.outbox == []
+    assert submitted_a.transitions.get().to_status == Status.RETURNED
+
+
 # on_time --------------------------------------------------------------------------------
 
 
