@@ -7,6 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from units.models import Unit, UnitGroup
 
 
+class DirectiveQuerySet(models.QuerySet):
+    def published(self) -> "DirectiveQuerySet":
+        return self.exclude(status=Directive.Status.DRAFT)
+
+    def in_force(self) -> "DirectiveQuerySet":
+        return self.filter(status=Directive.Status.ACTIVE)
+
+
 class Directive(models.Model):
     class DocType(models.TextChoices):
         CONG_VAN = "cong_van", _("Công văn")
@@ -80,6 +88,8 @@ class Directive(models.Model):
         help_text=_("Để trống: báo cáo cho đến khi văn bản kết thúc."),
     )
 
+    objects = DirectiveQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("văn bản chỉ đạo")
         verbose_name_plural = _("văn bản chỉ đạo")
@@ -87,6 +97,15 @@ class Directive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_doc_type_display()} {self.number}"
+
+    @property
+    def is_in_force(self) -> bool:
+        """Units file reports only while the directive is in force."""
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != self.Status.DRAFT
 
 
 class Section(models.Model):
@@ -105,7 +124,7 @@ class Section(models.Model):
     class Meta:
         verbose_name = _("mục")
         verbose_name_plural = _("mục")
-        ordering = ["directive", "order"]
+        ordering = ["directive_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["directive", "number"], name="unique_section_number")
         ]
@@ -158,7 +177,7 @@ class Task(models.Model):
     class Meta:
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
-        ordering = ["section__order", "order"]
+        ordering = ["order", "pk"]
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
@@ -183,7 +202,6 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("phân công")
         verbose_name_plural = _("phân công")
-        ordering = ["task__section__order", "task__order", "unit__name"]
         constraints = [models.UniqueConstraint(fields=["task", "unit"], name="unique_assignment")]
 
     def __str__(self) -> str:

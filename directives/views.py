@@ -1,14 +1,14 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
-from units.permissions import requires
+from units.permissions import ensure, requires, visible_directives
 
 from .models import Addressee, Assignment, Directive, Section, Task
 
 
 @requires("directive.view")
 def directive_list(request):
-    directives = Directive.objects.select_related("issuer")
+    directives = visible_directives(request.user, Directive.objects.select_related("issuer"))
     return render(request, "directives/directive_list.html", {"directives": directives})
 
 
@@ -32,4 +32,5 @@ def directive_detail(request, pk: int):
         ),
         pk=pk,
     )
+    ensure(request.user, "directive.view", directive)
     return render(request, "directives/directive_detail.html", {"directive": directive})

@@ -1,31 +1,31 @@
 """The leadership dashboard: units × tasks for one period, with DHIS2's reporting rates.
 
 expected   = assignments of units active during the period;
-received   = reports sent (submitted, accepted, or returned after sending);
+received   = reports sent at least once (a returned report stays received);
 on time    = received reports first sent by the due date.
-Drafts count as not received and their content is never shown here.
-Three queries, whatever the number of units.
+A draft is never shown: one never sent is not received; one being revised after a return
+is received, shown as "revising", without a link. Three queries, whatever the number of units.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from directives.models import Assignment, Directive, Task
-from units.models import Unit
+from units.models import Unit, active_between_q
 
-from .models import ProgressReport, ReportingPeriod
+from .models import ProgressReport, ReportingPeriod, sent_on_time
 
 
 @dataclass
 class Cell:
-    status: str  # a ProgressReport.Status, or "missing" / "overdue"
+    status: str  # a ProgressReport.Status, or "missing" / "overdue" / "revising"
     role: str
-    report_id: int | None = None
+    received: bool = False
+    on_time: bool = False
+    report_id: int | None = None  # set only when the viewer may open the report
     percent_done: int | None = None
-    on_time: bool | None = None
 
 
 @dataclass
@@ -36,9 +36,8 @@ class Rates:
 
     def add(self, cell: Cell) -> None:
         self.expected += 1
-        if cell.report_id is not None:
-            self.received += 1
-            self.on_time += bool(cell.on_time)
+        self.received += cell.received
+        self.on_time += cell.on_time
 
     @property
     def completeness(self) -> float | None:
@@ -69,22 +68,23 @@ def period_matrix(
     *, directive: Directive, period: ReportingPeriod, today: datetime.date | None = None
 ) -> PeriodMatrix:
     today = today or timezone.localdate()
-    tasks = list(Task.objects.filter(section__directive=directive).select_related("section"))
+    tasks = list(
+        Task.objects.filter(section__directive=directive)
+        .select_related("section")
+        .order_by("section__order", "order")
+    )
     column = {task.pk: i for i, task in enumerate(tasks)}
     assignments = (
         Assignment.objects.filter(task__section__directive=directive)
-        .filter(
-            Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=period.cutoff),
-            Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=period.start),
-        )
+        .filter(active_between_q(period.start, period.cutoff, prefix="unit__"))
         .select_related("unit")
         .order_by("task__section__order", "role", "unit__name")  # leads first
     )
     reports = {
         r["assignment_id"]: r
-        for r in ProgressReport.objects.filter(
-            period=period, status__in=ProgressReport.RECEIVED
-        ).values("id", "assignment_id", "status", "percent_done", "submitted_at")
+        for r in ProgressReport.objects.filter(period=period, submitted_at__isnull=False).values(
+            "id", "assignment_id", "status", "percent_done", "submitted_at"
+        )
     }
     late_status = "overdue" if period.due < today else "missing"
     rows: dict[int, UnitRow] = {}
@@ -94,16 +94,25 @@ def period_matrix(
         if row is None:
             row = rows[assignment.unit_id] = UnitRow(assignment.unit, [None] * len(tasks))
         report = reports.get(assignment.pk)
-        if report:
+        if report is None:
+            cell = Cell(status=late_status, role=assignment.role)
+        elif report["status"] == ProgressReport.Status.DRAFT:
+            # Sent, returned, now being revised: still received, but the text is the unit's.
+            cell = Cell(
+                status="revising",
+                role=assignment.role,
+                received=True,
+                on_time=sent_on_time(report["submitted_at"], period.due),
+            )
+        else:
             cell = Cell(
                 status=report["status"],
                 role=assignment.role,
+                received=True,
+                on_time=sent_on_time(report["submitted_at"], period.due),
                 report_id=report["id"],
                 percent_done=report["percent_done"],
-                on_time=timezone.localdate(report["submitted_at"]) <= period.due,
             )
-        else:
-            cell = Cell(status=late_status, role=assignment.role)
         row.cells[column[assignment.task_id]] = cell
         row.rates.add(cell)
         totals.add(cell)

@@ -390,7 +390,7 @@ def load_directive(units: dict[str, Unit]) -> Directive:
             )
             Addressee.objects.update_or_create(section=section, **target, defaults={"role": role})
     directive_publish(directive=directive)
-    services.periods_generate(directive=directive, until=directive.reporting_ends_on)
+    services.periods_generate(directive=directive)
     return directive
 
 

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from directives.models import Assignment, Directive
 
 
+def sent_on_time(submitted_at, due) -> bool | None:
+    """Sent by the due date, counted in Vietnam's calendar days; None while not sent."""
+    if submitted_at is None:
+        return None
+    return timezone.localdate(submitted_at) <= due
+
+
 class ReportingPeriod(models.Model):
     """A kỳ báo cáo: what happened from start to cutoff is reported by the due date."""
 
@@ -23,7 +30,7 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = _("kỳ báo cáo")
-        ordering = ["directive", "start"]
+        ordering = ["start"]
         constraints = [
             models.UniqueConstraint(fields=["directive", "start"], name="unique_period_start"),
             models.CheckConstraint(
@@ -50,9 +57,6 @@ class ProgressReport(models.Model):
         ACCEPTED = "accepted", _("Đã tiếp nhận")
         RETURNED = "returned", _("Trả lại để bổ sung")
 
-    # A report counts as received (DHIS2's completeness) once it has been sent, even if a
-    # reviewer later returns it for revision.
-    RECEIVED = (Status.SUBMITTED, Status.ACCEPTED, Status.RETURNED)
     EDITABLE = (Status.DRAFT, Status.RETURNED)
 
     assignment = models.ForeignKey(
@@ -93,13 +97,21 @@ class ProgressReport(models.Model):
         blank=True,
         related_name="+",
     )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa cuối"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
 
     class Meta:
         verbose_name = _("báo cáo tiến độ")
         verbose_name_plural = _("báo cáo tiến độ")
-        ordering = ["period", "assignment"]
+        ordering = ["period_id", "assignment_id"]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "period"], name="unique_report_slot"),
             models.CheckConstraint(
@@ -117,7 +129,13 @@ class ProgressReport(models.Model):
 
     @property
     def is_received(self) -> bool:
-        return self.status in self.RECEIVED
+        """Counted as received (DHIS2's completeness) once sent, even if later returned."""
+        return self.submitted_at is not None
+
+    @property
+    def is_draft(self) -> bool:
+        """Only the unit sees it: never sent, or being revised after a return."""
+        return self.status == self.Status.DRAFT
 
     @property
     def is_editable(self) -> bool:
@@ -125,10 +143,7 @@ class ProgressReport(models.Model):
 
     @property
     def on_time(self) -> bool | None:
-        """Sent by the due date (Vietnam's calendar day), or None while not sent."""
-        if self.submitted_at is None:
-            return None
-        return timezone.localdate(self.submitted_at) <= self.period.due
+        return sent_on_time(self.submitted_at, self.period.due)
 
 
 class ReportTransition(models.Model):
@@ -160,7 +175,7 @@ class ReportTransition(models.Model):
     class Meta:
         verbose_name = _("lịch sử trạng thái")
         verbose_name_plural = _("lịch sử trạng thái")
-        ordering = ["report", "at", "pk"]
+        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.from_status} → {self.to_status}"

@@ -12,11 +12,12 @@ from units.models import Unit
 from .models import ProgressReport, ReportingPeriod
 
 
-def current_period(directive: Directive, today: datetime.date | None = None):
-    """The period being reported now: the latest one that has started, else the first."""
+def current_period(periods: list[ReportingPeriod], today: datetime.date | None = None):
+    """Of a directive's periods in date order, the one being reported now: the latest that
+    has started, else the first (None when there are none)."""
     today = today or timezone.localdate()
-    periods = directive.periods.all()
-    return periods.filter(start__lte=today).order_by("-start").first() or periods.first()
+    started = [p for p in periods if p.start <= today]
+    return started[-1] if started else next(iter(periods), None)
 
 
 def last_return_reason(report: ProgressReport) -> str:
@@ -59,11 +60,19 @@ class WorkItem:
     def overdue(self) -> bool:
         return self.owes and self.period.due < timezone.localdate()
 
+    @property
+    def shown_status(self) -> str:
+        """What the unit's list shows: an owed report past its due date is "overdue"."""
+        if self.overdue and self.status in ("missing", ProgressReport.Status.DRAFT):
+            return "overdue"
+        return self.status
+
 
 @dataclass
 class DirectiveWork:
     directive: Directive
-    period: ReportingPeriod
+    period: ReportingPeriod | None  # None until the first period starts
+    assignments: list[Assignment] = field(default_factory=list)
     items: list[WorkItem] = field(default_factory=list)
     owed_earlier: list[WorkItem] = field(default_factory=list)
 
@@ -90,10 +99,11 @@ def unit_work(*, unit_ids, today: datetime.date | None = None) -> list[Directive
     work: dict[int, DirectiveWork] = {}
     for assignment in assignments:
         directive = assignment.task.section.directive
-        periods = periods_by_directive.get(directive.pk)
-        if not periods:
-            continue
-        entry = work.setdefault(directive.pk, DirectiveWork(directive, periods[-1]))
+        periods = periods_by_directive.get(directive.pk, [])
+        entry = work.setdefault(
+            directive.pk, DirectiveWork(directive, periods[-1] if periods else None)
+        )
+        entry.assignments.append(assignment)
         for period in periods:
             item = WorkItem(assignment, period, reports.get((assignment.pk, period.pk)))
             if period is entry.period:
@@ -101,7 +111,9 @@ def unit_work(*, unit_ids, today: datetime.date | None = None) -> list[Directive
             elif item.owes:
                 entry.owed_earlier.append(item)
     for entry in work.values():
-        entry.owed_earlier.sort(key=lambda i: (i.period.start, i.assignment.task.code))
+        entry.owed_earlier.sort(
+            key=lambda i: (i.period.start, i.assignment.task.section.order, i.assignment.task.order)
+        )
     return sorted(work.values(), key=lambda w: w.directive.issued_on, reverse=True)
 
 

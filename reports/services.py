@@ -7,6 +7,7 @@ commands all call these.
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,23 +23,30 @@ REPORT_FIELDS = ("assessment", "percent_done", "achievements", "difficulties", "
 
 
 def periods_generate(*, directive: Directive, until: datetime.date | None = None) -> int:
-    """Create the directive's periods whose cutoff falls by `until` (default: today).
+    """Create the directive's periods that have started by `until` (default: today), so
+    units can draft during the period; none whose cutoff is after reporting_ends_on.
 
-    Idempotent: a period that exists (same start) is left as it is. Returns how many
-    were created.
+    Idempotent: a period that exists (same start) is left as it is, and none is ever
+    deleted. Returns how many were created.
     """
-    last_day = until or timezone.localdate()
-    if directive.reporting_ends_on:
-        last_day = min(last_day, directive.reporting_ends_on)
+    today = until or timezone.localdate()
     first_day = directive.reporting_starts_on or directive.issued_on + datetime.timedelta(days=1)
+    last_cutoff = directive.reporting_ends_on
     if directive.schedule == Directive.Schedule.ONCE:
         # A one-off report is due on reporting_ends_on; until that is set, there is no period.
-        if not directive.reporting_ends_on:
+        if not last_cutoff:
             return 0
-        last_day = directive.reporting_ends_on
-    wanted = period_rules.scheduled_periods(
-        directive.schedule, first_day=first_day, last_day=last_day
-    )
+        wanted = period_rules.scheduled_periods("once", first_day=first_day, last_day=last_cutoff)
+    else:
+        wanted = [
+            p
+            for p in period_rules.scheduled_periods(
+                directive.schedule,
+                first_day=first_day,
+                last_day=last_cutoff or today + relativedelta(years=1),
+            )
+            if p.start <= today
+        ]
     existing = set(directive.periods.values_list("start", flat=True))
     new = [
         ReportingPeriod(
@@ -77,19 +85,26 @@ def _check_editable(report: ProgressReport) -> None:
 def report_save_draft(
     *, assignment: Assignment, period: ReportingPeriod, by, data: dict
 ) -> ProgressReport:
-    """Create or update the unit's report for the period; its status does not change."""
+    """Create or update the unit's report for the period.
+
+    Editing a returned report takes it back to draft, so reviewers never read a
+    half-revised text; it still counts as received, since it was sent once.
+    """
     if period.directive_id != assignment.task.section.directive_id:
         raise ValidationError(_("Kỳ báo cáo không thuộc văn bản của nhiệm vụ này."))
-    report = (
-        ProgressReport.objects.select_for_update()
-        .filter(assignment=assignment, period=period)
-        .first()
-    ) or ProgressReport(assignment=assignment, period=period)
+    if not assignment.unit.is_active_between(period.start, period.cutoff):
+        raise ValidationError(_("Đơn vị không hoạt động trong kỳ báo cáo này."))
+    # get_or_create survives two first saves at once (the unique constraint decides).
+    ProgressReport.objects.get_or_create(assignment=assignment, period=period)
+    report = ProgressReport.objects.select_for_update().get(assignment=assignment, period=period)
     _check_editable(report)
     for field in REPORT_FIELDS:
         if field in data:
             setattr(report, field, data[field])
+    report.updated_by = by
     report.full_clean()
+    if report.status == Status.RETURNED:
+        _transition(report, Status.DRAFT, by=by)
     report.save()
     return report
 
@@ -148,5 +163,6 @@ def report_return(
     _transition(report, Status.RETURNED, by=by, reason=reason.strip(), at=at)
     report.save(update_fields=["status", "updated_at"])
     if notify:
-        transaction.on_commit(lambda: notify_report_returned.delay(report.pk))
+        # robust: the return is saved whatever happens to the notice (it is logged).
+        transaction.on_commit(lambda: notify_report_returned.delay(report.pk), robust=True)
     return report

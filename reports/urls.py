@@ -13,5 +13,6 @@ urlpatterns = [
     path("bao-cao/<int:pk>/", views.report_detail, name="detail"),
     path("bao-cao/<int:pk>/tiep-nhan/", views.report_accept, name="accept"),
     path("bao-cao/<int:pk>/tra-lai/", views.report_return, name="return"),
+    path("tong-hop/", views.dashboard_index, name="dashboard_index"),
     path("tong-hop/<int:directive_id>/", views.dashboard, name="dashboard"),
 ]

@@ -17,18 +17,16 @@ from .models import ProgressReport, ReportingPeriod
 @login_required
 def home(request):
     roles = permissions.roles_of(request.user)
+    if roles.oversees:
+        return redirect("reports:dashboard_index")
     if roles.is_reporter:
         return redirect("reports:unit_work")
-    if roles.oversees:
-        directive = Directive.objects.filter(status=Directive.Status.ACTIVE).first()
-        if directive:
-            return redirect("reports:dashboard", directive_id=directive.pk)
     return redirect("directives:list")
 
 
 @requires("unit_work.view")
 def unit_work(request):
-    unit_ids = permissions.roles_of(request.user).reporter_unit_ids
+    unit_ids = permissions.filing_unit_ids(request.user)
     return render(
         request,
         "reports/unit_work.html",
@@ -56,8 +54,12 @@ def report_file(request, assignment_id: int, period_id: int):
     period = get_object_or_404(
         ReportingPeriod, pk=period_id, directive_id=assignment.task.section.directive_id
     )
-    report = ProgressReport.objects.filter(assignment=assignment, period=period).first()
-    if report and not report.is_editable:
+    report = (
+        ProgressReport.objects.filter(assignment=assignment, period=period)
+        .select_related("assignment__task__section__directive")
+        .first()
+    )
+    if report and not permissions.can(request.user, "report.edit", report):
         return redirect("reports:detail", pk=report.pk)
     form = ProgressReportForm(request.POST or None, instance=report)
     if request.method == "POST" and form.is_valid():
@@ -98,10 +100,7 @@ def _report_or_404(pk: int) -> ProgressReport:
     return get_object_or_404(selectors.reports_with_context(), pk=pk)
 
 
-@login_required
-def report_detail(request, pk: int):
-    report = _report_or_404(pk)
-    ensure(request.user, "report.view", report)
+def _render_detail(request, report: ProgressReport, return_form=None, status: int = 200):
     return render(
         request,
         "reports/report_detail.html",
@@ -109,10 +108,19 @@ def report_detail(request, pk: int):
             "report": report,
             "transitions": report.transitions.select_related("by"),
             "can_edit": permissions.can(request.user, "report.edit", report),
-            "can_review": permissions.can(request.user, "report.review", report),
-            "return_form": ReturnForm(),
+            "can_review": permissions.can(request.user, "report.review", report)
+            and report.status == ProgressReport.Status.SUBMITTED,
+            "return_form": return_form or ReturnForm(),
         },
+        status=status,
     )
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = _report_or_404(pk)
+    ensure(request.user, "report.view", report)
+    return _render_detail(request, report)
 
 
 @require_POST
@@ -120,8 +128,12 @@ def report_detail(request, pk: int):
 def report_accept(request, pk: int):
     report = _report_or_404(pk)
     ensure(request.user, "report.review", report)
-    services.report_accept(report=report, by=request.user)
-    messages.success(request, _("Đã tiếp nhận báo cáo."))
+    try:
+        services.report_accept(report=report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã tiếp nhận báo cáo."))
     return redirect("reports:detail", pk=pk)
 
 
@@ -131,31 +143,33 @@ def report_return(request, pk: int):
     report = _report_or_404(pk)
     ensure(request.user, "report.review", report)
     form = ReturnForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        return _render_detail(request, report, return_form=form, status=400)
+    try:
         services.report_return(report=report, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         messages.success(request, _("Đã trả lại báo cáo để đơn vị bổ sung."))
-        return redirect("reports:detail", pk=pk)
-    return render(
-        request,
-        "reports/report_detail.html",
-        {
-            "report": report,
-            "transitions": report.transitions.select_related("by"),
-            "can_review": True,
-            "return_form": form,
-        },
-        status=400,
-    )
+    return redirect("reports:detail", pk=pk)
+
+
+@requires("dashboard.view")
+def dashboard_index(request):
+    """The dashboard of the directive in force issued last, or the list to choose from."""
+    directive = Directive.objects.in_force().first()
+    if directive:
+        return redirect("reports:dashboard", directive_id=directive.pk)
+    return redirect("directives:list")
 
 
 @requires("dashboard.view")
 def dashboard(request, directive_id: int):
     directive = get_object_or_404(Directive, pk=directive_id)
     periods = list(directive.periods.all())
-    period = None
-    if chosen := request.GET.get("ky", ""):
-        period = next((p for p in periods if str(p.pk) == chosen), None)
-    period = period or selectors.current_period(directive)
+    chosen = request.GET.get("ky", "")
+    period = next((p for p in periods if str(p.pk) == chosen), None)
+    period = period or selectors.current_period(periods)
     matrix = dashboards.period_matrix(directive=directive, period=period) if period else None
     return render(
         request,

@@ -106,7 +106,7 @@ def small_directive(unit_a, unit_b) -> SmallDirective:
     AddresseeFactory(section=section, unit=unit_a, role=Role.LEAD)
     AddresseeFactory(section=section, unit=unit_b, role=Role.SUPPORT)
     assignments_sync(directive=directive)
-    periods_generate(directive=directive, until=datetime.date(2021, 9, 30))
+    periods_generate(directive=directive, until=datetime.date(2021, 9, 14))
     return SmallDirective(
         directive=directive,
         section=section,

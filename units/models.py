@@ -8,13 +8,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+def active_between_q(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
+    """Units that existed at some time from start to end (a closed unit stays in history).
+    `prefix` reaches the unit through a relation, e.g. "unit__"."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": end})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": start})
+    )
+
+
 class UnitQuerySet(models.QuerySet):
     def active_between(self, start: datetime.date, end: datetime.date) -> "UnitQuerySet":
-        """Units that existed at some time from start to end (a closed unit stays in history)."""
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=end),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=start),
-        )
+        return self.filter(active_between_q(start, end))
 
 
 class Unit(models.Model):
@@ -73,6 +77,11 @@ class Unit(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def is_active_between(self, start: datetime.date, end: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= end) and (
+            self.valid_to is None or self.valid_to >= start
+        )
 
 
 class UnitGroup(models.Model):

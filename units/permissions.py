@@ -1,9 +1,10 @@
 """Who may do what: the one place every view (and later the API and exports) asks.
 
 Roles come from Membership rows. A reporter acts for its own units only; reviewers and
-leadership read every report that has been sent, never another unit's draft.
-Objects are read by duck typing (report.assignment.unit_id, report.status) so that this
-module depends on nothing above `units`.
+leadership read every report that has been sent, never another unit's draft; a reviewer
+never reviews a report of its own unit. Objects are read through their own properties
+(report.is_draft, report.is_editable, directive.is_in_force), so this module depends on
+nothing above `units`.
 """
 
 from collections.abc import Callable
@@ -15,10 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .models import Membership
-
-DRAFT = "draft"
-SUBMITTED = "submitted"
-EDITABLE = ("draft", "returned")
 
 
 @dataclass(frozen=True)
@@ -57,33 +54,58 @@ def roles_of(user) -> Roles:
     return roles
 
 
+def filing_unit_ids(user) -> frozenset[int]:
+    """The units the user files reports for."""
+    return roles_of(user).reporter_unit_ids
+
+
 def _own_unit(user, unit_id: int) -> bool:
-    return unit_id in roles_of(user).reporter_unit_ids
+    return unit_id in filing_unit_ids(user)
+
+
+def _file(user, assignment) -> bool:
+    return _own_unit(user, assignment.unit_id) and assignment.task.section.directive.is_in_force
 
 
 def _view_report(user, report) -> bool:
     if _own_unit(user, report.assignment.unit_id):
         return True
-    return report.status != DRAFT and roles_of(user).oversees
+    return not report.is_draft and roles_of(user).oversees
 
 
 def _edit_report(user, report) -> bool:
-    return _own_unit(user, report.assignment.unit_id) and report.status in EDITABLE
+    return report.is_editable and _file(user, report.assignment)
 
 
 def _review_report(user, report) -> bool:
-    return roles_of(user).is_reviewer and report.status == SUBMITTED
+    """Whether the status allows it is the service's to say, with a clear message."""
+    return (
+        roles_of(user).is_reviewer
+        and not report.is_draft
+        and not _own_unit(user, report.assignment.unit_id)
+    )
+
+
+def _view_directive(user, directive=None) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return directive is None or directive.is_published or roles_of(user).oversees
 
 
 RULES: dict[str, Callable[..., bool]] = {
     "unit_work.view": lambda user, obj=None: roles_of(user).is_reporter,
-    "assignment.file": lambda user, assignment: _own_unit(user, assignment.unit_id),
+    "assignment.file": _file,
     "report.view": _view_report,
     "report.edit": _edit_report,
     "report.review": _review_report,
-    "directive.view": lambda user, obj=None: user.is_authenticated and user.is_active,
+    "directive.view": _view_directive,
     "dashboard.view": lambda user, obj=None: roles_of(user).oversees,
 }
+
+
+def visible_directives(user, queryset):
+    """Directives the user may open: overseers see drafts too."""
+    return queryset if roles_of(user).oversees else queryset.published()
 
 
 def can(user, action: str, obj=None) -> bool:

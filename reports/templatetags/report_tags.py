@@ -9,6 +9,7 @@ STATUS_LABELS = {
     **dict(ProgressReport.Status.choices),
     "missing": _("Chưa nộp"),
     "overdue": _("Quá hạn"),
+    "revising": _("Đang bổ sung"),
 }
 STATUS_COLOURS = {
     "missing": "secondary",
@@ -17,6 +18,7 @@ STATUS_COLOURS = {
     "submitted": "primary",
     "accepted": "success",
     "returned": "warning",
+    "revising": "info",
 }
 
 

@@ -64,8 +64,8 @@ def test_counts_expected_received_and_on_time():
         early: ("submitted", True),
         last_minute: ("submitted", True),
         late: ("accepted", False),
-        draft: ("overdue", None),
-        silent: ("overdue", None),
+        draft: ("overdue", False),
+        silent: ("overdue", False),
     }
 
 

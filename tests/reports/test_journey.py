@@ -103,7 +103,8 @@ def test_report_returned_revised_and_accepted(
     assert list(report.transitions.values_list("from_status", "to_status", "by")) == [
         ("draft", "submitted", reporter_a.pk),
         ("submitted", "returned", reviewer.pk),
-        ("returned", "submitted", reporter_a.pk),
+        ("returned", "draft", reporter_a.pk),  # the unit's first edit after the return
+        ("draft", "submitted", reporter_a.pk),
         ("submitted", "accepted", reviewer.pk),
     ]
 

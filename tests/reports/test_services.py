@@ -29,18 +29,21 @@ COMPLETE = {
 # periods_generate -----------------------------------------------------------------------
 
 
-def test_periods_generate_creates_the_periods_due_by_then_and_is_idempotent():
+def test_periods_generate_creates_the_periods_started_by_then_and_is_idempotent():
     directive = DirectiveFactory()  # monthly, issued 25/08/2021
 
-    assert services.periods_generate(directive=directive, until=D(2021, 11, 30)) == 3
+    # By 30/11 the period of Tháng 12 (from 15/11) has started: units may draft in it.
+    assert services.periods_generate(directive=directive, until=D(2021, 11, 30)) == 4
     assert services.periods_generate(directive=directive, until=D(2021, 11, 30)) == 0
-    assert services.periods_generate(directive=directive, until=D(2021, 12, 31)) == 1
+    assert services.periods_generate(directive=directive, until=D(2021, 12, 14)) == 0
+    assert services.periods_generate(directive=directive, until=D(2021, 12, 15)) == 1
 
     assert list(directive.periods.values_list("label", "start", "cutoff", "due")) == [
         ("Tháng 9/2021", D(2021, 8, 15), D(2021, 9, 14), D(2021, 9, 20)),
         ("Tháng 10/2021", D(2021, 9, 15), D(2021, 10, 14), D(2021, 10, 18)),
         ("Tháng 11/2021", D(2021, 10, 15), D(2021, 11, 14), D(2021, 11, 18)),
         ("Tháng 12/2021", D(2021, 11, 15), D(2021, 12, 14), D(2021, 12, 20)),
+        ("Tháng 1/2022", D(2021, 12, 15), D(2022, 1, 14), D(2022, 1, 18)),
     ]
 
 
@@ -56,7 +59,7 @@ def test_periods_generate_starts_at_reporting_starts_on():
         schedule="quarterly", reporting_starts_on=D(2022, 1, 1), issued_on=D(2021, 8, 25)
     )
 
-    services.periods_generate(directive=directive, until=D(2022, 6, 30))
+    services.periods_generate(directive=directive, until=D(2022, 6, 14))
 
     assert list(directive.periods.values_list("label", flat=True)) == ["Quý 1/2022", "Quý 2/2022"]
 

@@ -40,6 +40,7 @@ PAGES = {
     "form B (draft)": lambda w: reverse("reports:file", args=[w.assignment_b.pk, w.period.pk]),
     "report A (sent)": lambda w: reverse("reports:detail", args=[w.submitted_a.pk]),
     "report B (draft)": lambda w: reverse("reports:detail", args=[w.draft_b.pk]),
+    "dashboard index": lambda w: reverse("reports:dashboard_index"),
     "dashboard": lambda w: (
         reverse("reports:dashboard", args=[w.directive.pk]) + f"?ky={w.period.pk}"
     ),
@@ -56,6 +57,7 @@ EXPECTED = {
     "form B (draft)": (404, 200, 404, 404),
     "report A (sent)": (200, 404, 200, 200),
     "report B (draft)": (404, 200, 404, 404),
+    "dashboard index": (403, 403, 302, 302),
     "dashboard": (403, 403, 200, 200),
 }
 WALK = [
@@ -99,7 +101,8 @@ def _url_names(patterns, namespace=""):
 
 WALKED = {
     "home", "directives:list", "directives:detail", "reports:unit_work", "reports:file",
-    "reports:detail", "reports:dashboard", "reports:accept", "reports:return",
+    "reports:detail", "reports:dashboard_index", "reports:dashboard", "reports:accept",
+    "reports:return",
 }  # fmt: skip
 
 
@@ -117,10 +120,13 @@ def test_the_walk_covers_every_url():
     ],
 )
 def test_home_sends_each_role_to_its_start_page(persona, start_page, world, client_for):
+    client = client_for(persona)
     if start_page == "dashboard":
+        assert client.get("/").url == reverse("reports:dashboard_index")
         start_page = reverse("reports:dashboard", args=[world.directive.pk])
-
-    assert client_for(persona).get("/").url == start_page
+        assert client.get(reverse("reports:dashboard_index")).url == start_page
+    else:
+        assert client.get("/").url == start_page
 
 
 def test_a_reporter_never_sees_another_units_draft(world, client_for):

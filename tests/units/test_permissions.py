@@ -25,10 +25,11 @@ ALLOWED = {
     ("report.edit", "submitted"): set(),
     ("report.edit", "returned"): {"reporter_a"},
     ("report.edit", "accepted"): set(),
+    # The role and the unit decide; whether the status allows it is the service's to say.
     ("report.review", "draft"): set(),
     ("report.review", "submitted"): {"reviewer"},
-    ("report.review", "returned"): set(),
-    ("report.review", "accepted"): set(),
+    ("report.review", "returned"): {"reviewer"},
+    ("report.review", "accepted"): {"reviewer"},
 }
 
 
@@ -123,3 +124,26 @@ def test_a_reporter_of_two_units_acts_for_both(reporter_a, unit_b, small_directi
 
     assert can(reporter_a, "assignment.file", small_directive.assignment_b)
     assert not roles_of(reporter_a).oversees
+
+
+def test_a_reviewer_never_reviews_its_own_units_report(reviewer, unit_a, report_a):
+    MembershipFactory(user=reviewer, unit=unit_a, role=Membership.Role.REPORTER)
+    report = report_a("submitted")
+
+    assert can(reviewer, "report.view", report)
+    assert not can(reviewer, "report.review", report)
+
+
+def test_nobody_files_for_a_directive_no_longer_in_force(reporter_a, small_directive):
+    small_directive.directive.status = "closed"
+    small_directive.directive.save()
+
+    assert not can(reporter_a, "assignment.file", small_directive.assignment_a)
+
+
+def test_a_draft_directive_is_shown_only_to_overseers(small_directive, reporter_a, reviewer):
+    small_directive.directive.status = "draft"
+
+    assert can(reviewer, "directive.view", small_directive.directive)
+    with pytest.raises(PermissionDenied):
+        ensure(reporter_a, "directive.view", small_directive.directive)
