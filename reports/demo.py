@@ -325,7 +325,6 @@ class DemoSummary:
     assignments: int
     periods: int
     reports: int
-    accounts: int
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -394,7 +393,7 @@ def load_directive(units: dict[str, Unit]) -> Directive:
     return directive
 
 
-def load_accounts(units: dict[str, Unit]) -> int:
+def load_accounts(units: dict[str, Unit]) -> None:
     User = get_user_model()
     for username, full_name, unit_name, role in ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)
@@ -403,7 +402,6 @@ def load_accounts(units: dict[str, Unit]) -> int:
         user.set_password(PASSWORD)
         user.save()
         Membership.objects.get_or_create(user=user, unit=units[unit_name], role=role)
-    return len(ACCOUNTS)
 
 
 def _fake_report(rng: random.Random, section: str, month_index: int) -> dict:
@@ -498,7 +496,7 @@ def _return_one(directive: Directive, period, reviewer) -> None:
 def load_demo() -> DemoSummary:
     units = load_units()
     directive = load_directive(units)
-    accounts = load_accounts(units)
+    load_accounts(units)
     reviewer = get_user_model().objects.get(username="bantuyengiao")
     reports = load_reports(directive, reviewer)
     return DemoSummary(
@@ -506,5 +504,4 @@ def load_demo() -> DemoSummary:
         assignments=Assignment.objects.filter(task__section__directive=directive).count(),
         periods=directive.periods.count(),
         reports=reports,
-        accounts=accounts,
     )

@@ -1,9 +1,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import ProgressReport
+
+TEXT_LIMIT = 10_000  # characters per text field: a long report, not an attachment
 
 
 class ProgressReportForm(forms.ModelForm):
@@ -29,6 +32,13 @@ class ProgressReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("achievements", "difficulties", "proposals"):
+            self.fields[name].max_length = TEXT_LIMIT
+            self.fields[name].validators.append(
+                MaxLengthValidator(
+                    TEXT_LIMIT, _("Tối đa %(limit_value)d ký tự (đang có %(show_value)d).")
+                )
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

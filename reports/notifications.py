@@ -17,7 +17,11 @@ def report_returned_notify(*, report: ProgressReport) -> int:
     Returns how many addresses were written to.
     """
     recipients = list(
-        Membership.objects.filter(unit_id=report.assignment.unit_id, role=Membership.Role.REPORTER)
+        Membership.objects.filter(
+            unit_id=report.assignment.unit_id,
+            role=Membership.Role.REPORTER,
+            user__is_active=True,
+        )
         .exclude(user__email="")
         .values_list("user__email", flat=True)
         .distinct()

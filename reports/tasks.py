@@ -6,10 +6,12 @@ from .models import ProgressReport
 from .notifications import report_returned_notify
 
 
-@shared_task(acks_late=True)
+@shared_task
 def notify_report_returned(report_id: int) -> int:
     report = (
-        ProgressReport.objects.select_related("assignment__task__section", "period")
+        ProgressReport.objects.select_related(
+            "assignment__unit", "assignment__task__section", "period"
+        )
         .filter(pk=report_id)
         .first()
     )

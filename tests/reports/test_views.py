@@ -147,3 +147,12 @@ def test_dates_read_day_month_year(persona, page, dates, small_directive, submit
     for date in dates:
         assert date in text
     assert "2021-09-20" not in text
+
+
+def test_an_overlong_text_is_refused_with_the_limit_named(form_url, reporter_a):
+    response = _post(reporter_a, form_url, "save", proposals="x" * 10_001)
+
+    assert response.status_code == 200
+    assert "Tối đa 10000 ký tự (đang có 10001)." in response.content.decode()
+    assert TYPED in response.content.decode()
+    assert not ProgressReport.objects.exists()
