@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Addressee, Assignment, Directive, Section, Task
+from .services import directive_publish
 
 
 class SectionInline(admin.StackedInline):
@@ -25,6 +28,17 @@ class DirectiveAdmin(admin.ModelAdmin):
     list_filter = ["status", "doc_type"]
     search_fields = ["number", "subject"]
     inlines = [SectionInline]
+    actions = ["publish"]
+
+    @admin.action(description=_("Ban hành: giao nhiệm vụ cho các đơn vị, mở kỳ báo cáo"))
+    def publish(self, request, queryset):
+        for directive in queryset:
+            directive_publish(directive=directive)
+        count = queryset.count()
+        message = ngettext(
+            "Đã ban hành %(count)d văn bản.", "Đã ban hành %(count)d văn bản.", count
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Section)

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from .models import Addressee, Assignment, Directive, Role
+from .signals import directive_published
 
 
 @transaction.atomic
@@ -42,7 +43,9 @@ def assignments_sync(*, directive: Directive) -> int:
 
 @transaction.atomic
 def directive_publish(*, directive: Directive) -> None:
-    """Put the directive in force and give every task to its units."""
+    """Put the directive in force and give every task to its units; listeners (the
+    reporting periods) follow after commit."""
     directive.status = Directive.Status.ACTIVE
     directive.save(update_fields=["status"])
     assignments_sync(directive=directive)
+    transaction.on_commit(lambda: directive_published.send(sender=Directive, directive=directive))

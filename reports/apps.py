@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Báo cáo")
+
+    def ready(self):
+        from directives.signals import directive_published
+
+        from .services import periods_open_on_publish
+
+        directive_published.connect(periods_open_on_publish, dispatch_uid="reports.periods")

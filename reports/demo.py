@@ -389,7 +389,7 @@ def load_directive(units: dict[str, Unit]) -> Directive:
             )
             Addressee.objects.update_or_create(section=section, **target, defaults={"role": role})
     directive_publish(directive=directive)
-    services.periods_generate(directive=directive)
+    services.periods_generate(directive=directive)  # now: the reports below need them
     return directive
 
 

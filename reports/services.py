@@ -59,6 +59,19 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
     return len(new)
 
 
+def periods_open_on_publish(*, directive: Directive, **_signal) -> None:
+    """A directive put in force gets the periods that have already started."""
+    periods_generate(directive=directive)
+
+
+def periods_open_all(*, today: datetime.date | None = None) -> int:
+    """Open the periods that have started, for every directive in force (daily, by beat)."""
+    return sum(
+        periods_generate(directive=directive, until=today)
+        for directive in Directive.objects.in_force()
+    )
+
+
 def _transition(report: ProgressReport, to: str, *, by, reason: str = "", at=None) -> None:
     ReportTransition.objects.create(
         report=report,

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .models import ProgressReport
 from .notifications import report_returned_notify
+from .services import periods_open_all
 
 
 @shared_task
@@ -16,3 +17,8 @@ def notify_report_returned(report_id: int) -> int:
         .first()
     )
     return report_returned_notify(report=report) if report else 0
+
+
+@shared_task
+def open_periods() -> int:
+    return periods_open_all()
