@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reports import views as report_views
+from reports.views.filing import home
 
 urlpatterns = [
-    path("", report_views.home, name="home"),
+    path("", home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("van-ban/", include("directives.urls")),

@@ -81,6 +81,14 @@ class Directive(models.Model):
         blank=True,
         help_text=_("Để trống: kỳ đầu tiên là kỳ sau ngày ban hành."),
     )
+    lock_days = models.PositiveSmallIntegerField(
+        _("khóa nhập sau hạn (ngày)"),
+        default=10,
+        help_text=_(
+            "Số ngày sau hạn nộp mà đơn vị còn được báo cáo; sau đó chỉ nhập được khi bộ "
+            "phận theo dõi mở lại. 0: không khóa."
+        ),
+    )
     reporting_ends_on = models.DateField(
         _("báo cáo đến ngày"),
         null=True,
@@ -206,3 +214,31 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.code} → {self.unit} ({self.get_role_display()})"
+
+
+class Indicator(models.Model):
+    """A figure each report on the task gives (chỉ tiêu), e.g. "Số tin, bài tuyên truyền"."""
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("Cộng dồn các kỳ")
+        LATEST = "latest", _("Lấy số kỳ gần nhất")
+        MAX = "max", _("Lấy số lớn nhất")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    name = models.CharField(_("tên chỉ tiêu"), max_length=255)
+    unit_of_measure = models.CharField(_("đơn vị tính"), max_length=64, blank=True)
+    aggregation = models.CharField(
+        _("cách tổng hợp"), max_length=8, choices=Aggregation.choices, default=Aggregation.SUM
+    )
+    required = models.BooleanField(_("bắt buộc"), default=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu")
+        verbose_name_plural = _("chỉ tiêu")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit_of_measure})" if self.unit_of_measure else self.name

@@ -1,12 +1,16 @@
 """Reporting periods, the progress reports units file for them, and each report's history."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives.models import Assignment, Directive
+from directives.models import Assignment, Directive, Indicator
+from units.models import Unit
 
 
 def sent_on_time(submitted_at, due) -> bool | None:
@@ -26,6 +30,12 @@ class ReportingPeriod(models.Model):
     start = models.DateField(_("từ ngày"))
     cutoff = models.DateField(_("ngày chốt số liệu"))
     due = models.DateField(_("hạn nộp"))
+    lock_on = models.DateField(
+        _("khóa nhập sau ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Sau ngày này đơn vị không nhập được nữa, trừ khi được mở lại."),
+    )
 
     class Meta:
         verbose_name = _("kỳ báo cáo")
@@ -83,6 +93,8 @@ class ProgressReport(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
+    # Optimistic locking: a save names the version it was edited from; a stale one is refused.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
     submitted_at = models.DateTimeField(
         _("gửi lần đầu lúc"),
         null=True,
@@ -179,3 +191,260 @@ class ReportTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.from_status} → {self.to_status}"
+
+
+class IndicatorValue(models.Model):
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("báo cáo"),
+        on_delete=models.CASCADE,
+        related_name="indicator_values",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.DecimalField(
+        _("giá trị"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("giá trị chỉ tiêu")
+        verbose_name_plural = _("giá trị chỉ tiêu")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="unique_indicator_value"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="indicator_value_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value}"
+
+
+class CalendarException(models.Model):
+    """A day that differs from the usual calendar: an extra day off (Tết often gets some)
+    or a Saturday worked in exchange. Public holidays themselves come from `holidays`."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Ngày nghỉ")
+        WORKING_DAY = "working_day", _("Ngày làm việc bù")
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, làm bù")
+        verbose_name_plural = _("lịch nghỉ, làm bù")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} · {self.get_kind_display()}"
+
+
+class PeriodReopening(models.Model):
+    """A reviewer opens a locked period again for one unit, until a date."""
+
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("kỳ báo cáo"),
+        on_delete=models.CASCADE,
+        related_name="reopenings",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="+"
+    )
+    until = models.DateField(_("mở đến ngày"))
+    reason = models.TextField(_("lý do"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người mở"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mở lại kỳ báo cáo")
+        verbose_name_plural = _("mở lại kỳ báo cáo")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {self.unit} → {self.until:%d/%m/%Y}"
+
+
+class ExtensionRequest(models.Model):
+    """A unit asks for a later due date (gia hạn). Timeliness still counts the original."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xem xét")
+        GRANTED = "granted", _("Đã cho gia hạn")
+        REFUSED = "refused", _("Không cho gia hạn")
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("phân công"),
+        on_delete=models.CASCADE,
+        related_name="extension_requests",
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("kỳ báo cáo"),
+        on_delete=models.CASCADE,
+        related_name="extension_requests",
+    )
+    new_due = models.DateField(_("xin gia hạn đến ngày"))
+    reason = models.TextField(_("lý do xin gia hạn"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người đề nghị"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("đề nghị lúc"), auto_now_add=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến"), blank=True)
+
+    class Meta:
+        verbose_name = _("đề nghị gia hạn")
+        verbose_name_plural = _("đề nghị gia hạn")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period"],
+                condition=models.Q(status="pending"),
+                name="one_pending_extension_per_report",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.period} → {self.new_due:%d/%m/%Y}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    """A name nobody can guess or collide with; the user's file name is kept in `name`."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file proving what the report says (minh chứng). Served only through a view that
+    checks the reader may see the report, never from a public URL."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("tệp"), upload_to=evidence_path, max_length=255)
+    name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minh chứng")
+        verbose_name_plural = _("minh chứng")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Comment(models.Model):
+    """A message on a report between the unit and the reviewers."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người viết"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trao đổi")
+        verbose_name_plural = _("trao đổi")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Notification(models.Model):
+    """An in-app message (the bell): a reminder, a returned report, a decision."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nhận"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    message = models.TextField(_("nội dung"))
+    url = models.CharField(_("đường dẫn"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message[:60]
+
+
+class Reminder(models.Model):
+    """That a reminder went out for a report slot, so it never goes out twice.
+
+    `window` is the day the reminder is for: the due-soon day, the due date, each
+    overdue day, the escalation day.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Sắp đến hạn")
+        DUE_TODAY = "due_today", _("Đến hạn hôm nay")
+        OVERDUE = "overdue", _("Quá hạn")
+        ESCALATION = "escalation", _("Báo lãnh đạo đơn vị")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("loại nhắc"), max_length=16, choices=Kind.choices)
+    window = models.DateField(_("nhắc cho ngày"))
+    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần nhắc hạn")
+        verbose_name_plural = _("lần nhắc hạn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period", "kind", "window"], name="one_reminder_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.assignment} · {self.window:%d/%m/%Y}"

@@ -86,6 +86,18 @@ def _review_report(user, report) -> bool:
     )
 
 
+def _comment(user, report) -> bool:
+    """The unit and the reviewers talk on a report; leadership reads along."""
+    return _view_report(user, report) and (
+        _own_unit(user, report.assignment.unit_id) or roles_of(user).is_reviewer
+    )
+
+
+def _decide(user, assignment) -> bool:
+    """Extensions and reopenings: a reviewer, for another unit than its own."""
+    return roles_of(user).is_reviewer and not _own_unit(user, assignment.unit_id)
+
+
 def _view_directive(user, directive=None) -> bool:
     if not (user.is_authenticated and user.is_active):
         return False
@@ -98,6 +110,14 @@ RULES: dict[str, Callable[..., bool]] = {
     "report.view": _view_report,
     "report.edit": _edit_report,
     "report.review": _review_report,
+    "report.comment": _comment,
+    "evidence.view": _view_report,  # obj: the report the file belongs to
+    "evidence.change": _edit_report,  # add or remove files while the report is editable
+    "extension.request": _file,  # obj: the assignment
+    "extension.decide": _decide,  # obj: the assignment
+    "period.reopen": _decide,  # obj: the assignment of the unit to reopen for
+    "spreadsheet.own": lambda user, obj=None: roles_of(user).is_reporter,
+    "spreadsheet.all": lambda user, obj=None: roles_of(user).is_reviewer,
     "directive.view": _view_directive,
     "dashboard.view": lambda user, obj=None: roles_of(user).oversees,
 }
@@ -117,9 +137,9 @@ def ensure(user, action: str, obj=None) -> None:
     is not disclosed."""
     if can(user, action, obj):
         return
-    if action != "report.view" and action.startswith("report.") and can(user, "report.view", obj):
+    if action.startswith(("report.", "evidence.")) and can(user, "report.view", obj):
         raise PermissionDenied
-    if action.startswith(("report.", "assignment.")):
+    if action.startswith(("report.", "assignment.", "evidence.")):
         raise Http404
     raise PermissionDenied
 

@@ -1,17 +1,19 @@
+"""A unit's work: its start page and the report form."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from directives.models import Assignment, Directive
+from directives.models import Assignment
 from units import permissions
 from units.permissions import ensure, requires
 
-from . import dashboards, selectors, services
-from .forms import ProgressReportForm, ReturnForm
-from .models import ProgressReport, ReportingPeriod
+from .. import selectors, services
+from ..forms import ProgressReportForm
+from ..models import ProgressReport, ReportingPeriod
 
 
 @login_required
@@ -96,83 +98,7 @@ def report_file(request, assignment_id: int, period_id: int):
     )
 
 
-def _report_or_404(pk: int) -> ProgressReport:
-    return get_object_or_404(selectors.reports_with_context(), pk=pk)
-
-
-def _render_detail(request, report: ProgressReport, return_form=None, status: int = 200):
-    return render(
-        request,
-        "reports/report_detail.html",
-        {
-            "report": report,
-            "transitions": report.transitions.select_related("by"),
-            "can_edit": permissions.can(request.user, "report.edit", report),
-            "can_review": permissions.can(request.user, "report.review", report)
-            and report.status == ProgressReport.Status.SUBMITTED,
-            "return_form": return_form or ReturnForm(),
-        },
-        status=status,
-    )
-
-
-@login_required
-def report_detail(request, pk: int):
-    report = _report_or_404(pk)
-    ensure(request.user, "report.view", report)
-    return _render_detail(request, report)
-
-
-@require_POST
-@login_required
-def report_accept(request, pk: int):
-    report = _report_or_404(pk)
-    ensure(request.user, "report.review", report)
-    try:
-        services.report_accept(report=report, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Đã tiếp nhận báo cáo."))
-    return redirect("reports:detail", pk=pk)
-
-
-@require_POST
-@login_required
-def report_return(request, pk: int):
-    report = _report_or_404(pk)
-    ensure(request.user, "report.review", report)
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, report, return_form=form, status=400)
-    try:
-        services.report_return(report=report, by=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Đã trả lại báo cáo để đơn vị bổ sung."))
-    return redirect("reports:detail", pk=pk)
-
-
-@requires("dashboard.view")
-def dashboard_index(request):
-    """The dashboard of the directive in force issued last, or the list to choose from."""
-    directive = Directive.objects.in_force().first()
-    if directive:
-        return redirect("reports:dashboard", directive_id=directive.pk)
-    return redirect("directives:list")
-
-
-@requires("dashboard.view")
-def dashboard(request, directive_id: int):
-    directive = get_object_or_404(Directive, pk=directive_id)
-    periods = list(directive.periods.all())
-    chosen = request.GET.get("ky", "")
-    period = next((p for p in periods if str(p.pk) == chosen), None)
-    period = period or selectors.current_period(periods)
-    matrix = dashboards.period_matrix(directive=directive, period=period) if period else None
-    return render(
-        request,
-        "reports/dashboard.html",
-        {"directive": directive, "periods": periods, "period": period, "matrix": matrix},
-    )
+urlpatterns = [
+    path("viec-cua-don-vi/", unit_work, name="unit_work"),
+    path("bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/", report_file, name="file"),
+]

@@ -1,0 +1,1 @@
+"""Views, one module per feature; each module lists its own `urlpatterns`."""

@@ -1,0 +1,7 @@
+"""(being written)"""
+
+urlpatterns = []
+
+
+def panel(request, report) -> dict:
+    return {}

@@ -1,0 +1,3 @@
+"""(helper-owned, being written)"""
+
+urlpatterns = []
