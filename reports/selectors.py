@@ -9,7 +9,7 @@ from django.utils import timezone
 from directives.models import Assignment, Directive
 from units.models import Unit
 
-from .models import ProgressReport, ReportingPeriod
+from .models import ExtensionRequest, ProgressReport, ReportingPeriod
 
 
 def current_period(periods: list[ReportingPeriod], today: datetime.date | None = None):
@@ -18,6 +18,21 @@ def current_period(periods: list[ReportingPeriod], today: datetime.date | None =
     today = today or timezone.localdate()
     started = [p for p in periods if p.start <= today]
     return started[-1] if started else next(iter(periods), None)
+
+
+def effective_due_dates(period: ReportingPeriod, assignment_ids) -> dict[int, datetime.date]:
+    """Each assignment's due date for the period: the latest granted extension, else the
+    period's. (Timeliness statistics still count against period.due.)"""
+    granted = (
+        ExtensionRequest.objects.filter(
+            period=period, assignment_id__in=assignment_ids, status=ExtensionRequest.Status.GRANTED
+        )
+        .order_by("decided_at")
+        .values_list("assignment_id", "new_due")
+    )
+    dues = {assignment_id: period.due for assignment_id in assignment_ids}
+    dues.update(dict(granted))
+    return dues
 
 
 def last_return_reason(report: ProgressReport) -> str:
