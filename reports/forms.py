@@ -1,15 +1,33 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import ProgressReport
 
+
+def add_validation_error(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
 TEXT_LIMIT = 10_000  # characters per text field: a long report, not an attachment
 
 
 class ProgressReportForm(forms.ModelForm):
+    """The report, its indicator values (one field per indicator of the task) and the
+    version it was opened on, so a save over someone else's newer one is caught."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
     class Meta:
         model = ProgressReport
         fields = ["assessment", "percent_done", "achievements", "difficulties", "proposals"]
@@ -30,8 +48,26 @@ class ProgressReportForm(forms.ModelForm):
             "achievements": _("Những việc đơn vị đã làm trong kỳ: văn bản, hội nghị, số liệu."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, indicators=(), values=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.indicators = list(indicators)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        values = values or {}
+        for indicator in self.indicators:
+            self.fields[f"indicator_{indicator.pk}"] = forms.DecimalField(
+                label=str(indicator),
+                required=False,
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+                initial=values.get(indicator.pk),
+                help_text=_("Bắt buộc khi gửi báo cáo.") if indicator.required else "",
+                error_messages={
+                    "invalid": _("Nhập một số, ví dụ 12 hoặc 3,5."),
+                    "min_value": _("Giá trị chỉ tiêu không được âm."),
+                },
+                localize=True,
+            )
         for name in ("achievements", "difficulties", "proposals"):
             self.fields[name].max_length = TEXT_LIMIT
             self.fields[name].validators.append(
@@ -50,7 +86,24 @@ class ProgressReportForm(forms.ModelForm):
             "achievements",
             "difficulties",
             "proposals",
+            "version",
         )
+        if self.indicators:
+            self.helper.layout.insert(
+                1,
+                Fieldset(
+                    _("Chỉ tiêu"),
+                    *[Field(f"indicator_{i.pk}") for i in self.indicators],
+                ),
+            )
+
+    def report_data(self) -> dict:
+        """What services.report_save_draft takes: the fields and the indicator values."""
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        data["indicators"] = {
+            i.pk: self.cleaned_data.get(f"indicator_{i.pk}") for i in self.indicators
+        }
+        return data
 
 
 class ReturnForm(forms.Form):
@@ -59,4 +112,37 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
         error_messages={"required": _("Cần nêu lý do trả lại để đơn vị bổ sung.")},
+    )
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; it sends yyyy-mm-dd and shows the user's own format."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+class ExtensionRequestForm(forms.Form):
+    new_due = forms.DateField(label=_("Xin gia hạn đến ngày"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ý kiến"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Bắt buộc khi không cho gia hạn."),
+    )
+
+
+class ReopenForm(forms.Form):
+    until = forms.DateField(label=_("Mở cho đơn vị nhập đến ngày"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )

@@ -5,7 +5,10 @@ period's figures run from the 15th of the month before the period to the 14th of
 month — monthly: 15/8 to 14/9; quarterly: 15/12 to 14/3; 6-monthly: 15/12 to 14/6;
 yearly: 15/12 to 14/12. The decree leaves the sending deadline to the issuer; we give
 DUE_DAYS_AFTER_CUTOFF days after the cutoff, moved to the next working day when it falls
-on a weekend or a Vietnamese public holiday.
+on a weekend or a Vietnamese public holiday. Days that differ from that calendar (an
+extra day off around Tết, a Saturday worked in exchange) come from `CalendarException`
+rows, passed in as `exceptions` ({date: "day_off" | "working_day"}) so these functions
+stay pure; `calendar_exceptions()` in services reads them.
 """
 
 import datetime
@@ -28,13 +31,19 @@ def _vn_holidays(year: int) -> holidays.HolidayBase:
     return holidays.country_holidays("VN", years=year)
 
 
-def is_working_day(day: datetime.date) -> bool:
+Exceptions = dict[datetime.date, str]
+
+
+def is_working_day(day: datetime.date, exceptions: Exceptions | None = None) -> bool:
+    kind = (exceptions or {}).get(day)
+    if kind:
+        return kind == "working_day"
     return day.weekday() < 5 and day not in _vn_holidays(day.year)
 
 
-def next_working_day(day: datetime.date) -> datetime.date:
+def next_working_day(day: datetime.date, exceptions: Exceptions | None = None) -> datetime.date:
     """The day itself if it is a working day, else the first working day after it."""
-    while not is_working_day(day):
+    while not is_working_day(day, exceptions):
         day += datetime.timedelta(days=1)
     return day
 
@@ -59,21 +68,27 @@ def _label(schedule: str, cutoff: datetime.date) -> str:
     return _("Năm %(year)d") % {"year": year}
 
 
-def period_for_cutoff(schedule: str, cutoff: datetime.date) -> PeriodDates:
+def period_for_cutoff(
+    schedule: str, cutoff: datetime.date, exceptions: Exceptions | None = None
+) -> PeriodDates:
     months = MONTHS_PER_PERIOD[schedule]
     start = (cutoff - relativedelta(months=months)).replace(day=CUTOFF_DAY + 1)
-    due = next_working_day(cutoff + datetime.timedelta(days=DUE_DAYS_AFTER_CUTOFF))
+    due = next_working_day(cutoff + datetime.timedelta(days=DUE_DAYS_AFTER_CUTOFF), exceptions)
     return PeriodDates(_label(schedule, cutoff), start, cutoff, due)
 
 
 def scheduled_periods(
-    schedule: str, *, first_day: datetime.date, last_day: datetime.date
+    schedule: str,
+    *,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    exceptions: Exceptions | None = None,
 ) -> list[PeriodDates]:
     """Every period whose cutoff falls from first_day to last_day, inclusive."""
     if last_day < first_day:
         return []
     if schedule == "once":
-        due = next_working_day(last_day)
+        due = next_working_day(last_day, exceptions)
         return [PeriodDates(_("Báo cáo một lần"), first_day, last_day, due)]
     step = MONTHS_PER_PERIOD[schedule]
     cutoff = first_day.replace(day=CUTOFF_DAY)
@@ -83,6 +98,6 @@ def scheduled_periods(
         cutoff += relativedelta(months=1)
     periods = []
     while cutoff <= last_day:
-        periods.append(period_for_cutoff(schedule, cutoff))
+        periods.append(period_for_cutoff(schedule, cutoff, exceptions))
         cutoff += relativedelta(months=MONTHS_PER_PERIOD[schedule])
     return periods

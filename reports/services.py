@@ -10,33 +10,55 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.models import Assignment, Directive
 
 from . import periods as period_rules
-from .models import ProgressReport, ReportingPeriod, ReportTransition
+from . import selectors
+from .models import (
+    CalendarException,
+    IndicatorValue,
+    PeriodReopening,
+    ProgressReport,
+    ReportingPeriod,
+    ReportTransition,
+)
 
 Status = ProgressReport.Status
 REPORT_FIELDS = ("assessment", "percent_done", "achievements", "difficulties", "proposals")
 
 
-def periods_generate(*, directive: Directive, until: datetime.date | None = None) -> int:
-    """Create the directive's periods that have started by `until` (default: today), so
-    units can draft during the period; none whose cutoff is after reporting_ends_on.
+def calendar_exceptions() -> period_rules.Exceptions:
+    """Extra days off and swapped working days, as entered in the admin."""
+    return dict(CalendarException.objects.values_list("date", "kind"))
 
-    Idempotent: a period that exists (same start) is left as it is, and none is ever
-    deleted. Returns how many were created.
+
+def periods_generate(*, directive: Directive, until: datetime.date | None = None) -> int:
+    """Bring the directive's periods in line with its schedule, up to the periods that have
+    started by `until` (default: today), so units can draft during a period; none whose
+    cutoff is after reporting_ends_on.
+
+    Idempotent. A period the schedule no longer has is deleted only if it holds no report
+    (a schedule change never deletes a period that holds reports); a period still ahead
+    of its due date takes the new dates (a day off added for Tết moves its due date).
+    Returns how many periods were created.
     """
     today = until or timezone.localdate()
+    exceptions = calendar_exceptions()
     first_day = directive.reporting_starts_on or directive.issued_on + datetime.timedelta(days=1)
     last_cutoff = directive.reporting_ends_on
     if directive.schedule == Directive.Schedule.ONCE:
         # A one-off report is due on reporting_ends_on; until that is set, there is no period.
-        if not last_cutoff:
-            return 0
-        wanted = period_rules.scheduled_periods("once", first_day=first_day, last_day=last_cutoff)
+        wanted = (
+            period_rules.scheduled_periods(
+                "once", first_day=first_day, last_day=last_cutoff, exceptions=exceptions
+            )
+            if last_cutoff
+            else []
+        )
     else:
         wanted = [
             p
@@ -44,19 +66,46 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
                 directive.schedule,
                 first_day=first_day,
                 last_day=last_cutoff or today + relativedelta(years=1),
+                exceptions=exceptions,
             )
             if p.start <= today
         ]
-    existing = set(directive.periods.values_list("start", flat=True))
-    new = [
-        ReportingPeriod(
-            directive=directive, label=p.label, start=p.start, cutoff=p.cutoff, due=p.due
-        )
-        for p in wanted
-        if p.start not in existing
-    ]
-    ReportingPeriod.objects.bulk_create(new)
-    return len(new)
+    by_span = {(p.start, p.cutoff): p for p in wanted}
+    kept_starts = set()
+    created = 0
+    with transaction.atomic():
+        for period in directive.periods.annotate(report_count=Count("reports")):
+            dates = by_span.pop((period.start, period.cutoff), None)
+            if dates is None:
+                if period.report_count:
+                    kept_starts.add(period.start)
+                else:
+                    period.delete()
+                continue
+            if period.due >= today and (period.cutoff, period.due) != (dates.cutoff, dates.due):
+                period.label, period.cutoff, period.due = dates.label, dates.cutoff, dates.due
+                period.lock_on = _lock_on(directive, dates.due)
+                period.save(update_fields=["label", "cutoff", "due", "lock_on"])
+        new = [
+            ReportingPeriod(
+                directive=directive,
+                label=p.label,
+                start=p.start,
+                cutoff=p.cutoff,
+                due=p.due,
+                lock_on=_lock_on(directive, p.due),
+            )
+            for p in by_span.values()
+            if p.start not in kept_starts  # one period per start: the one with reports stays
+        ]
+        ReportingPeriod.objects.bulk_create(new)
+        created = len(new)
+    return created
+
+
+def _lock_on(directive: Directive, due: datetime.date) -> datetime.date | None:
+    """DHIS2's expiry days: entry closes lock_days after the due date (0: never)."""
+    return due + datetime.timedelta(days=directive.lock_days) if directive.lock_days else None
 
 
 def periods_open_on_publish(*, directive: Directive, **_signal) -> None:
@@ -85,7 +134,7 @@ def _transition(report: ProgressReport, to: str, *, by, reason: str = "", at=Non
 
 
 def _check_editable(report: ProgressReport) -> None:
-    if report.pk and not report.is_editable:
+    if not report.is_editable:
         raise ValidationError(
             _(
                 "Báo cáo đã gửi, không sửa được nữa. "
@@ -94,12 +143,86 @@ def _check_editable(report: ProgressReport) -> None:
         )
 
 
+def entry_closed_reason(
+    *, assignment: Assignment, period: ReportingPeriod, day: datetime.date | None = None
+) -> str:
+    """Why the unit may no longer enter this report ("" while it may).
+
+    Entry closes after the period's lock date (DHIS2's expiry days), or after a granted
+    extension's new date if that is later, unless a reviewer has reopened the period for
+    the unit.
+    """
+    if period.lock_on is None:
+        return ""
+    day = day or timezone.localdate()
+    extended = selectors.effective_due_dates(period, [assignment.pk])[assignment.pk]
+    if day <= max(period.lock_on, extended):
+        return ""
+    reopened = PeriodReopening.objects.filter(
+        period=period, unit_id=assignment.unit_id, until__gte=day
+    ).exists()
+    if reopened:
+        return ""
+    return _(
+        "Kỳ báo cáo đã khóa nhập sau ngày %(day)s. Nếu cần báo cáo, đề nghị bộ phận theo dõi "
+        "mở lại cho đơn vị."
+    ) % {"day": f"{max(period.lock_on, extended):%d/%m/%Y}"}
+
+
+def _check_entry_open(assignment, period, at: datetime.datetime | None) -> None:
+    day = timezone.localdate(at) if at else None
+    if reason := entry_closed_reason(assignment=assignment, period=period, day=day):
+        raise ValidationError(reason, code="locked")
+
+
+def _save_indicator_values(report: ProgressReport, values: dict) -> None:
+    """values: {indicator id: Decimal or None}; None clears the value."""
+    allowed = set(report.assignment.task.indicators.values_list("pk", flat=True))
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValidationError(_("Chỉ tiêu không thuộc nhiệm vụ này."))
+    errors = {}
+    for indicator_id, value in values.items():
+        if value is None:
+            IndicatorValue.objects.filter(report=report, indicator_id=indicator_id).delete()
+        elif value < 0:
+            errors[f"indicator_{indicator_id}"] = _("Giá trị chỉ tiêu không được âm.")
+        else:
+            IndicatorValue.objects.update_or_create(
+                report=report, indicator_id=indicator_id, defaults={"value": value}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _stale_message(report: ProgressReport) -> str:
+    who = (
+        report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else ""
+    )
+    return _(
+        "Báo cáo vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. Nội dung bạn nhập "
+        "vẫn còn dưới đây; hãy đối chiếu với bản đã lưu rồi lưu lại."
+    ) % {
+        "who": who or _("người khác"),
+        "when": f"{timezone.localtime(report.updated_at):%H:%M %d/%m/%Y}",
+    }
+
+
 @transaction.atomic
 def report_save_draft(
-    *, assignment: Assignment, period: ReportingPeriod, by, data: dict
+    *,
+    assignment: Assignment,
+    period: ReportingPeriod,
+    by,
+    data: dict,
+    version: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> ProgressReport:
     """Create or update the unit's report for the period.
 
+    `version` is the report version the user's form was opened on (0: no report yet); if
+    someone saved since, nothing is written and ValidationError(code="stale") says who.
+    data may hold the report fields and "indicators" ({indicator id: value or None}).
     Editing a returned report takes it back to draft, so reviewers never read a
     half-revised text; it still counts as received, since it was sent once.
     """
@@ -107,18 +230,29 @@ def report_save_draft(
         raise ValidationError(_("Kỳ báo cáo không thuộc văn bản của nhiệm vụ này."))
     if not assignment.unit.is_active_between(period.start, period.cutoff):
         raise ValidationError(_("Đơn vị không hoạt động trong kỳ báo cáo này."))
+    _check_entry_open(assignment, period, at)
     # get_or_create survives two first saves at once (the unique constraint decides).
-    ProgressReport.objects.get_or_create(assignment=assignment, period=period)
-    report = ProgressReport.objects.select_for_update().get(assignment=assignment, period=period)
+    created = ProgressReport.objects.get_or_create(assignment=assignment, period=period)[1]
+    report = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(assignment=assignment, period=period)
+    )
+    current = 0 if created else report.version
+    if version is not None and version != current:
+        raise ValidationError(_stale_message(report), code="stale")
     _check_editable(report)
     for field in REPORT_FIELDS:
         if field in data:
             setattr(report, field, data[field])
     report.updated_by = by
+    report.version = current + 1
     report.full_clean()
     if report.status == Status.RETURNED:
         _transition(report, Status.DRAFT, by=by)
     report.save()
+    if "indicators" in data:
+        _save_indicator_values(report, data["indicators"])
     return report
 
 
@@ -130,6 +264,12 @@ def _check_complete(report: ProgressReport) -> None:
         errors["percent_done"] = _("Đã đánh giá “Hoàn thành” thì tỷ lệ hoàn thành phải là 100%.")
     if report.assessment == ProgressReport.Assessment.BLOCKED and not report.difficulties.strip():
         errors["difficulties"] = _("Đã đánh giá “Gặp vướng mắc” thì cần nêu khó khăn, vướng mắc.")
+    given = set(report.indicator_values.values_list("indicator_id", flat=True))
+    for indicator in report.assignment.task.indicators.filter(required=True):
+        if indicator.pk not in given:
+            errors[f"indicator_{indicator.pk}"] = _(
+                "Cần nhập chỉ tiêu “%(name)s” trước khi gửi."
+            ) % {"name": indicator.name}
     if errors:
         raise ValidationError(errors)
 
@@ -137,9 +277,14 @@ def _check_complete(report: ProgressReport) -> None:
 @transaction.atomic
 def report_submit(*, report: ProgressReport, by, at: datetime.datetime | None = None):
     """Send the report to the reviewers. The first sending time decides timeliness."""
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    report = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("assignment__task", "period")
+        .get(pk=report.pk)
+    )
     if not report.is_editable:
         raise ValidationError(_("Báo cáo này đã được gửi."))
+    _check_entry_open(report.assignment, report.period, at)
     _check_complete(report)
     at = at or timezone.now()
     _transition(report, Status.SUBMITTED, by=by, at=at)

@@ -69,6 +69,7 @@ class DirectiveFactory(factory.django.DjangoModelFactory):
     subject = "V/v triển khai thực hiện chuyên đề học tập và làm theo tư tưởng Hồ Chí Minh"
     status = Directive.Status.ACTIVE
     schedule = Directive.Schedule.MONTHLY
+    lock_days = 0  # tests of 2021 periods file today; lock tests set it
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

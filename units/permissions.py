@@ -116,6 +116,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "extension.request": _file,  # obj: the assignment
     "extension.decide": _decide,  # obj: the assignment
     "period.reopen": _decide,  # obj: the assignment of the unit to reopen for
+    "review.queue": lambda user, obj=None: roles_of(user).is_reviewer,
     "spreadsheet.own": lambda user, obj=None: roles_of(user).is_reporter,
     "spreadsheet.all": lambda user, obj=None: roles_of(user).is_reviewer,
     "directive.view": _view_directive,

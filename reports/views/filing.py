@@ -12,8 +12,10 @@ from units import permissions
 from units.permissions import ensure, requires
 
 from .. import selectors, services
-from ..forms import ProgressReportForm
+from ..forms import ProgressReportForm, add_validation_error
 from ..models import ProgressReport, ReportingPeriod
+from . import extensions
+from .review import report_panels
 
 
 @login_required
@@ -36,14 +38,10 @@ def unit_work(request):
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
+def _set_version(form, version: int) -> None:
+    """The form re-rendered after a save carries the version now in the database."""
+    form.data = form.data.copy()
+    form.data["version"] = version
 
 
 @login_required
@@ -58,44 +56,61 @@ def report_file(request, assignment_id: int, period_id: int):
     )
     report = (
         ProgressReport.objects.filter(assignment=assignment, period=period)
-        .select_related("assignment__task__section__directive")
+        .select_related("assignment__task__section__directive", "updated_by")
         .first()
     )
     if report and not permissions.can(request.user, "report.edit", report):
         return redirect("reports:detail", pk=report.pk)
-    form = ProgressReportForm(request.POST or None, instance=report)
+    indicators = list(assignment.task.indicators.all())
+    values = dict(report.indicator_values.values_list("indicator_id", "value")) if report else {}
+    form = ProgressReportForm(
+        request.POST or None, instance=report, indicators=indicators, values=values
+    )
+    saved_by_someone_else = None
     if request.method == "POST" and form.is_valid():
         try:
             report = services.report_save_draft(
-                assignment=assignment, period=period, by=request.user, data=form.cleaned_data
+                assignment=assignment,
+                period=period,
+                by=request.user,
+                data=form.report_data(),
+                version=form.cleaned_data["version"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
+            if getattr(error, "code", None) == "stale":
+                saved_by_someone_else = ProgressReport.objects.get(
+                    assignment=assignment, period=period
+                )
+                _set_version(form, saved_by_someone_else.version)
         else:
+            _set_version(form, report.version)
             if "submit" not in request.POST:
                 messages.success(request, _("Đã lưu nháp báo cáo."))
                 return redirect("reports:file", assignment_id=assignment.pk, period_id=period.pk)
             try:
                 services.report_submit(report=report, by=request.user)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_error(form, error)
                 messages.warning(request, _("Đã lưu nháp, nhưng báo cáo chưa gửi được."))
             else:
                 messages.success(request, _("Đã gửi báo cáo."))
                 return redirect("reports:detail", pk=report.pk)
-    return render(
-        request,
-        "reports/report_form.html",
-        {
-            "form": form,
-            "assignment": assignment,
-            "period": period,
-            "report": report,
-            "transitions": report.transitions.select_related("by") if report else [],
-            "return_reason": selectors.last_return_reason(report) if report else "",
-            "previous": selectors.previous_report(assignment=assignment, period=period),
-        },
-    )
+    context = {
+        "form": form,
+        "assignment": assignment,
+        "period": period,
+        "report": report,
+        "saved_by_someone_else": saved_by_someone_else,
+        "entry_closed": services.entry_closed_reason(assignment=assignment, period=period),
+        "transitions": report.transitions.select_related("by") if report else [],
+        "return_reason": selectors.last_return_reason(report) if report else "",
+        "previous": selectors.previous_report(assignment=assignment, period=period),
+        **extensions.slot_panel(request, assignment, period),
+    }
+    if report:
+        context.update(report_panels(request, report))
+    return render(request, "reports/report_form.html", context)
 
 
 urlpatterns = [

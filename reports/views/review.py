@@ -16,8 +16,15 @@ from ..forms import ReturnForm
 from ..models import ProgressReport
 from . import comments, evidence, extensions
 
-# Each feature adds its part of the report page: a function (request, report) -> context.
+# Each feature adds its part of the report pages: a function (request, report) -> context.
 PANELS = (evidence.panel, comments.panel, extensions.panel)
+
+
+def report_panels(request, report: ProgressReport) -> dict:
+    context = {}
+    for panel in PANELS:
+        context.update(panel(request, report))
+    return context
 
 
 def _report_or_404(pk: int) -> ProgressReport:
@@ -28,13 +35,13 @@ def _render_detail(request, report: ProgressReport, return_form=None, status: in
     context = {
         "report": report,
         "transitions": report.transitions.select_related("by"),
+        "indicator_values": report.indicator_values.select_related("indicator"),
         "can_edit": permissions.can(request.user, "report.edit", report),
         "can_review": permissions.can(request.user, "report.review", report)
         and report.status == ProgressReport.Status.SUBMITTED,
         "return_form": return_form or ReturnForm(),
     }
-    for panel in PANELS:
-        context.update(panel(request, report))
+    context.update(report_panels(request, report))
     return render(request, "reports/report_detail.html", context, status=status)
 
 

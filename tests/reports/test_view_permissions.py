@@ -40,6 +40,8 @@ PAGES = {
     "form B (draft)": lambda w: reverse("reports:file", args=[w.assignment_b.pk, w.period.pk]),
     "report A (sent)": lambda w: reverse("reports:detail", args=[w.submitted_a.pk]),
     "report B (draft)": lambda w: reverse("reports:detail", args=[w.draft_b.pk]),
+    "follow-up of A": lambda w: reverse("reports:follow_up", args=[w.assignment_a.pk, w.period.pk]),
+    "pending extensions": lambda w: reverse("reports:pending_extensions"),
     "dashboard index": lambda w: reverse("reports:dashboard_index"),
     "dashboard": lambda w: (
         reverse("reports:dashboard", args=[w.directive.pk]) + f"?ky={w.period.pk}"
@@ -57,6 +59,8 @@ EXPECTED = {
     "form B (draft)": (404, 200, 404, 404),
     "report A (sent)": (200, 404, 200, 200),
     "report B (draft)": (404, 200, 404, 404),
+    "follow-up of A": (302, 403, 200, 403),  # reporter_a: to its own form
+    "pending extensions": (403, 403, 200, 403),
     "dashboard index": (403, 403, 302, 302),
     "dashboard": (403, 403, 200, 200),
 }
@@ -102,7 +106,8 @@ def _url_names(patterns, namespace=""):
 WALKED = {
     "home", "directives:list", "directives:detail", "reports:unit_work", "reports:file",
     "reports:detail", "reports:dashboard_index", "reports:dashboard", "reports:accept",
-    "reports:return",
+    "reports:return", "reports:follow_up", "reports:request_extension", "reports:reopen",
+    "reports:decide_extension", "reports:pending_extensions",
 }  # fmt: skip
 
 
