@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Addressee, Assignment, Directive, Section, Task
+from .models import Addressee, Assignment, Directive, Indicator, Section, Task
 from .services import directive_publish
 
 
@@ -52,3 +52,19 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_display = ["task", "unit", "role"]
     list_filter = ["role", "task__section__directive"]
     search_fields = ["unit__name"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    """Tasks with their indicators (chỉ tiêu), which the section page cannot nest."""
+
+    list_display = ["__str__", "section"]
+    list_filter = ["section__directive"]
+    list_select_related = ["section"]
+    search_fields = ["text"]
+    inlines = [IndicatorInline]

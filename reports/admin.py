@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from .models import ProgressReport, ReportingPeriod, ReportTransition
+from .models import (
+    CalendarException,
+    ExtensionRequest,
+    PeriodReopening,
+    ProgressReport,
+    ReportingPeriod,
+    ReportTransition,
+)
 
 
 @admin.register(ReportingPeriod)
@@ -25,3 +32,26 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "period__directive"]
     list_select_related = ["assignment__unit", "assignment__task__section", "period"]
     inlines = [ReportTransitionInline]
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(admin.ModelAdmin):
+    """Extra days off and swapped working days: Tết differs each year."""
+
+    list_display = ["date", "kind", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(admin.ModelAdmin):
+    list_display = ["assignment", "period", "new_due", "status", "requested_at"]
+    list_filter = ["status"]
+    list_select_related = ["assignment__unit", "assignment__task__section", "period"]
+    readonly_fields = ["requested_by", "requested_at", "decided_by", "decided_at"]
+
+
+@admin.register(PeriodReopening)
+class PeriodReopeningAdmin(admin.ModelAdmin):
+    list_display = ["period", "unit", "until", "by", "at"]
+    list_select_related = ["period", "unit", "by"]
