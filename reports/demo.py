@@ -10,12 +10,13 @@ so a visitor can file one. Loading twice changes nothing.
 import datetime
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from directives.models import Addressee, Assignment, Directive, Section, Task
+from directives.models import Addressee, Assignment, Directive, Indicator, Section, Task
 from directives.services import directive_publish
 from units.models import Membership, Unit, UnitGroup
 
@@ -255,6 +256,15 @@ SECTIONS = [
     ("4", "Ban Tuyên giáo Huyện ủy", "", SECTION_4_TASKS, [(BAN_TUYEN_GIAO, False, "lead")]),
 ]
 
+# Indicators (chỉ tiêu) the demo asks of some tasks: task code → (name, unit of measure,
+# aggregation, required, the figure of the made-up report text it repeats).
+INDICATORS = {
+    "1.3": [("Số tin, bài tuyên truyền đã phát, đăng", "bài", "sum", True, "n")],
+    "2.1": [("Số bài viết tích cực được chia sẻ", "bài", "sum", True, "m")],
+    "3.1": [("Số chi bộ đã quán triệt", "chi bộ", "latest", True, "n")],
+    "3.2": [("Số vụ việc dư luận được nắm bắt, báo cáo", "vụ việc", "sum", False, "k")],
+}
+
 # The demo accounts ----------------------------------------------------------------------
 
 PASSWORD = "dondoc-demo"
@@ -382,9 +392,22 @@ def load_directive(units: dict[str, Unit]) -> Directive:
             defaults={"order": order, "heading": heading, "intro": intro},
         )
         for task_order, text in enumerate(tasks, start=1):
-            Task.objects.update_or_create(
+            task = Task.objects.update_or_create(
                 section=section, order=task_order, defaults={"text": text}
-            )
+            )[0]
+            for order, (name, measure, aggregation, required, _figure) in enumerate(
+                INDICATORS.get(task.code, []), start=1
+            ):
+                Indicator.objects.update_or_create(
+                    task=task,
+                    order=order,
+                    defaults={
+                        "name": name,
+                        "unit_of_measure": measure,
+                        "aggregation": aggregation,
+                        "required": required,
+                    },
+                )
         for name, is_group, role in addressees:
             target = (
                 {"group": UnitGroup.objects.get(name=name)} if is_group else {"unit": units[name]}
@@ -406,9 +429,13 @@ def load_accounts(units: dict[str, Unit]) -> None:
         Membership.objects.get_or_create(user=user, unit=units[unit_name], role=role)
 
 
-def _fake_report(rng: random.Random, section: str, month_index: int) -> dict:
+def _fake_report(rng: random.Random, task: Task, month_index: int) -> dict:
+    section = task.section.number
     numbers = {"n": rng.randint(3, 30), "m": rng.randint(5, 60), "k": rng.randint(1, 6)}
     lines = rng.sample(ACHIEVEMENTS[section], k=min(2, len(ACHIEVEMENTS[section])))
+    # The indicator repeats a figure the text states, so the two never disagree.
+    figures = {spec[0]: spec[4] for spec in INDICATORS.get(task.code, [])}
+    indicators = {i.pk: Decimal(numbers[figures[i.name]]) for i in task.indicators.all()}
     percent = min(100, 20 * (month_index + 1) + rng.choice([-10, 0, 0, 10, 20, 40]))
     blocked = rng.random() < 0.08
     return {
@@ -423,6 +450,7 @@ def _fake_report(rng: random.Random, section: str, month_index: int) -> dict:
         "achievements": "\n".join(line.format(**numbers) for line in lines),
         "difficulties": rng.choice(DIFFICULTIES) if blocked or rng.random() < 0.25 else "",
         "proposals": rng.choice(PROPOSALS) if rng.random() < 0.2 else "",
+        "indicators": indicators,
     }
 
 
@@ -433,6 +461,7 @@ def load_reports(directive: Directive, reviewer) -> int:
     assignments = list(
         Assignment.objects.filter(task__section__directive=directive)
         .select_related("unit", "task__section")
+        .prefetch_related("task__indicators")
         .order_by("pk")
     )
     existing = set(
@@ -444,7 +473,7 @@ def load_reports(directive: Directive, reviewer) -> int:
         for assignment in assignments:
             # Draw every random number first, so a second load walks the same sequence.
             roll = rng.random()
-            data = _fake_report(rng, assignment.task.section.number, index)
+            data = _fake_report(rng, assignment.task, index)
             days, hour = rng.randint(0, 4), rng.randint(8, 16)
             late = roll > (0.97 if last else 0.88)
             sent = _at(period.due + datetime.timedelta(days=2 * days + 2 if late else -days), hour)

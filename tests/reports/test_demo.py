@@ -91,3 +91,16 @@ def test_refuses_public_demo_passwords_when_debug_is_off(settings):
     assert not Membership.objects.exists()
     call_command("load_demo", "--force")
     assert Membership.objects.filter(user__username="lanhdao", role="leadership").exists()
+
+
+def test_every_sent_report_gives_its_tasks_required_indicators(loaded):
+    sent = ProgressReport.objects.filter(
+        period__directive=loaded,
+        submitted_at__isnull=False,
+        assignment__task__indicators__required=True,
+    ).distinct()
+
+    assert sent.exists()
+    for report in sent.prefetch_related("indicator_values", "assignment__task__indicators"):
+        required = {i.pk for i in report.assignment.task.indicators.all() if i.required}
+        assert required <= {v.indicator_id for v in report.indicator_values.all()}
