@@ -62,6 +62,11 @@ class WorkItem:
     assignment: Assignment
     period: ReportingPeriod
     report: ProgressReport | None
+    due: datetime.date  # the period's, or a granted extension's
+
+    @property
+    def extended(self) -> bool:
+        return self.due != self.period.due
 
     @property
     def status(self) -> str:
@@ -73,7 +78,7 @@ class WorkItem:
 
     @property
     def overdue(self) -> bool:
-        return self.owes and self.period.due < timezone.localdate()
+        return self.owes and self.due < timezone.localdate()
 
     @property
     def shown_status(self) -> str:
@@ -111,6 +116,14 @@ def unit_work(*, unit_ids, today: datetime.date | None = None) -> list[Directive
         (r.assignment_id, r.period_id): r
         for r in ProgressReport.objects.filter(assignment__in=assignments)
     }
+    extended = {
+        (assignment_id, period_id): new_due
+        for assignment_id, period_id, new_due in ExtensionRequest.objects.filter(
+            assignment__in=assignments, status=ExtensionRequest.Status.GRANTED
+        )
+        .order_by("decided_at")
+        .values_list("assignment_id", "period_id", "new_due")
+    }
     work: dict[int, DirectiveWork] = {}
     for assignment in assignments:
         directive = assignment.task.section.directive
@@ -120,7 +133,12 @@ def unit_work(*, unit_ids, today: datetime.date | None = None) -> list[Directive
         )
         entry.assignments.append(assignment)
         for period in periods:
-            item = WorkItem(assignment, period, reports.get((assignment.pk, period.pk)))
+            item = WorkItem(
+                assignment,
+                period,
+                reports.get((assignment.pk, period.pk)),
+                extended.get((assignment.pk, period.pk), period.due),
+            )
             if period is entry.period:
                 entry.items.append(item)
             elif item.owes:

@@ -248,12 +248,20 @@ def report_save_draft(
     report.updated_by = by
     report.version = current + 1
     report.full_clean()
-    if report.status == Status.RETURNED:
-        _transition(report, Status.DRAFT, by=by)
+    report_start_revision(report=report, by=by, save=False)
     report.save()
     if "indicators" in data:
         _save_indicator_values(report, data["indicators"])
     return report
+
+
+def report_start_revision(*, report: ProgressReport, by, save: bool = True) -> None:
+    """The unit's first change to a returned report (its text or its files) takes it back
+    to draft: from then on reviewers no longer see it until it is sent again."""
+    if report.status == Status.RETURNED:
+        _transition(report, Status.DRAFT, by=by)
+        if save:
+            report.save(update_fields=["status", "updated_at"])
 
 
 def _check_complete(report: ProgressReport) -> None:

@@ -107,7 +107,8 @@ WALKED = {
     "home", "directives:list", "directives:detail", "reports:unit_work", "reports:file",
     "reports:detail", "reports:dashboard_index", "reports:dashboard", "reports:accept",
     "reports:return", "reports:follow_up", "reports:request_extension", "reports:reopen",
-    "reports:decide_extension", "reports:pending_extensions",
+    "reports:decide_extension", "reports:pending_extensions", "reports:evidence_upload",
+    "reports:evidence_download", "reports:evidence_delete", "reports:comment_add",
 }  # fmt: skip
 
 
