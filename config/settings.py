@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.roles",
+                "reports.context_processors.unread_notifications",
             ],
         },
     },
@@ -115,7 +116,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.open_periods",
         "schedule": crontab(hour=0, minute=5),
     },
+    "send-reminders": {
+        "task": "reports.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: 07:00 in Vietnam
+    },
 }
+# Reminders (đôn đốc): the first goes this many days before the due date; the unit's
+# leadership is told once a report is this many days overdue.
+REMINDER_DAYS_BEFORE = env.int("REMINDER_DAYS_BEFORE", default=3)
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=3)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .models import ProgressReport
 from .notifications import report_returned_notify
+from .reminders import reminders_send
 from .services import periods_open_all
 
 
@@ -22,3 +23,9 @@ def notify_report_returned(report_id: int) -> int:
 @shared_task
 def open_periods() -> int:
     return periods_open_all()
+
+
+@shared_task
+def send_reminders() -> int:
+    """Daily, by beat. Idempotent: a reminder already sent is never sent again."""
+    return reminders_send()

@@ -42,6 +42,7 @@ PAGES = {
     "report B (draft)": lambda w: reverse("reports:detail", args=[w.draft_b.pk]),
     "follow-up of A": lambda w: reverse("reports:follow_up", args=[w.assignment_a.pk, w.period.pk]),
     "pending extensions": lambda w: reverse("reports:pending_extensions"),
+    "notifications": lambda w: reverse("reports:notifications"),
     "spreadsheet": lambda w: reverse("reports:spreadsheet", args=[w.period.pk]),
     "spreadsheet download": lambda w: reverse("reports:spreadsheet_download", args=[w.period.pk]),
     "dashboard index": lambda w: reverse("reports:dashboard_index"),
@@ -63,6 +64,7 @@ EXPECTED = {
     "report B (draft)": (404, 200, 404, 404),
     "follow-up of A": (302, 403, 200, 403),  # reporter_a: to its own form
     "pending extensions": (403, 403, 200, 403),
+    "notifications": (200, 200, 200, 200),
     "spreadsheet": (200, 200, 200, 403),
     "spreadsheet download": (200, 200, 200, 403),
     "dashboard index": (403, 403, 302, 302),
@@ -113,7 +115,8 @@ WALKED = {
     "reports:return", "reports:follow_up", "reports:request_extension", "reports:reopen",
     "reports:decide_extension", "reports:pending_extensions", "reports:evidence_upload",
     "reports:evidence_download", "reports:evidence_delete", "reports:comment_add",
-    "reports:spreadsheet", "reports:spreadsheet_download",
+    "reports:spreadsheet", "reports:spreadsheet_download", "reports:notifications",
+    "reports:notification_open", "reports:notifications_read_all",
 }  # fmt: skip
 
 
