@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
@@ -20,6 +22,13 @@ def add_validation_error(form, error: ValidationError) -> None:
 
 
 TEXT_LIMIT = 10_000  # characters per text field: a long report, not an attachment
+
+
+def _plain(value):
+    """12.00 shows as 12, 3.50 as 3,5: a figure as people write it."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 class ProgressReportForm(forms.ModelForm):
@@ -60,7 +69,7 @@ class ProgressReportForm(forms.ModelForm):
                 min_value=0,
                 max_digits=14,
                 decimal_places=2,
-                initial=values.get(indicator.pk),
+                initial=_plain(values.get(indicator.pk)),
                 help_text=_("Bắt buộc khi gửi báo cáo.") if indicator.required else "",
                 error_messages={
                     "invalid": _("Nhập một số, ví dụ 12 hoặc 3,5."),
