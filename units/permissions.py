@@ -23,6 +23,7 @@ class Roles:
     reporter_unit_ids: frozenset[int]
     is_reviewer: bool
     is_leadership: bool
+    member_unit_ids: frozenset[int] = frozenset()  # any role: nobody judges its own unit
 
     @property
     def is_reporter(self) -> bool:
@@ -34,7 +35,7 @@ class Roles:
         return self.is_reviewer or self.is_leadership
 
 
-NO_ROLES = Roles(frozenset(), False, False)
+NO_ROLES = Roles(frozenset(), False, False, frozenset())
 
 
 def roles_of(user) -> Roles:
@@ -49,6 +50,7 @@ def roles_of(user) -> Roles:
         reporter_unit_ids=frozenset(u for u, r in rows if r == Membership.Role.REPORTER),
         is_reviewer=user.is_superuser or any(r == Membership.Role.REVIEWER for _, r in rows),
         is_leadership=user.is_superuser or any(r == Membership.Role.LEADERSHIP for _, r in rows),
+        member_unit_ids=frozenset(u for u, _ in rows),
     )
     user._dondoc_roles = roles
     return roles
@@ -77,13 +79,15 @@ def _edit_report(user, report) -> bool:
     return report.is_editable and _file(user, report.assignment)
 
 
+def _judges(user, unit_id: int) -> bool:
+    """A reviewer, and not of the unit concerned (under any role)."""
+    roles = roles_of(user)
+    return roles.is_reviewer and unit_id not in roles.member_unit_ids
+
+
 def _review_report(user, report) -> bool:
     """Whether the status allows it is the service's to say, with a clear message."""
-    return (
-        roles_of(user).is_reviewer
-        and not report.is_draft
-        and not _own_unit(user, report.assignment.unit_id)
-    )
+    return not report.is_draft and _judges(user, report.assignment.unit_id)
 
 
 def _comment(user, report) -> bool:
@@ -95,7 +99,23 @@ def _comment(user, report) -> bool:
 
 def _decide(user, assignment) -> bool:
     """Extensions and reopenings: a reviewer, for another unit than its own."""
-    return roles_of(user).is_reviewer and not _own_unit(user, assignment.unit_id)
+    return _judges(user, assignment.unit_id)
+
+
+def _enter(user, slot) -> bool:
+    """Writing a report's text from a spreadsheet. slot: (assignment, report or None).
+    The unit enters its own; a reviewer enters for another unit only where that unit has
+    no report at all (a paper report typed in), never over what the unit wrote."""
+    assignment, report = slot
+    if report is not None and not report.is_editable:
+        return False
+    if _file(user, assignment):
+        return True
+    return (
+        report is None
+        and _judges(user, assignment.unit_id)
+        and assignment.task.section.directive.is_in_force
+    )
 
 
 def _view_directive(user, directive=None) -> bool:
@@ -118,6 +138,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "period.reopen": _decide,  # obj: the assignment of the unit to reopen for
     "review.queue": lambda user, obj=None: roles_of(user).is_reviewer,
     "spreadsheet.own": lambda user, obj=None: roles_of(user).is_reporter,
+    "spreadsheet.enter": _enter,
     "spreadsheet.all": lambda user, obj=None: roles_of(user).is_reviewer,
     "directive.view": _view_directive,
     "dashboard.view": lambda user, obj=None: roles_of(user).oversees,

@@ -147,3 +147,39 @@ def test_a_draft_directive_is_shown_only_to_overseers(small_directive, reporter_
     assert can(reviewer, "directive.view", small_directive.directive)
     with pytest.raises(PermissionDenied):
         ensure(reporter_a, "directive.view", small_directive.directive)
+
+
+def test_a_reviewer_never_judges_the_unit_it_reviews_from(reviewer, report_a, small_directive):
+    """Ban Tuyên giáo reviews, and is itself addressed by the directive (mục 4)."""
+    own_unit = reviewer.memberships.get().unit
+    small_directive.assignment_a.unit = own_unit
+    small_directive.assignment_a.save()
+    report = report_a("submitted")
+
+    assert can(reviewer, "report.view", report)
+    assert not can(reviewer, "report.review", report)
+    assert not can(reviewer, "extension.decide", small_directive.assignment_a)
+    assert not can(reviewer, "period.reopen", small_directive.assignment_a)
+
+
+@pytest.mark.parametrize(
+    ("name", "report_status", "allowed"),
+    [
+        ("reporter_a", None, True),
+        ("reporter_a", "draft", True),
+        ("reporter_a", "returned", True),
+        ("reporter_a", "submitted", False),
+        ("reporter_b", None, False),
+        ("reviewer", None, True),  # a paper report typed in for the unit
+        ("reviewer", "draft", False),  # never over what the unit wrote
+        ("reviewer", "returned", False),
+        ("leader", None, False),
+    ],
+)
+def test_who_enters_a_report_from_a_spreadsheet(
+    name, report_status, allowed, person, report_a, small_directive
+):
+    report = report_a(report_status) if report_status else None
+    slot = (small_directive.assignment_a, report)
+
+    assert can(person(name), "spreadsheet.enter", slot) is allowed
