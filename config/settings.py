@@ -93,6 +93,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(exist_ok=True)
+    # SQLite ignores row locks: IMMEDIATE transactions take the write lock at the start,
+    # so two people acting on one report queue up (and the second is told) instead of
+    # failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -154,8 +160,26 @@ STATICFILES_DIRS = [
     ("bootstrap", bootstrap_wrapper.get_bootstrap_dir()),
 ]
 # WhiteNoise serves them under gunicorn too; `manage.py collectstatic` before starting.
+# Uploaded files (evidence) on the file system, or on S3-compatible storage when a bucket
+# is named (credentials and endpoint from the AWS_* variables django-storages reads).
+S3_BUCKET = env.str("S3_BUCKET", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+                "access_key": env.str("S3_ACCESS_KEY", default="") or None,
+                "secret_key": env.str("S3_SECRET_KEY", default="") or None,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -176,7 +200,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files are streamed to disk
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console unless EMAIL_URL names a server, e.g.
+# smtp+tls://user:password@mail.example.gov.vn:587 (django-environ's email_url).
+if env.str("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    )
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dondoc@localhost")
 
 LOGGING = {

@@ -48,7 +48,8 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
     list_display = ["assignment", "period", "new_due", "status", "requested_at"]
     list_filter = ["status"]
     list_select_related = ["assignment__unit", "assignment__task__section", "period"]
-    readonly_fields = ["requested_by", "requested_at", "decided_by", "decided_at"]
+    # Decisions are taken on the follow-up page (reports.extensions), which records them.
+    readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
 
 
 @admin.register(PeriodReopening)

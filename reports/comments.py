@@ -4,10 +4,12 @@ Who may write is the permission module's to say ("report.comment"); this checks 
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .models import Comment, ProgressReport
+from .notifications import comment_added_notify
 
 MAX_CHARS = 4000
 
@@ -34,6 +36,9 @@ def comment_text_clean(text: str) -> str:
     return text
 
 
+@transaction.atomic
 def comment_add(*, report: ProgressReport, author, text: str) -> Comment:
-    # Nobody is notified yet: notices belong to reports.notifications.
-    return Comment.objects.create(report=report, author=author, text=comment_text_clean(text))
+    """Post a comment; the other side (unit or reviewers) gets an in-app notice."""
+    comment = Comment.objects.create(report=report, author=author, text=comment_text_clean(text))
+    comment_added_notify(comment=comment)
+    return comment

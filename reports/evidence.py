@@ -2,17 +2,21 @@
 
 A file's type is read from its content, never from its name: the first bytes tell PDF,
 JPEG and PNG apart (`filetype`), and a ZIP is a DOCX or an XLSX only if its package says
-so ([Content_Types].xml names the main document part, and that part is there). So a
-plain ZIP, a .docm or an .exe named "x.docx" is refused, and an XLSX named "x.docx" is
-stored as the XLSX it is. Views check who may act (units.permissions); these functions
-check what the report and the file allow.
+so the way Office reads it (_rels/.rels points to the main part, that part is there,
+[Content_Types].xml gives it the Word or Excel main type, and it is a Word document or
+an Excel workbook). So a plain ZIP, a .docm or an .exe named "x.docx" is refused, and an
+XLSX named "x.docx" is stored as the XLSX it is. Views check who may act
+(units.permissions); these functions check what the report and the file allow.
 """
 
 import logging
+import lzma
 import unicodedata
 import zipfile
+import zlib
 from pathlib import PurePath
-from xml.etree import ElementTree
+from urllib.parse import urlsplit
+from xml.parsers import expat
 
 import filetype
 from django.conf import settings
@@ -47,8 +51,31 @@ _OOXML_MAIN_PARTS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
 }
+# ... and the root element that part must have (transitional and strict OOXML).
+_OOXML_MAIN_ROOTS = {
+    DOCX: {
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}document",
+        "{http://purl.oclc.org/ooxml/wordprocessingml/main}document",
+    },
+    XLSX: {
+        "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}workbook",
+        "{http://purl.oclc.org/ooxml/spreadsheetml/main}workbook",
+    },
+}
+# The package relationship (in _rels/.rels) naming the main part.
+_OFFICE_DOCUMENT_RELATIONSHIPS = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+}
 _CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
-_CONTENT_TYPES_MAX_BYTES = 1024 * 1024  # real ones are a few kilobytes
+_RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# Zip-bomb guards. Real packages have tens to hundreds of entries, and their content
+# types and relationships are a few kilobytes. Of the main part only the start is read
+# (up to its root element), but a declared size past the limit is refused outright.
+_ZIP_MAX_ENTRIES = 5000
+_PACKAGE_XML_MAX_BYTES = 1024 * 1024
+_MAIN_PART_MAX_BYTES = 16 * 1024 * 1024
+_READ_CHUNK = 64 * 1024
 _HEAD_BYTES = 8192  # what `filetype` reads
 # A ZIP as `filetype` may name it: it peeks at the first entries only, so a DOCX whose
 # parts come in another order reads as a plain ZIP, and a ZIP holding "word/x" as a DOCX.
@@ -105,43 +132,170 @@ def content_type_of(upload) -> str | None:
 
 
 def _ooxml_type(upload) -> str | None:
-    """DOCX or XLSX if the ZIP is that package, else None."""
+    """DOCX or XLSX if the ZIP is that package, else None.
+
+    The main part is found as Office finds it: the package relationship of type
+    officeDocument (in _rels/.rels) names it, it must be in the ZIP, its content type
+    (an Override for it, else the Default for its extension) must be a DOCX or XLSX main
+    part, and it must be XML whose root element is a Word document or an Excel workbook.
+    """
     try:
         upload.seek(0)
         with zipfile.ZipFile(upload) as package:
-            names = {n.lower() for n in package.namelist()}
-            info = package.getinfo("[Content_Types].xml")
-            if info.file_size > _CONTENT_TYPES_MAX_BYTES:
-                return None
-            with package.open(info) as entry:
-                declared = entry.read(_CONTENT_TYPES_MAX_BYTES + 1)
-        root = ElementTree.fromstring(declared)
-    # A damaged, encrypted or oddly compressed ZIP, or a bad XML declaration: not a
-    # document we can vouch for.
+            return _main_part_type(package)
+    # A damaged, encrypted, oversize or oddly compressed ZIP, or XML that is bad or
+    # brings a DTD: not a document we can vouch for.
     except (
+        _NotOurs,
         zipfile.BadZipFile,
+        zlib.error,
+        lzma.LZMAError,
         KeyError,
         RuntimeError,
         NotImplementedError,
         EOFError,
         OSError,
         ValueError,
-        ElementTree.ParseError,
+        expat.ExpatError,
     ):
         return None
-    found = set()
-    for override in root.iter(f"{_CONTENT_TYPES_NS}Override"):
-        kind = _OOXML_MAIN_PARTS.get(override.get("ContentType", ""))
-        part = override.get("PartName", "").lstrip("/").lower()
-        if kind and part in names:
-            found.add(kind)
-    for default in root.iter(f"{_CONTENT_TYPES_NS}Default"):
-        kind = _OOXML_MAIN_PARTS.get(default.get("ContentType", ""))
-        extension = "." + default.get("Extension", "").lower()
-        if kind and any(n.endswith(extension) for n in names):
-            found.add(kind)
-    # Both a document and a workbook in one package is no file Word or Excel writes.
-    return found.pop() if len(found) == 1 else None
+
+
+class _NotOurs(Exception):
+    """The package is not a DOCX or XLSX we vouch for."""
+
+
+class _RootFound(Exception):
+    """Stops reading a part once its root element is known."""
+
+
+def _main_part_type(package: zipfile.ZipFile) -> str:
+    infos = package.infolist()
+    if len(infos) > _ZIP_MAX_ENTRIES:
+        raise _NotOurs
+    # Part names are compared without regard to case (as OPC says); two entries with
+    # one name would let what is checked differ from what Office opens.
+    parts = {}
+    for info in infos:
+        key = info.filename.lower()
+        if key in parts:
+            raise _NotOurs
+        parts[key] = info
+
+    part = _office_document_part(_xml_elements(package, parts, "_rels/.rels"))
+    if part not in parts:
+        raise _NotOurs
+    content_type = _content_type_of_part(_xml_elements(package, parts, "[content_types].xml"), part)
+    kind = _OOXML_MAIN_PARTS.get(content_type)
+    if kind is None:
+        raise _NotOurs
+    root = _xml_elements(package, parts, part, max_bytes=_MAIN_PART_MAX_BYTES, root_only=True)
+    if root[0][0] not in _OOXML_MAIN_ROOTS[kind]:
+        raise _NotOurs
+    return kind
+
+
+def _office_document_part(relationships: list[tuple[str, dict]]) -> str:
+    """The part the package's one officeDocument relationship points to, as a key of
+    `parts` (no leading "/", lower case)."""
+    (root, _attributes), *children = relationships
+    if root != f"{_RELATIONSHIPS_NS}Relationships":
+        raise _NotOurs
+    targets = [
+        attributes
+        for tag, attributes in children
+        if tag == f"{_RELATIONSHIPS_NS}Relationship"
+        and attributes.get("Type") in _OFFICE_DOCUMENT_RELATIONSHIPS
+    ]
+    if len(targets) != 1 or targets[0].get("TargetMode", "Internal") != "Internal":
+        raise _NotOurs
+    # A package relationship's target is relative to the package root.
+    target = urlsplit(targets[0].get("Target", ""))
+    if target.scheme or target.netloc or target.query or target.fragment:
+        raise _NotOurs
+    return _part_key(target.path)
+
+
+def _part_key(part_name: str) -> str:
+    """A part name as a ZIP entry is named: no leading "/", no "." steps, lower case."""
+    segments = [s for s in part_name.split("/") if s not in ("", ".")]
+    if not segments or ".." in segments:
+        raise _NotOurs
+    return "/".join(segments).lower()
+
+
+def _content_type_of_part(types: list[tuple[str, dict]], part: str) -> str:
+    """The part's content type: its Override, else the Default for its extension."""
+    (root, _attributes), *children = types
+    if root != f"{_CONTENT_TYPES_NS}Types":
+        raise _NotOurs
+    overrides, defaults = {}, {}
+    for tag, attributes in children:
+        if tag == f"{_CONTENT_TYPES_NS}Override":
+            key, found = _part_key(attributes.get("PartName", "")), overrides
+        elif tag == f"{_CONTENT_TYPES_NS}Default":
+            key, found = attributes.get("Extension", "").lower(), defaults
+        else:
+            continue
+        content_type = attributes.get("ContentType", "")
+        # One part or extension declared twice with two types: which one a reader takes
+        # is anyone's guess.
+        if found.setdefault(key, content_type) != content_type:
+            raise _NotOurs
+    if part in overrides:
+        return overrides[part]
+    name = part.rsplit("/", 1)[-1]
+    return defaults.get(name.rsplit(".", 1)[-1], "") if "." in name else ""
+
+
+def _xml_elements(
+    package: zipfile.ZipFile,
+    parts: dict,
+    part: str,
+    *,
+    max_bytes: int = _PACKAGE_XML_MAX_BYTES,
+    root_only: bool = False,
+) -> list[tuple[str, dict]]:
+    """The elements of an XML part in document order, as ("{namespace}name", attributes);
+    with root_only, the root element alone (and no more of the part is read).
+
+    Safe on hostile input: a DOCTYPE refuses the part, so no entity is ever declared,
+    expanded or fetched; at most max_bytes are decompressed."""
+    info = parts[part]
+    if info.file_size > max_bytes:
+        raise _NotOurs
+    elements = []
+
+    def start(name, attributes):
+        namespace, _, local = name.rpartition("}")
+        elements.append((f"{{{namespace}}}{local}" if namespace else local, attributes))
+        if root_only:
+            raise _RootFound
+
+    def refuse(*args):
+        raise _NotOurs
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = start
+    read = 0
+    try:
+        with package.open(info) as entry:
+            # The header's size may lie; count what is actually decompressed.
+            while chunk := entry.read(_READ_CHUNK):
+                read += len(chunk)
+                if read > max_bytes:
+                    raise _NotOurs
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _RootFound:
+        pass
+    if not elements:
+        raise _NotOurs
+    return elements
 
 
 def entry_closed_reason(report: ProgressReport) -> str:

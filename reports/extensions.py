@@ -17,6 +17,7 @@ from units.models import Unit
 
 from . import selectors
 from .models import ExtensionRequest, PeriodReopening, ProgressReport, ReportingPeriod
+from .notifications import extension_decided_notify, extension_requested_notify
 
 MAX_EXTENSION_DAYS = 90  # past the period's due date
 Status = ExtensionRequest.Status
@@ -45,13 +46,15 @@ def extension_request(
         raise ValidationError(_("Báo cáo đã gửi, không cần gia hạn."))
     try:
         with transaction.atomic():
-            return ExtensionRequest.objects.create(
+            extension = ExtensionRequest.objects.create(
                 assignment=assignment,
                 period=period,
                 new_due=new_due,
                 reason=reason,
                 requested_by=by,
             )
+            extension_requested_notify(extension=extension)
+            return extension
     except IntegrityError:
         raise ValidationError(_("Đã có một đề nghị gia hạn đang chờ xem xét.")) from None
 
@@ -75,6 +78,7 @@ def extension_decide(
     extension.decided_at = timezone.now()
     extension.decision_note = note
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    extension_decided_notify(extension=extension)
     return extension
 
 
@@ -82,8 +86,13 @@ def period_reopen(
     *, period: ReportingPeriod, unit: Unit, until: datetime.date, by, reason: str = ""
 ) -> PeriodReopening:
     """Let one unit enter its reports of a locked period again, until a date."""
-    if until < timezone.localdate():
+    today = timezone.localdate()
+    if until < today:
         raise ValidationError({"until": _("Ngày mở đến phải từ hôm nay trở đi.")})
+    if until > today + datetime.timedelta(days=MAX_EXTENSION_DAYS):
+        raise ValidationError(
+            {"until": _("Chỉ mở lại tối đa %(days)d ngày.") % {"days": MAX_EXTENSION_DAYS}}
+        )
     return PeriodReopening.objects.create(
         period=period, unit=unit, until=until, by=by, reason=(reason or "").strip()
     )

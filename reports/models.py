@@ -42,7 +42,10 @@ class ReportingPeriod(models.Model):
         verbose_name_plural = _("kỳ báo cáo")
         ordering = ["start"]
         constraints = [
-            models.UniqueConstraint(fields=["directive", "start"], name="unique_period_start"),
+            # After a schedule change a kept period may start with a new one: start+cutoff.
+            models.UniqueConstraint(
+                fields=["directive", "start", "cutoff"], name="unique_period_span"
+            ),
             models.CheckConstraint(
                 condition=models.Q(cutoff__gte=models.F("start"))
                 & models.Q(due__gte=models.F("cutoff")),
@@ -431,8 +434,12 @@ class Reminder(models.Model):
         OVERDUE = "overdue", _("Quá hạn")
         ESCALATION = "escalation", _("Báo lãnh đạo đơn vị")
 
-    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("phân công"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.CASCADE, related_name="+"
+    )
     kind = models.CharField(_("loại nhắc"), max_length=16, choices=Kind.choices)
     window = models.DateField(_("nhắc cho ngày"))
     sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)

@@ -65,6 +65,79 @@ def report_returned_notify(*, report: ProgressReport) -> int:
     return len(recipients)
 
 
+# In-app notices of the exchange between a unit and its reviewers ---------------------
+
+
+def _unit_reporters(unit_id: int) -> set[int]:
+    return set(
+        Membership.objects.filter(
+            unit_id=unit_id, role=Membership.Role.REPORTER, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _reviewers_of(unit_id: int) -> set[int]:
+    """Reviewers who may judge the unit: none of them belongs to it."""
+    members = Membership.objects.filter(unit_id=unit_id).values("user_id")
+    return set(
+        Membership.objects.filter(role=Membership.Role.REVIEWER, user__is_active=True)
+        .exclude(user_id__in=members)
+        .values_list("user_id", flat=True)
+    )
+
+
+def _notify(user_ids, message: str, url: str, *, skip=None) -> int:
+    user_ids = sorted(set(user_ids) - {skip})
+    Notification.objects.bulk_create(
+        Notification(user_id=user_id, message=message, url=url) for user_id in user_ids
+    )
+    return len(user_ids)
+
+
+def extension_requested_notify(*, extension) -> int:
+    """Reviewers learn that a unit asks for more time."""
+    a = extension.assignment
+    message = _("%(unit)s xin gia hạn nhiệm vụ %(task)s, %(period)s đến ngày %(day)s.") % {
+        "unit": a.unit.name,
+        "task": a.task.code,
+        "period": extension.period.label,
+        "day": f"{extension.new_due:%d/%m/%Y}",
+    }
+    url = reverse("reports:follow_up", args=[a.pk, extension.period_id])
+    return _notify(_reviewers_of(a.unit_id), message, url)
+
+
+def extension_decided_notify(*, extension) -> int:
+    """The unit learns the decision on its request."""
+    a = extension.assignment
+    message = _("Đề nghị gia hạn nhiệm vụ %(task)s, %(period)s: %(decision)s.") % {
+        "task": a.task.code,
+        "period": extension.period.label,
+        "decision": extension.get_status_display().lower(),
+    }
+    if extension.decision_note:
+        message += " " + _("Ý kiến: %(note)s") % {"note": extension.decision_note}
+    url = reverse("reports:file", args=[a.pk, extension.period_id])
+    return _notify(_unit_reporters(a.unit_id), message, url)
+
+
+def comment_added_notify(*, comment) -> int:
+    """A comment from the unit goes to the reviewers; one from a reviewer to the unit."""
+    report = comment.report
+    a = report.assignment
+    unit_people = _unit_reporters(a.unit_id)
+    context = {"task": a.task.code, "period": report.period.label, "unit": a.unit.name}
+    if comment.author_id in unit_people:
+        message = _("%(unit)s trao đổi về báo cáo nhiệm vụ %(task)s, %(period)s.") % context
+        url = reverse("reports:detail", args=[report.pk])
+        recipients = _reviewers_of(a.unit_id) if not report.is_draft else set()
+    else:
+        message = _("Có ý kiến trao đổi về báo cáo nhiệm vụ %(task)s, %(period)s.") % context
+        url = reverse("reports:file", args=[a.pk, report.period_id])
+        recipients = unit_people
+    return _notify(recipients, message, url, skip=comment.author_id)
+
+
 # Reminders ----------------------------------------------------------------------------
 
 # The order a person reads them in: what is most late first.

@@ -7,7 +7,8 @@ its due date after granted extensions:
 - "due soon" once, from REMINDER_DAYS_BEFORE days before D (window: D - that many days);
 - "due today" on D;
 - "overdue" every day after D (window: that day);
-- "escalation" to the unit's leadership once the report is REMINDER_ESCALATE_AFTER_DAYS
+- "escalation" to the unit's head (Membership role unit_head, who reads nothing beyond
+  the unit) once the report is REMINDER_ESCALATE_AFTER_DAYS
   days overdue (window: D + that many days).
 
 Nothing goes out after the period's lock date (or after D, if an extension put it later:
@@ -145,7 +146,7 @@ def _recipients(due_reports: list[DueReport]) -> dict[str, dict[int, list]]:
     their reports, leadership about escalations."""
     found: dict[str, dict[int, list]] = {
         Membership.Role.REPORTER: defaultdict(list),
-        Membership.Role.LEADERSHIP: defaultdict(list),
+        Membership.Role.UNIT_HEAD: defaultdict(list),
     }
     memberships = Membership.objects.filter(
         unit_id__in={d.assignment.unit_id for d in due_reports},
@@ -203,7 +204,7 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     recipients = _recipients(due_reports)
 
     def people(d: DueReport) -> list:
-        role = Membership.Role.LEADERSHIP if d.kind == Kind.ESCALATION else Membership.Role.REPORTER
+        role = Membership.Role.UNIT_HEAD if d.kind == Kind.ESCALATION else Membership.Role.REPORTER
         return recipients[role].get(d.assignment.unit_id, [])
 
     # A reminder nobody would receive is not claimed: it goes out once someone can read it.

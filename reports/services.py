@@ -71,21 +71,19 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
             if p.start <= today
         ]
     by_span = {(p.start, p.cutoff): p for p in wanted}
-    kept_starts = set()
     created = 0
     with transaction.atomic():
         for period in directive.periods.annotate(report_count=Count("reports")):
             dates = by_span.pop((period.start, period.cutoff), None)
             if dates is None:
-                if period.report_count:
-                    kept_starts.add(period.start)
-                else:
+                if not period.report_count:
                     period.delete()
                 continue
-            if period.due >= today and (period.cutoff, period.due) != (dates.cutoff, dates.due):
-                period.label, period.cutoff, period.due = dates.label, dates.cutoff, dates.due
-                period.lock_on = _lock_on(directive, dates.due)
-                period.save(update_fields=["label", "cutoff", "due", "lock_on"])
+            # A period still ahead of its due date follows the calendar and lock_days.
+            lock_on = _lock_on(directive, dates.due)
+            if period.due >= today and (period.due, period.lock_on) != (dates.due, lock_on):
+                period.label, period.due, period.lock_on = dates.label, dates.due, lock_on
+                period.save(update_fields=["label", "due", "lock_on"])
         new = [
             ReportingPeriod(
                 directive=directive,
@@ -96,7 +94,6 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
                 lock_on=_lock_on(directive, p.due),
             )
             for p in by_span.values()
-            if p.start not in kept_starts  # one period per start: the one with reports stays
         ]
         ReportingPeriod.objects.bulk_create(new)
         created = len(new)
@@ -318,16 +315,30 @@ def report_return(
     *, report: ProgressReport, by, reason: str, at=None, notify: bool = True
 ) -> ProgressReport:
     """Send the report back to its unit for revision; the unit is told after commit
-    (unless notify is False, as when loading history)."""
+    (unless notify is False, as when loading history). Returned after the period locked,
+    it reopens the period for the unit, so it can do what it is asked."""
     from .tasks import notify_report_returned
 
     if not reason.strip():
         raise ValidationError({"reason": _("Cần nêu lý do trả lại để đơn vị bổ sung.")})
-    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    report = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("assignment", "period__directive")
+        .get(pk=report.pk)
+    )
     if report.status != Status.SUBMITTED:
         raise ValidationError(_("Chỉ trả lại được báo cáo đang chờ xem xét."))
     _transition(report, Status.RETURNED, by=by, reason=reason.strip(), at=at)
     report.save(update_fields=["status", "updated_at"])
+    day = timezone.localdate(at) if at else timezone.localdate()
+    if entry_closed_reason(assignment=report.assignment, period=report.period, day=day):
+        PeriodReopening.objects.create(
+            period=report.period,
+            unit_id=report.assignment.unit_id,
+            until=day + datetime.timedelta(days=report.period.directive.lock_days),
+            by=by,
+            reason=_("Mở lại để bổ sung báo cáo bị trả lại."),
+        )
     if notify:
         # robust: the return is saved whatever happens to the notice (it is logged).
         transaction.on_commit(lambda: notify_report_returned.delay(report.pk), robust=True)

@@ -105,7 +105,8 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         REPORTER = "reporter", _("Cán bộ báo cáo của đơn vị")
         REVIEWER = "reviewer", _("Chuyên viên theo dõi")
-        LEADERSHIP = "leadership", _("Lãnh đạo")
+        LEADERSHIP = "leadership", _("Lãnh đạo (xem toàn bộ tổng hợp)")
+        UNIT_HEAD = "unit_head", _("Lãnh đạo đơn vị (nhận báo cáo quá hạn của đơn vị)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -79,10 +79,11 @@ def report_file(request, assignment_id: int, period_id: int):
         except ValidationError as error:
             add_validation_error(form, error)
             if getattr(error, "code", None) == "stale":
-                saved_by_someone_else = ProgressReport.objects.get(
+                saved_by_someone_else = ProgressReport.objects.filter(
                     assignment=assignment, period=period
-                )
-                _set_version(form, saved_by_someone_else.version)
+                ).first()
+                current = saved_by_someone_else.version if saved_by_someone_else else 0
+                _set_version(form, current)
         else:
             _set_version(form, report.version)
             if "submit" not in request.POST:
@@ -106,10 +107,12 @@ def report_file(request, assignment_id: int, period_id: int):
         "transitions": report.transitions.select_related("by") if report else [],
         "return_reason": selectors.last_return_reason(report) if report else "",
         "previous": selectors.previous_report(assignment=assignment, period=period),
-        **extensions.slot_panel(request, assignment, period),
     }
-    if report:
-        context.update(report_panels(request, report))
+    context.update(
+        report_panels(request, report)
+        if report
+        else extensions.slot_panel(request, assignment, period)
+    )
     return render(request, "reports/report_form.html", context)
 
 

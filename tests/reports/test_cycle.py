@@ -365,3 +365,87 @@ def test_two_reviewers_in_parallel_threads_make_one_transition(submitted_a, revi
 
     assert sorted(outcomes) == ["ok", "refused"]
     assert submitted_a.transitions.count() == 1
+
+
+# Found in review ---------------------------------------------------------------------------
+
+
+def test_a_kept_period_does_not_stop_the_new_schedule_from_starting_the_same_day(
+    small_directive,
+):
+    directive = small_directive.directive
+    services.periods_generate(directive=directive, until=D(2021, 11, 30))
+    october = directive.periods.get(label="Tháng 10/2021")  # starts 15/09, like Quý 4
+    ProgressReportFactory(assignment=small_directive.assignment_a, period=october)
+    directive.schedule = "quarterly"
+    directive.save()
+
+    services.periods_generate(directive=directive, until=D(2021, 11, 30))
+
+    assert list(directive.periods.values_list("label", flat=True)) == [
+        "Quý 3/2021",
+        "Tháng 10/2021",
+        "Quý 4/2021",
+    ]
+
+
+def test_a_new_lock_days_reaches_the_periods_not_yet_due(small_directive):
+    directive = small_directive.directive
+    directive.lock_days = 30
+    directive.save()
+
+    services.periods_generate(directive=directive, until=D(2021, 9, 14))
+
+    period = directive.periods.get()
+    assert period.lock_on == period.due + datetime.timedelta(days=30)
+
+
+def test_a_report_returned_after_the_lock_reopens_the_period_for_its_unit(
+    locked, reporter_a, reviewer
+):
+    slot = {"assignment": locked.assignment_a, "period": locked.period}
+    report = services.report_save_draft(**slot, by=reporter_a, data=DATA, at=sent(D(2021, 9, 20)))
+    services.report_submit(report=report, by=reporter_a, at=sent(D(2021, 9, 20)))
+    locked.directive.lock_days = 10
+    locked.directive.save()
+
+    services.report_return(report=report, by=reviewer, reason="Bổ sung.", at=sent(D(2021, 10, 5)))
+
+    revised = services.report_save_draft(
+        **slot, by=reporter_a, data={"achievements": "Đã bổ sung."}, at=sent(D(2021, 10, 10))
+    )
+    assert revised.status == "draft"
+    reopening = locked.period.reopenings.get()
+    assert (reopening.unit, reopening.until) == (locked.assignment_a.unit, D(2021, 10, 15))
+
+
+def test_a_stale_version_on_a_report_that_does_not_exist_is_told_not_a_500(
+    small_directive, reporter_a
+):
+    url = reverse("reports:file", args=[small_directive.assignment_a.pk, small_directive.period.pk])
+
+    response = login(reporter_a).post(url, {**DATA, "version": 5, "save": ""})
+
+    assert response.status_code == 200
+    assert "Báo cáo vừa được" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_each_side_hears_of_requests_decisions_and_comments(small_directive, reporter_a, reviewer):
+    from reports.comments import comment_add
+
+    slot = {"assignment": small_directive.assignment_a, "period": small_directive.period}
+    request = extensions.extension_request(
+        **slot, by=reporter_a, new_due=D(2021, 9, 30), reason="Chờ số liệu."
+    )
+    assert "xin gia hạn nhiệm vụ 1.1" in reviewer.notifications.get().message
+
+    extensions.extension_decide(extension=request, by=reviewer, grant=True)
+    assert "đã cho gia hạn" in reporter_a.notifications.get().message
+
+    report = ProgressReportFactory(**slot, submitted=True)
+    comment_add(report=report, author=reviewer, text="Đề nghị gửi kèm biên bản.")
+    comment_add(report=report, author=reporter_a, text="Đã gửi kèm.")
+    assert reporter_a.notifications.count() == 2
+    assert reviewer.notifications.count() == 2
+    assert not reviewer.notifications.filter(message__contains="Đề nghị gửi kèm").exists()

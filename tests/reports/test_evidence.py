@@ -78,27 +78,49 @@ def zip_of(entries: dict[str, str | bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def docx_bytes(*, main_type: str = WORD_MAIN, first: dict | None = None) -> bytes:
+WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DOCUMENT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    f'<w:document xmlns:w="{WORD_NS}">'
+    "<w:body><w:p><w:r><w:t>Biên bản hội nghị quán triệt</w:t></w:r></w:p></w:body>"
+    "</w:document>"
+)
+
+
+def types_of(*declarations: str) -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="{CT_NS}">'
+        + "".join(declarations)
+        + "</Types>"
+    )
+
+
+def _entries(content: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def docx_bytes(
+    *,
+    main_type: str = WORD_MAIN,
+    first: dict | None = None,
+    target: str = "word/document.xml",
+    document: str = DOCUMENT,
+    rels: str | None = None,
+) -> bytes:
     """A minimal Word document: the package's content types, its relationship to the main
     part, and the main part. `first` puts other entries ahead of them."""
-    content_types = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="{CT_NS}">'
+    content_types = types_of(
         '<Default Extension="rels" '
-        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        f'<Override PartName="/word/document.xml" ContentType="{main_type}"/></Types>'
-    )
-    document = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        "<w:body><w:p><w:r><w:t>Biên bản hội nghị quán triệt</w:t></w:r></w:p></w:body>"
-        "</w:document>"
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>',
+        '<Default Extension="xml" ContentType="application/xml"/>',
+        f'<Override PartName="/word/document.xml" ContentType="{main_type}"/>',
     )
     return zip_of(
         {
             **(first or {}),
             "[Content_Types].xml": content_types,
-            "_rels/.rels": RELS.format(target="word/document.xml"),
+            "_rels/.rels": RELS.format(target=target) if rels is None else rels,
             "word/document.xml": document,
         }
     )
@@ -233,6 +255,240 @@ def test_other_content_is_refused_naming_the_file(name, content, draft_a, report
 
     assert refused.value.messages == [f"Tệp “{name}” không phải PDF, DOCX, XLSX, JPG hoặc PNG."]
     assert not Evidence.objects.exists()
+
+
+# The package is read as Office reads it: _rels/.rels names the main part, and that part,
+# its content type and its root element decide.
+
+STRICT_RELS = RELS.replace(
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+STRICT_DOCUMENT = DOCUMENT.replace(WORD_NS, "http://purl.oclc.org/ooxml/wordprocessingml/main")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(docx_bytes(target="/word/document.xml"), DOCX, id="absolute target"),
+        pytest.param(docx_bytes(target="./word/document.xml"), DOCX, id="dot target"),
+        pytest.param(
+            docx_bytes(
+                rels=STRICT_RELS.format(target="word/document.xml"), document=STRICT_DOCUMENT
+            ),
+            DOCX,
+            id="strict ooxml",
+        ),
+        pytest.param(
+            zip_of(
+                {
+                    "[Content_Types].xml": types_of(
+                        f'<Default Extension="xml" ContentType="{WORD_MAIN}"/>'
+                    ),
+                    "_rels/.rels": RELS.format(target="word/document.xml"),
+                    "word/document.xml": DOCUMENT,
+                }
+            ),
+            DOCX,
+            id="main type from a default",
+        ),
+        pytest.param(
+            zip_of(
+                {
+                    "[Content_Types].xml": types_of(
+                        f'<Override PartName="/WORD/Document.XML" ContentType="{WORD_MAIN}"/>'
+                    ),
+                    "_rels/.rels": RELS.format(target="word/document.xml"),
+                    "Word/document.xml": DOCUMENT,
+                }
+            ),
+            DOCX,
+            id="part names in another case",
+        ),
+    ],
+)
+def test_the_main_part_is_found_as_office_finds_it(content, expected):
+    assert rules.content_type_of(upload("x.docx", content)) == expected
+
+
+def test_a_real_xlsx_and_docx_pass_the_package_check():
+    assert rules.content_type_of(upload("x.xlsx", xlsx_bytes())) == XLSX
+    assert rules.content_type_of(upload("x.docx", docx_bytes())) == DOCX
+
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY a "ha">'
+    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+    f'<w:document xmlns:w="{WORD_NS}"><w:body><w:p><w:r><w:t>&c;</w:t></w:r></w:p></w:body>'
+    "</w:document>"
+)
+EXTERNAL_ENTITY = (
+    '<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    f'<w:document xmlns:w="{WORD_NS}"><w:body><w:t>&x;</w:t></w:body></w:document>'
+)
+DOCTYPE_ONLY = f'<!DOCTYPE w:document><w:document xmlns:w="{WORD_NS}"/>'
+TWO_MAIN_RELS = RELS.replace(
+    "</Relationships>",
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="evil.xml"/></Relationships>',
+)
+WORD_TEMPLATE_MAIN = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+)
+XLSM_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def _xlsx_as(main_type: str) -> bytes:
+    """The real workbook written by openpyxl, its main part declared as main_type."""
+    entries = {}
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes())) as package:
+        for name in package.namelist():
+            entries[name] = package.read(name)
+    entries["[Content_Types].xml"] = entries["[Content_Types].xml"].replace(
+        b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        main_type.encode(),
+    )
+    return zip_of(entries)
+
+
+BYPASSES = [
+    # What the review found: a Default for an extension claims the main type, and any
+    # entry with that extension used to pass as the document.
+    pytest.param(
+        zip_of(
+            {
+                "[Content_Types].xml": types_of(
+                    f'<Default Extension="xml" ContentType="{WORD_MAIN}"/>'
+                ),
+                "evil.xml": "<evil/>",
+            }
+        ),
+        id="review: default xml",
+    ),
+    pytest.param(
+        zip_of(
+            {
+                "[Content_Types].xml": types_of(
+                    f'<Default Extension="exe" ContentType="{WORD_MAIN}"/>'
+                ),
+                "evil.exe": EXE,
+            }
+        ),
+        id="review: default exe",
+    ),
+    # ... and the same with a relationship pointing at the impostor.
+    pytest.param(
+        zip_of(
+            {
+                "[Content_Types].xml": types_of(
+                    f'<Default Extension="exe" ContentType="{WORD_MAIN}"/>'
+                ),
+                "_rels/.rels": RELS.format(target="evil.exe"),
+                "evil.exe": EXE,
+            }
+        ),
+        id="rels to an exe typed as word",
+    ),
+    pytest.param(
+        zip_of(
+            {
+                "[Content_Types].xml": types_of(
+                    f'<Default Extension="xml" ContentType="{WORD_MAIN}"/>'
+                ),
+                "_rels/.rels": RELS.format(target="evil.xml"),
+                "evil.xml": "<evil/>",
+            }
+        ),
+        id="rels to xml with another root",
+    ),
+    pytest.param(docx_bytes(target="word/missing.xml"), id="rels to a missing part"),
+    pytest.param(
+        zip_of({k: v for k, v in _entries(docx_bytes()).items() if k != "_rels/.rels"}),
+        id="no rels",
+    ),
+    pytest.param(
+        zip_of({k: v for k, v in _entries(docx_bytes()).items() if k != "word/document.xml"}),
+        id="main part missing",
+    ),
+    pytest.param(
+        docx_bytes(
+            document='<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+        ),
+        id="workbook root in a docx",
+    ),
+    pytest.param(docx_bytes(document=f'<w:body xmlns:w="{WORD_NS}"/>'), id="wrong root"),
+    pytest.param(docx_bytes(document="<document/>"), id="root without namespace"),
+    pytest.param(docx_bytes(document="PK not xml at all"), id="main part not xml"),
+    pytest.param(docx_bytes(document=BILLION_LAUGHS), id="entity expansion"),
+    pytest.param(docx_bytes(document=EXTERNAL_ENTITY), id="external entity"),
+    pytest.param(docx_bytes(document=DOCTYPE_ONLY), id="doctype"),
+    pytest.param(
+        docx_bytes(
+            rels=RELS.format(target="word/document.xml").replace("<Rel", "<!DOCTYPE r><Rel", 1)
+        ),
+        id="doctype in rels",
+    ),
+    pytest.param(docx_bytes(rels=TWO_MAIN_RELS.format(target="word/document.xml")), id="two mains"),
+    pytest.param(
+        docx_bytes(
+            rels=RELS.format(target="https://evil.example/word/document.xml").replace(
+                "/>", ' TargetMode="External"/>'
+            )
+        ),
+        id="external target",
+    ),
+    pytest.param(docx_bytes(target="../word/document.xml"), id="target outside the package"),
+    pytest.param(docx_bytes(main_type=WORD_TEMPLATE_MAIN), id="dotx named docx"),
+    pytest.param(_xlsx_as(XLSM_MAIN), id="xlsm named xlsx"),
+    pytest.param(
+        docx_bytes(first={"WORD/DOCUMENT.XML": "<evil/>"}), id="two entries for the main part"
+    ),
+    pytest.param(
+        docx_bytes(first={f"customXml/item{i}.xml": "" for i in range(rules._ZIP_MAX_ENTRIES)}),
+        id="too many entries",
+    ),
+    pytest.param(
+        docx_bytes(
+            document=DOCUMENT.replace("</w:document>", " " * rules._MAIN_PART_MAX_BYTES)
+            + "</w:document>"
+        ),
+        id="main part too big",
+    ),
+    pytest.param(
+        docx_bytes(rels=RELS.format(target="word/document.xml") + " " * (1024 * 1024)),
+        id="rels too big",
+    ),
+]
+
+
+@pytest.mark.parametrize("content", BYPASSES)
+def test_a_package_that_only_claims_to_be_a_document_is_refused(content, draft_a, reporter_a):
+    with pytest.raises(ValidationError) as refused:
+        evidence_add(report=draft_a, upload=upload("bao-cao.docx", content), by=reporter_a)
+
+    assert refused.value.messages == [
+        "Tệp “bao-cao.docx” không phải PDF, DOCX, XLSX, JPG hoặc PNG."
+    ]
+    assert not Evidence.objects.exists()
+
+
+def test_the_main_part_is_read_only_up_to_its_root(monkeypatch):
+    """A main part is not decompressed whole: its root element decides, then reading stops."""
+    reads = []
+    original = zipfile.ZipExtFile.read
+
+    def counting_read(self, n=-1):
+        data = original(self, n)
+        if self.name == "word/document.xml":
+            reads.append(len(data))
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
+    padding = "<w:p/>" * (rules._MAIN_PART_MAX_BYTES // 10)
+    content = docx_bytes(document=DOCUMENT.replace("<w:body>", "<w:body>" + padding))
+
+    assert rules.content_type_of(upload("x.docx", content)) == DOCX
+    assert sum(reads) <= rules._READ_CHUNK
 
 
 def test_an_empty_file_is_refused(draft_a, reporter_a):

@@ -68,7 +68,7 @@ def sd(small_directive, reporter_a, reporter_b, reviewer, leader):
 def leader_a(unit_a):
     """Unit A's own leadership (bí thư Đảng ủy xã A): told when A's report is very late."""
     return MembershipFactory(
-        unit=unit_a, role=Membership.Role.LEADERSHIP, user=UserFactory(username="bithu_xa_a")
+        unit=unit_a, role=Membership.Role.UNIT_HEAD, user=UserFactory(username="bithu_xa_a")
     ).user
 
 
@@ -198,7 +198,7 @@ def test_no_leadership_no_escalation_claimed(sd, unit_a):
     reminders_send(today=day(23))
     assert sent(kind=Kind.ESCALATION) == set()
 
-    leader_a = MembershipFactory(unit=unit_a, role=Membership.Role.LEADERSHIP).user
+    leader_a = MembershipFactory(unit=unit_a, role=Membership.Role.UNIT_HEAD).user
     reminders_send(today=day(24))
     assert sent(kind=Kind.ESCALATION) == {("Đảng bộ xã A", Kind.ESCALATION, day(23))}
     assert len(mail_to(leader_a)) == 1
@@ -470,7 +470,7 @@ def _district(unit_count: int):
     september = directive.periods.get(label="Tháng 9/2021")
     for unit in units:
         MembershipFactory(unit=unit, role=Membership.Role.REPORTER)
-        MembershipFactory(unit=unit, role=Membership.Role.LEADERSHIP)
+        MembershipFactory(unit=unit, role=Membership.Role.UNIT_HEAD)
     for unit in units[::2]:
         for assignment in unit.assignments.all():
             ProgressReportFactory(assignment=assignment, period=september, submitted=True)
