@@ -104,3 +104,11 @@ def test_every_sent_report_gives_its_tasks_required_indicators(loaded):
     for report in sent.prefetch_related("indicator_values", "assignment__task__indicators"):
         required = {i.pk for i in report.assignment.task.indicators.all() if i.required}
         assert required <= {v.indicator_id for v in report.indicator_values.all()}
+
+
+def test_the_demo_reviewer_keeps_directives_and_the_calendar_in_the_admin(loaded, client):
+    client.login(username="bantuyengiao", password=demo.PASSWORD)
+
+    assert client.get("/quan-tri/reports/calendarexception/add/").status_code == 200
+    assert client.get("/quan-tri/directives/task/").status_code == 200
+    assert client.get("/quan-tri/auth/user/").status_code == 403
