@@ -6,11 +6,14 @@ first period is Tháng 9/2021 (15/08 – 14/09, due Monday 20/09/2021).
 """
 
 import datetime
+import time
 from dataclasses import dataclass
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.test import Client
 
+from config.celery import app
 from directives.models import Assignment, Directive, Role, Section, Task
 from directives.services import assignments_sync
 from reports.models import ProgressReport, ReportingPeriod
@@ -22,6 +25,7 @@ from .factories import (
     DirectiveFactory,
     MembershipFactory,
     ProgressReportFactory,
+    ReportingPeriodFactory,
     SectionFactory,
     TaskFactory,
     UnitFactory,
@@ -136,3 +140,38 @@ def draft_b(small_directive) -> ProgressReport:
         period=small_directive.period,
         achievements="Bản nháp riêng của xã B",
     )
+
+
+@pytest.fixture
+def draft_a(small_directive) -> ProgressReport:
+    """Unit A's draft for the next month (so it sits beside `submitted_a`)."""
+    october = ReportingPeriodFactory(
+        directive=small_directive.directive,
+        label="Tháng 10/2021",
+        start=datetime.date(2021, 9, 15),
+        cutoff=datetime.date(2021, 10, 14),
+        due=datetime.date(2021, 10, 20),
+    )
+    return ProgressReportFactory(assignment=small_directive.assignment_a, period=october)
+
+
+@pytest.fixture
+def worker():
+    """A real Celery worker thread, not eager mode: it consumes the configured broker
+    (Redis when REDIS_URL is set, as in CI; Kombu's in-memory transport otherwise)."""
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+            yield
+    finally:
+        app.conf.task_always_eager = True
+
+
+def wait_for(condition, seconds: float = 20.0) -> bool:
+    """Poll until condition() holds; False if it never did within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False

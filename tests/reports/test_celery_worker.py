@@ -2,36 +2,15 @@
 and a worker sends it. With REDIS_URL set (CI) the broker is Redis; without it, Kombu's
 in-memory transport, which a worker thread in this process can consume."""
 
-import time
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from config.celery import app
 from reports import services
 from reports.models import ProgressReport
 
+from ..conftest import wait_for
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def worker():
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-            yield
-    finally:
-        app.conf.task_always_eager = True
-
-
-def wait_for(condition, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_returned_report_notice_is_sent_by_a_worker(worker, submitted_a, reviewer, reporter_a):

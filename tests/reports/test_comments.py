@@ -9,27 +9,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reports.comments import MAX_CHARS, comment_add
-from reports.models import Comment, ProgressReport
+from reports.models import Comment
 
 from ..conftest import login
-from ..factories import ProgressReportFactory, ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
 
 TEXT = "Đề nghị đơn vị bổ sung biên bản hội nghị ngày 10/9."
-
-
-@pytest.fixture
-def draft_a(small_directive) -> ProgressReport:
-    """Unit A's draft for the next month (so it sits beside `submitted_a`)."""
-    october = ReportingPeriodFactory(
-        directive=small_directive.directive,
-        label="Tháng 10/2021",
-        start=datetime.date(2021, 9, 15),
-        cutoff=datetime.date(2021, 10, 14),
-        due=datetime.date(2021, 10, 20),
-    )
-    return ProgressReportFactory(assignment=small_directive.assignment_a, period=october)
 
 
 def _post_url(report) -> str:

@@ -23,7 +23,7 @@ from reports.evidence import DOCX, JPEG, PDF, PNG, XLSX, evidence_add, evidence_
 from reports.models import Evidence, PeriodReopening, ProgressReport, ReportingPeriod
 
 from ..conftest import PERSONAS, login
-from ..factories import ProgressReportFactory, ReportingPeriodFactory
+from ..factories import ProgressReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -155,19 +155,6 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 
 def upload(name: str, content: bytes, claimed: str = "application/octet-stream"):
     """What the browser sends; its claimed content type is ignored by design."""
     return SimpleUploadedFile(name, content, content_type=claimed)
-
-
-@pytest.fixture
-def draft_a(small_directive) -> ProgressReport:
-    """Unit A's draft for the next month (so it sits beside `submitted_a`)."""
-    october = ReportingPeriodFactory(
-        directive=small_directive.directive,
-        label="Tháng 10/2021",
-        start=datetime.date(2021, 9, 15),
-        cutoff=datetime.date(2021, 10, 14),
-        due=datetime.date(2021, 10, 20),
-    )
-    return ProgressReportFactory(assignment=small_directive.assignment_a, period=october)
 
 
 def attach(report: ProgressReport, name: str, content: bytes, content_type: str = PDF):

@@ -6,17 +6,14 @@ every day from 21/09, and the unit's leadership is told on 23/09.
 """
 
 import datetime
-import time
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from config.celery import app
 from directives.models import Directive
 from directives.services import assignments_sync
 from reports import reminders
@@ -26,6 +23,7 @@ from reports.services import periods_generate
 from reports.tasks import send_reminders
 from units.models import Membership
 
+from ..conftest import wait_for
 from ..factories import (
     AddresseeFactory,
     DirectiveFactory,
@@ -495,17 +493,6 @@ def test_queries_do_not_grow_with_units():
 
 
 @pytest.fixture
-def worker():
-    """A worker thread consuming the real broker (Redis when REDIS_URL is set)."""
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
-            yield
-    finally:
-        app.conf.task_always_eager = True
-
-
-@pytest.fixture
 def finished_runs():
     """What each send_reminders run returned, in the order the worker finished them."""
     results = []
@@ -516,15 +503,6 @@ def finished_runs():
     task_postrun.connect(record, sender=send_reminders, weak=False)
     yield results
     task_postrun.disconnect(record, sender=send_reminders)
-
-
-def wait_for(condition, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 @pytest.mark.django_db(transaction=True)
