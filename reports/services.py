@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives.models import Assignment, Directive
+from directives.models import Assignment, Directive, Indicator
 
 from . import periods as period_rules
 from . import selectors
@@ -174,22 +174,31 @@ def _check_entry_open(assignment, period, at: datetime.datetime | None) -> None:
 
 def _save_indicator_values(report: ProgressReport, values: dict) -> None:
     """values: {indicator id: Decimal or None}; None clears the value."""
-    allowed = set(report.assignment.task.indicators.values_list("pk", flat=True))
-    unknown = set(values) - allowed
-    if unknown:
+    allowed = set(
+        Indicator.objects.filter(task_id=report.assignment.task_id).values_list("pk", flat=True)
+    )
+    if set(values) - allowed:
         raise ValidationError(_("Chỉ tiêu không thuộc nhiệm vụ này."))
-    errors = {}
-    for indicator_id, value in values.items():
-        if value is None:
-            IndicatorValue.objects.filter(report=report, indicator_id=indicator_id).delete()
-        elif value < 0:
-            errors[f"indicator_{indicator_id}"] = _("Giá trị chỉ tiêu không được âm.")
-        else:
-            IndicatorValue.objects.update_or_create(
-                report=report, indicator_id=indicator_id, defaults={"value": value}
-            )
+    errors = {
+        f"indicator_{i}": _("Giá trị chỉ tiêu không được âm.")
+        for i, value in values.items()
+        if value is not None and value < 0
+    }
     if errors:
         raise ValidationError(errors)
+    cleared = [i for i, value in values.items() if value is None]
+    if cleared:
+        IndicatorValue.objects.filter(report=report, indicator_id__in=cleared).delete()
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(report=report, indicator_id=i, value=value)
+            for i, value in values.items()
+            if value is not None
+        ],
+        update_conflicts=True,
+        unique_fields=["report", "indicator"],
+        update_fields=["value"],
+    )
 
 
 def _stale_message(report: ProgressReport) -> str:
@@ -235,6 +244,7 @@ def report_save_draft(
         .select_related("updated_by")
         .get(assignment=assignment, period=period)
     )
+    report.assignment = assignment  # already loaded by the caller
     current = 0 if created else report.version
     if version is not None and version != current:
         raise ValidationError(_stale_message(report), code="stale")

@@ -5,7 +5,9 @@ workbook has a header row and data rows 2 to 4, in task order.
 """
 
 import io
+import re
 import zipfile
+from decimal import Decimal
 from types import SimpleNamespace
 from urllib.parse import quote
 
@@ -17,13 +19,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from directives.models import Assignment, Directive
+from directives.models import Assignment, Directive, Indicator, Task
 from directives.services import assignments_sync
 from reports import services, spreadsheets
-from reports.models import ProgressReport, ReportTransition
+from reports.models import IndicatorValue, ProgressReport, ReportTransition
+from units import permissions
+from units.models import Membership
 
 from ..conftest import login
-from ..factories import ProgressReportFactory, ReportingPeriodFactory, TaskFactory
+from ..factories import (
+    AssignmentFactory,
+    ProgressReportFactory,
+    ReportingPeriodFactory,
+    TaskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +48,16 @@ HEADERS = [
     "Khó khăn, vướng mắc",
     "Kiến nghị, đề xuất",
     "Phiên bản (không sửa)",
+]
+INDICATOR_HEADERS = [
+    "Mã dòng (không sửa)",
+    "Mã chỉ tiêu (không sửa)",
+    "Đơn vị",
+    "Nhiệm vụ",
+    "Chỉ tiêu",
+    "Đơn vị tính",
+    "Bắt buộc khi gửi",
+    "Giá trị",
 ]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,6 +80,23 @@ def world(small_directive, unit_a, unit_b):
     )
 
 
+@pytest.fixture
+def indicators(world):
+    """Task 1.1 counts articles (required) and conferences; task 1.2 loudspeaker clusters."""
+    first, second = world.a[0].task, world.a[1].task
+    return SimpleNamespace(
+        articles=Indicator.objects.create(
+            task=first, order=1, name="Số tin, bài", unit_of_measure="bài"
+        ),
+        meetings=Indicator.objects.create(
+            task=first, order=2, name="Số hội nghị", unit_of_measure="hội nghị", required=False
+        ),
+        speakers=Indicator.objects.create(
+            task=second, order=1, name="Số cụm loa", unit_of_measure="cụm"
+        ),
+    )
+
+
 def page_url(period) -> str:
     return reverse("reports:spreadsheet", args=[period.pk])
 
@@ -79,6 +115,35 @@ def table(wb) -> list[dict]:
     """The data rows of the report sheet, as {header: value}."""
     rows = list(wb["Báo cáo"].iter_rows(values_only=True))
     return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def indicator_table(wb) -> list[dict]:
+    """The data rows of the indicator sheet, as {header: value}."""
+    rows = list(wb["Chỉ tiêu"].iter_rows(values_only=True))
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+
+
+def row_numbers(wb) -> dict[int, int]:
+    """Row number of each key on the report sheet."""
+    keys = [r["Mã dòng (không sửa)"] for r in table(wb)]
+    return {key: number for number, key in enumerate(keys, start=2)}
+
+
+def fill_indicator(wb, assignment, indicator, value) -> None:
+    """Set the value of one (assignment, indicator) row of the indicator sheet."""
+    ws = wb["Chỉ tiêu"]
+    for number, row in enumerate(indicator_table(wb), start=2):
+        if (row["Mã dòng (không sửa)"], row["Mã chỉ tiêu (không sửa)"]) == (
+            assignment.pk,
+            indicator.pk,
+        ):
+            ws.cell(row=number, column=INDICATOR_HEADERS.index("Giá trị") + 1).value = value
+            return
+    raise AssertionError(f"no row for {assignment.pk}, {indicator.pk}")
+
+
+def values_of(report) -> dict[str, Decimal]:
+    return {v.indicator.name: v.value for v in report.indicator_values.select_related("indicator")}
 
 
 def fill(wb, row: int, **values) -> None:
@@ -110,6 +175,7 @@ def snapshot():
     return (
         list(ProgressReport.objects.order_by("pk").values()),
         ReportTransition.objects.count(),
+        list(IndicatorValue.objects.order_by("pk").values()),
     )
 
 
@@ -614,7 +680,7 @@ def test_a_reviewer_enters_reports_for_units_but_not_over_their_drafts(world, re
     response = upload(reviewer, world.period, as_upload(wb))
 
     assert response.context["errors"] == [
-        f"Dòng {row_of[world.b[0].pk]}: đơn vị đang tự soạn báo cáo này; không nhập thay được."
+        f"Dòng {row_of[world.b[0].pk]}: đơn vị đang tự báo cáo nhiệm vụ này; không nhập thay được."
     ]
     assert ProgressReport.objects.get() == draft_b
 
@@ -642,17 +708,375 @@ def test_the_unit_page_and_the_reviewers_dashboard_link_to_the_spreadsheet(
     assert page_url(world.period) not in login(leader).get(dashboard).text
 
 
-def test_the_download_takes_the_same_queries_for_any_number_of_rows(world, reviewer):
+def test_the_download_takes_the_same_queries_for_any_number_of_rows(world, indicators, reviewer):
     def queries(unit_ids) -> int:
         with CaptureQueriesContext(connection) as captured:
             spreadsheets.period_workbook(period=world.period, unit_ids=unit_ids, by=reviewer)
         return len(captured)
 
-    ProgressReportFactory(assignment=world.a[0], period=world.period, submitted=True)
+    def sent(assignment):
+        report = ProgressReportFactory(assignment=assignment, period=world.period, submitted=True)
+        IndicatorValue.objects.create(report=report, indicator=indicators.articles, value=3)
+
+    sent(world.a[0])
     queries([world.unit_a.pk])  # the reviewer's roles are read once, then kept
 
     one_unit = queries([world.unit_a.pk])
-    ProgressReportFactory(assignment=world.b[0], period=world.period, submitted=True)
+    sent(world.b[0])
     all_units = queries([a.unit_id for a in world.a + world.b])
 
     assert one_unit == all_units <= 4
+
+
+def test_a_reviewer_cannot_rewrite_a_returned_report_of_another_unit(world, reviewer):
+    returned = ProgressReportFactory(
+        assignment=world.b[0], period=world.period, returned=True, achievements="Bản của xã B"
+    )
+    wb = download(reviewer, world.period)
+    row = row_numbers(wb)[world.b[0].pk]
+    assert table(wb)[row - 2]["Kết quả thực hiện"] == "Bản của xã B"  # visible to reviewers
+    cell = wb["Báo cáo"].cell(row=row, column=HEADERS.index("Kết quả thực hiện") + 1)
+    assert cell.fill.fgColor.rgb.endswith("EEEEEE")  # shown as read-only
+    fill(wb, row, **filled(achievements="Bộ phận theo dõi viết lại"))
+    before = snapshot()
+
+    response = upload(reviewer, world.period, as_upload(wb))
+
+    assert response.status_code == 200
+    assert response.context["errors"] == [
+        f"Dòng {row}: đơn vị đang tự báo cáo nhiệm vụ này; không nhập thay được."
+    ]
+    assert snapshot() == before
+    returned.refresh_from_db()
+    assert (returned.status, returned.achievements) == ("returned", "Bản của xã B")
+
+
+def test_a_reviewer_types_in_a_paper_report_with_its_indicators(world, indicators, reviewer):
+    wb = download(reviewer, world.period)
+    fill(wb, row_numbers(wb)[world.b[0].pk], **filled(achievements="Theo báo cáo giấy"))
+    fill_indicator(wb, world.b[0], indicators.articles, 7)
+
+    response = upload(reviewer, world.period, as_upload(wb))
+
+    assert response.status_code == 302, response.context["errors"]
+    report = ProgressReport.objects.get()
+    assert (report.assignment, report.updated_by, report.status) == (world.b[0], reviewer, "draft")
+    assert values_of(report) == {"Số tin, bài": Decimal(7)}
+
+
+def test_a_reviewer_does_not_enter_the_report_of_its_own_unit(world, reviewer):
+    board = Membership.objects.get(user=reviewer).unit
+    own = AssignmentFactory(task=world.a[0].task, unit=board)
+    wb = download(reviewer, world.period)
+    row = row_numbers(wb)[own.pk]
+    fill(wb, row, **filled())
+    fill(wb, row_numbers(wb)[world.b[1].pk], **filled())  # another unit: fine on its own
+
+    response = upload(reviewer, world.period, as_upload(wb))
+
+    assert response.status_code == 200
+    assert response.context["errors"] == [
+        f"Dòng {row}: đây là đơn vị của bạn; bộ phận theo dõi không nhập thay báo cáo của "
+        "đơn vị mình, cán bộ báo cáo của đơn vị tự nhập."
+    ]
+    assert not ProgressReport.objects.exists()
+
+
+# Crafted files ----------------------------------------------------------------------
+
+NOT_XLSX = (
+    "Tệp không phải bảng tính Excel (.xlsx) hoặc đã bị hỏng. "
+    "Hãy tải bảng tính của kỳ này về, điền rồi lưu dưới dạng .xlsx."
+)
+SHEET_FILES = {"Báo cáo": "xl/worksheets/sheet1.xml", "Chỉ tiêu": "xl/worksheets/sheet2.xml"}
+
+
+def patched(content: bytes, sheet: str, ref: str, cell_xml: str) -> bytes:
+    """The workbook with the XML of one cell replaced, as a hand-crafted file would have it."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == SHEET_FILES[sheet]:
+                xml, count = re.subn(
+                    rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', cell_xml, data.decode(), count=1
+                )
+                assert count == 1, f"{ref} not found in {sheet}"
+                data = xml.encode()
+            target.writestr(info, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("sheet", "ref", "cell_xml"),
+    [
+        ("Báo cáo", "G2", '<c r="G2" t="n"><v>abc</v></c>'),
+        ("Báo cáo", "G2", '<c r="G2" t="n"><v>nan</v></c>'),
+        ("Báo cáo", "G2", '<c r="G2" t="b"><v>x</v></c>'),
+        ("Báo cáo", "H2", '<c r="H2" t="d"><v>2021-13-45T25:61:00</v></c>'),
+        ("Báo cáo", "H2", '<c r="H2" t="s"><v>9999</v></c>'),
+        ("Báo cáo", "A1", '<c r="A1" t="s"><v>9999</v></c>'),
+        ("Báo cáo", "H2", '<c r="HHHHHHH2" t="n"><v>1</v></c>'),
+        ("Chỉ tiêu", "H2", '<c r="H2" t="n"><v>abc</v></c>'),
+        ("Chỉ tiêu", "H2", '<c r="H2" t="s"><v>-1</v></c>'),
+    ],
+    ids=[
+        "number-is-text",
+        "nan",
+        "bad-boolean",
+        "bad-date",
+        "shared-string-out-of-range",
+        "header-string-out-of-range",
+        "bad-cell-reference",
+        "indicator-number-is-text",
+        "indicator-negative-string-index",
+    ],
+)
+def test_a_crafted_workbook_is_refused_not_a_server_error(
+    sheet, ref, cell_xml, world, reporter_a, request
+):
+    if sheet == "Chỉ tiêu":
+        request.getfixturevalue("indicators")
+    wb = download(reporter_a, world.period)
+    fill(wb, 2, **filled())
+    if sheet == "Chỉ tiêu":
+        wb["Chỉ tiêu"]["H2"] = 5
+    content = patched(as_upload(wb).read(), sheet, ref, cell_xml)
+
+    response = upload(reporter_a, world.period, SimpleUploadedFile("x.xlsx", content, XLSX))
+
+    assert response.status_code == 200
+    assert response.context["errors"] == [NOT_XLSX]
+    assert not ProgressReport.objects.exists()
+
+
+# Indicators -------------------------------------------------------------------------
+
+
+def test_the_download_lists_each_indicator_with_its_value(world, indicators, reporter_a):
+    report = ProgressReportFactory(assignment=world.a[0], period=world.period)
+    IndicatorValue.objects.create(report=report, indicator=indicators.articles, value=12)
+    IndicatorValue.objects.create(report=report, indicator=indicators.meetings, value="3.50")
+
+    wb = download(reporter_a, world.period)
+
+    assert wb.sheetnames == ["Báo cáo", "Chỉ tiêu", "Hướng dẫn"]
+    assert [c.value for c in wb["Chỉ tiêu"][1]] == INDICATOR_HEADERS
+    task_1 = f"1.1 {world.a[0].task.text}"
+    task_2 = f"1.2 {world.a[1].task.text}"
+    assert [list(r.values()) for r in indicator_table(wb)] == [
+        [world.a[0].pk, indicators.articles.pk, "Đảng bộ xã A", task_1, "Số tin, bài", "bài",
+         "Có", 12],
+        [world.a[0].pk, indicators.meetings.pk, "Đảng bộ xã A", task_1, "Số hội nghị",
+         "hội nghị", None, 3.5],
+        [world.a[1].pk, indicators.speakers.pk, "Đảng bộ xã A", task_2, "Số cụm loa", "cụm",
+         "Có", None],
+    ]  # fmt: skip
+
+
+def test_a_reviewer_never_sees_indicator_values_of_a_draft(world, indicators, reviewer):
+    sent = ProgressReportFactory(assignment=world.a[0], period=world.period, submitted=True)
+    IndicatorValue.objects.create(report=sent, indicator=indicators.articles, value=12)
+    draft = ProgressReportFactory(assignment=world.b[0], period=world.period)
+    IndicatorValue.objects.create(report=draft, indicator=indicators.articles, value=987654)
+
+    wb = download(reviewer, world.period)
+
+    values = {(r["Mã dòng (không sửa)"], r["Chỉ tiêu"]): r["Giá trị"] for r in indicator_table(wb)}
+    assert values[(world.a[0].pk, "Số tin, bài")] == 12
+    assert values[(world.b[0].pk, "Số tin, bài")] is None
+    every_cell = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert 987654 not in every_cell
+
+
+def test_the_round_trip_saves_indicator_values_with_the_report(world, indicators, reporter_a):
+    wb = download(reporter_a, world.period)
+    fill(wb, 2, **filled())
+    fill(wb, 3, **filled())
+    fill_indicator(wb, world.a[0], indicators.articles, 12)
+    fill_indicator(wb, world.a[0], indicators.meetings, "3,5")  # typed as text, comma
+    # Số cụm loa is required, but a draft may leave it empty: it is checked on sending.
+
+    response = upload(reporter_a, world.period, as_upload(wb))
+
+    assert response.status_code == 302, response.context["errors"]
+    first, second = (ProgressReport.objects.get(assignment=a) for a in world.a[:2])
+    assert values_of(first) == {"Số tin, bài": Decimal(12), "Số hội nghị": Decimal("3.5")}
+    assert values_of(second) == {}
+
+
+def test_changing_only_an_indicator_saves_the_report(world, indicators, reporter_a):
+    report = ProgressReportFactory(assignment=world.a[0], period=world.period, percent_done=40)
+    IndicatorValue.objects.create(report=report, indicator=indicators.articles, value=12)
+    IndicatorValue.objects.create(report=report, indicator=indicators.meetings, value=2)
+    wb = download(reporter_a, world.period)
+    fill_indicator(wb, world.a[0], indicators.articles, 15.25)
+    fill_indicator(wb, world.a[0], indicators.meetings, None)  # cleared
+
+    client = login(reporter_a)
+    response = client.post(page_url(world.period), {"file": as_upload(wb)}, follow=True)
+
+    assert "Đã lưu 1 báo cáo dưới dạng nháp" in response.content.decode()
+    old_version = report.version
+    report.refresh_from_db()
+    assert (report.version, report.percent_done) == (old_version + 1, 40)
+    assert values_of(report) == {"Số tin, bài": Decimal("15.25")}
+
+    # The same file again: nothing changed any more.
+    before = snapshot()
+    assert upload(reporter_a, world.period, as_upload(wb)).status_code == 302
+    assert snapshot() == before
+
+
+def test_an_indicator_saved_since_the_download_is_not_overwritten(world, indicators, reporter_a):
+    report = ProgressReportFactory(assignment=world.a[0], period=world.period)
+    IndicatorValue.objects.create(report=report, indicator=indicators.articles, value=12)
+    wb = download(reporter_a, world.period)
+    services.report_save_draft(  # a colleague, in the browser
+        assignment=world.a[0],
+        period=world.period,
+        by=reporter_a,
+        data={"indicators": {indicators.articles.pk: Decimal(20)}},
+    )
+    before = snapshot()
+
+    # Left as downloaded: skipped, the colleague's 20 stays.
+    assert upload(reporter_a, world.period, as_upload(wb)).status_code == 302
+    assert snapshot() == before
+
+    fill_indicator(wb, world.a[0], indicators.articles, 13)
+    response = upload(reporter_a, world.period, as_upload(wb))
+
+    assert response.context["errors"] == [
+        "Dòng 2: báo cáo đã được sửa sau khi bạn tải bảng tính về; hãy tải lại bảng tính "
+        "để không ghi đè nội dung mới."
+    ]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("mười hai", "phải là một số, ví dụ 12 hoặc 3,5."),
+        (-1, "không được âm."),
+        ("-0,5", "không được âm."),
+        (1.234, "tối đa 2 chữ số sau dấu phẩy."),
+        (1_234_567_890_123, "tối đa 12 chữ số trước dấu phẩy."),
+        (True, "phải là một số, ví dụ 12 hoặc 3,5."),
+        ("=1+1", "không dùng công thức; hãy nhập giá trị."),
+    ],
+    ids=["text", "negative", "negative-text", "three-decimals", "13-digits", "boolean", "formula"],
+)
+def test_each_bad_indicator_value_is_refused(value, message, world, indicators, reporter_a):
+    wb = download(reporter_a, world.period)
+    fill(wb, 2, **filled())
+    fill_indicator(wb, world.a[0], indicators.meetings, value)  # the sheet's row 3
+
+    response = upload(reporter_a, world.period, as_upload(wb))
+
+    assert response.status_code == 200
+    assert response.context["errors"] == [f"Trang “Chỉ tiêu”, dòng 3, cột “Giá trị”: {message}"]
+    assert not ProgressReport.objects.exists()
+
+
+def test_indicator_rows_that_do_not_fit_are_refused(world, indicators, reporter_a):
+    wb = download(reporter_a, world.period)
+    fill(wb, 2, **filled())
+    ws = wb["Chỉ tiêu"]
+    ws.append([world.b[0].pk, indicators.articles.pk, None, None, None, None, None, 1])  # row 5
+    ws.append([world.a[0].pk, indicators.speakers.pk, None, None, None, None, None, 2])  # 6
+    ws.append([world.a[0].pk, indicators.articles.pk, None, None, None, None, None, 3])  # 7
+    ws.append([None, None, None, None, "Số tin, bài", None, None, 4])  # 8
+    fill_indicator(wb, world.a[1], indicators.speakers, 5)  # row 4; its report row is empty
+
+    response = upload(reporter_a, world.period, as_upload(wb))
+
+    assert response.context["errors"] == [
+        "Trang “Chỉ tiêu”, dòng 4: dòng báo cáo của nhiệm vụ này ở trang “Báo cáo” đang để "
+        "trống; điền Tự đánh giá và Tỷ lệ hoàn thành ở đó để lưu chỉ tiêu cùng báo cáo.",
+        "Trang “Chỉ tiêu”, dòng 5, cột “Mã dòng (không sửa)”: mã không khớp nhiệm vụ nào "
+        "bạn được nhập trong kỳ báo cáo này.",
+        "Trang “Chỉ tiêu”, dòng 6, cột “Mã chỉ tiêu (không sửa)”: mã không khớp chỉ tiêu nào "
+        "của nhiệm vụ này.",
+        "Trang “Chỉ tiêu”, dòng 7, cột “Mã chỉ tiêu (không sửa)”: chỉ tiêu trùng với dòng 2.",
+        "Trang “Chỉ tiêu”, dòng 8, cột “Mã dòng (không sửa)”: thiếu mã; không xóa hay sửa cột này.",
+    ]
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_service_refusal_rolls_back_indicator_values_too(
+    world, indicators, reporter_a, monkeypatch
+):
+    real = services.report_save_draft
+
+    def refuse_task_2(**kwargs):
+        if kwargs["assignment"] == world.a[1]:
+            raise ValidationError("Kỳ báo cáo đã khóa nhập.")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "report_save_draft", refuse_task_2)
+    wb = download(reporter_a, world.period)
+    fill(wb, 2, **filled())
+    fill(wb, 3, **filled())
+    fill_indicator(wb, world.a[0], indicators.articles, 12)
+
+    response = upload(reporter_a, world.period, as_upload(wb))
+
+    assert response.context["errors"] == ["Dòng 3: Kỳ báo cáo đã khóa nhập."]
+    assert not ProgressReport.objects.exists()
+    assert not IndicatorValue.objects.exists()
+
+
+# Query cost of an import -------------------------------------------------------------
+
+# Queries per changed row with two indicator values, all of them in the save
+# (services.report_save_draft: savepoints, the row lock, full_clean's unique checks, the
+# save, the task's indicator ids and one upsert of its values). Whatever the checks need
+# is loaded once for the whole file.
+QUERIES_PER_ROW = 20
+
+
+@pytest.fixture
+def many_tasks(small_directive, unit_a):
+    """Unit A has thirteen tasks, each counting two indicators."""
+    for order in range(2, 14):
+        TaskFactory(section=small_directive.section, order=order, text=f"Nhiệm vụ {order}.")
+    assignments_sync(directive=small_directive.directive)
+    for task in Task.objects.filter(section=small_directive.section):
+        Indicator.objects.create(task=task, order=1, name="Số tin, bài", unit_of_measure="bài")
+        Indicator.objects.create(task=task, order=2, name="Số hội nghị", required=False)
+    return list(Assignment.objects.filter(unit=unit_a).order_by("task__order"))
+
+
+def test_the_import_costs_the_same_few_queries_per_changed_row(
+    small_directive, many_tasks, reporter_a
+):
+    period = small_directive.period
+    # A report is there already, so both imports below load the same things.
+    ProgressReportFactory(assignment=many_tasks[12], period=period)
+    permissions.roles_of(reporter_a)  # read once per request, then kept
+
+    def import_rows(assignments) -> int:
+        wb = download(reporter_a, period)
+        rows = row_numbers(wb)
+        for assignment in assignments:
+            fill(wb, rows[assignment.pk], **filled())
+            for indicator in assignment.task.indicators.all():
+                fill_indicator(wb, assignment, indicator, 4)
+        file = as_upload(wb)
+        with CaptureQueriesContext(connection) as captured:
+            saved = spreadsheets.period_workbook_import(
+                period=period, unit_ids=[reporter_a_unit], upload=file, by=reporter_a
+            )
+        assert saved == len(assignments)
+        return len(captured)
+
+    reporter_a_unit = many_tasks[0].unit_id
+    two = import_rows(many_tasks[:2])
+    ten = import_rows(many_tasks[2:12])  # the first two are now unchanged rows: free
+
+    assert IndicatorValue.objects.count() == 2 * 12
+    assert (ten - two) / 8 <= QUERIES_PER_ROW, (two, ten)
