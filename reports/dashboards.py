@@ -12,7 +12,9 @@ is received, shown as "revising", without a link. Four queries, whatever the num
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from directives.models import Assignment, Directive, Task
 from units.models import Unit, active_between_q
@@ -75,29 +77,85 @@ class PeriodMatrix:
     totals: Rates
 
 
-def period_matrix(
-    *, directive: Directive, period: ReportingPeriod, today: datetime.date | None = None
-) -> PeriodMatrix:
-    today = today or timezone.localdate()
-    tasks = list(
-        Task.objects.filter(section__directive=directive)
-        .select_related("section")
-        .order_by("section__order", "order")
+STATUS_FILTERS = {
+    "missing": _("Chưa nộp, quá hạn"),
+    "submitted": _("Đã gửi, chờ xem xét"),
+    "accepted": _("Đã tiếp nhận"),
+    "returned": _("Trả lại để bổ sung"),
+    "revising": _("Đang bổ sung"),
+}
+
+
+def matrix_assignments(
+    *, directive: Directive, period: ReportingPeriod, section_id=None, status: str = ""
+):
+    """The assignments a matrix shows: units active in the period, optionally one section's
+    tasks only, optionally only those whose report for the period has `status`."""
+    assignments = Assignment.objects.filter(task__section__directive=directive).filter(
+        active_between_q(period.start, period.cutoff, prefix="unit__")
     )
+    if section_id:
+        assignments = assignments.filter(task__section_id=section_id)
+    if status in STATUS_FILTERS:
+        sent = ProgressReport.objects.filter(
+            assignment=OuterRef("pk"), period=period, submitted_at__isnull=False
+        )
+        if status == "missing":
+            assignments = assignments.filter(~Exists(sent))
+        elif status == "revising":
+            assignments = assignments.filter(Exists(sent.filter(status="draft")))
+        else:
+            assignments = assignments.filter(Exists(sent.filter(status=status)))
+    return assignments
+
+
+def matrix_units(*, assignments, kind: str = "", query: str = ""):
+    """The units of those assignments, by their place in the tree, to page through."""
+    units = Unit.objects.filter(pk__in=assignments.values("unit_id"))
+    if kind:
+        units = units.filter(kind=kind)
+    if query:
+        units = units.search(query)
+    return units.select_related("parent").order_by("parent__name", "name", "pk")
+
+
+def period_matrix(
+    *,
+    directive: Directive,
+    period: ReportingPeriod,
+    units=None,
+    section_id=None,
+    task_id=None,
+    today: datetime.date | None = None,
+) -> PeriodMatrix:
+    """Units × tasks for one period: every unit, or only `units` (a page of them), in
+    that order; one section's tasks if `section_id`. Four queries."""
+    today = today or timezone.localdate()
+    tasks = Task.objects.filter(section__directive=directive)
+    if section_id:
+        tasks = tasks.filter(section_id=section_id)
+    if task_id:
+        tasks = tasks.filter(pk=task_id)
+    tasks = list(tasks.select_related("section").order_by("section__order", "order"))
     column = {task.pk: i for i, task in enumerate(tasks)}
     assignments = (
-        Assignment.objects.filter(task__section__directive=directive)
+        Assignment.objects.filter(task__in=[t.pk for t in tasks])
         .filter(active_between_q(period.start, period.cutoff, prefix="unit__"))
-        .select_related("unit")
+        .select_related("unit__parent")
         .order_by("task__section__order", "role", "unit__name")  # leads first
     )
+    if units is not None:
+        units = list(units)
+        assignments = assignments.filter(unit__in=[u.pk for u in units])
+    assignments = list(assignments)
     reports = {
         r["assignment_id"]: r
-        for r in ProgressReport.objects.filter(period=period, submitted_at__isnull=False).values(
-            "id", "assignment_id", "status", "percent_done", "submitted_at"
-        )
+        for r in ProgressReport.objects.filter(
+            period=period,
+            submitted_at__isnull=False,
+            assignment_id__in=[a.pk for a in assignments],
+        ).values("id", "assignment_id", "status", "percent_done", "submitted_at")
     }
-    assignments = list(assignments)
     dues = selectors.effective_due_dates(period, [a.pk for a in assignments])
     rows: dict[int, UnitRow] = {}
     totals = Rates()
@@ -123,4 +181,5 @@ def period_matrix(
         row.cells[column[assignment.task_id]] = cell
         row.rates.add(cell)
         totals.add(cell)
-    return PeriodMatrix(directive, period, tasks, list(rows.values()), totals)
+    ordered = [rows[u.pk] for u in units if u.pk in rows] if units is not None else rows.values()
+    return PeriodMatrix(directive, period, tasks, list(ordered), totals)

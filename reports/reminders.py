@@ -198,7 +198,38 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     per person, listing every report they are reminded of. Returns how many reminders
     (report slot, kind, window) went out."""
     today = today or timezone.localdate()
-    due_reports = reminders_due(today=today)
+    return _send(reminders_due(today=today))
+
+
+def remind_unit_now(*, unit, period: ReportingPeriod, today: datetime.date | None = None) -> int:
+    """The one-click reminder of "Cần đôn đốc": today's reminder of every report the unit
+    owes for the period, unless one already went out today. Returns how many went out."""
+    today = today or timezone.localdate()
+    settled = ProgressReport.objects.filter(period=period).exclude(
+        status__in=ProgressReport.EDITABLE
+    )
+    owing = list(
+        Assignment.objects.filter(task__section__directive_id=period.directive_id, unit=unit)
+        .exclude(pk__in=settled.values("assignment_id"))
+        .select_related("unit", "task__section__directive")
+    )
+    dues = effective_due_dates(period, [a.pk for a in owing])
+    return _send(
+        [
+            DueReport(
+                Kind.OVERDUE if dues[a.pk] < today else Kind.DUE_SOON,
+                a,
+                period,
+                dues[a.pk],
+                today,
+                today,
+            )
+            for a in owing
+        ]
+    )
+
+
+def _send(due_reports: list[DueReport]) -> int:
     if not due_reports:
         return 0
     recipients = _recipients(due_reports)

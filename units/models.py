@@ -1,6 +1,7 @@
 """Units (đơn vị), the groups they are addressed in, and who works for them."""
 
 import datetime
+import unicodedata
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +17,22 @@ def active_between_q(start: datetime.date, end: datetime.date, prefix: str = "")
     )
 
 
+def fold(text: str) -> str:
+    """Text as search compares it: lower case, no diacritics, whatever the Unicode form
+    or tone-mark placement ("Phước Sơn" in NFC or NFD, "Hoà" or "Hòa" → "phuoc son", "hoa")."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
 class UnitQuerySet(models.QuerySet):
+    def search(self, query: str) -> "UnitQuerySet":
+        """Units whose name or short name holds every word of the query, diacritics aside."""
+        units = self
+        for word in fold(query).split():
+            units = units.filter(search_name__contains=word)
+        return units
+
     def active_between(self, start: datetime.date, end: datetime.date) -> "UnitQuerySet":
         return self.filter(active_between_q(start, end))
 
@@ -56,6 +72,8 @@ class Unit(models.Model):
         help_text=_("Đơn vị nhận lại nhiệm vụ khi đơn vị này sáp nhập, giải thể."),
     )
 
+    search_name = models.CharField(max_length=400, editable=False, db_index=True, default="")
+
     objects = UnitQuerySet.as_manager()
 
     class Meta:
@@ -73,6 +91,12 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(f"{self.name} {self.short_name}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:

@@ -38,6 +38,7 @@ def test_unit_files_a_report_and_leadership_sees_it_submitted(page):
 
     log_in(page, "lanhdao")
     expect(page.get_by_role("heading", name="Tổng hợp thực hiện")).to_be_visible()
+    page.get_by_role("link", name="Đơn vị × nhiệm vụ").click()
     row = page.locator("tr", has=page.get_by_role("rowheader", name=demo.UBND))
     first_cell = row.locator("td.cell").first
     expect(first_cell.locator("[data-status]")).to_have_attribute("data-status", "submitted")

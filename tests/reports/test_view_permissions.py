@@ -46,6 +46,15 @@ PAGES = {
     "spreadsheet": lambda w: reverse("reports:spreadsheet", args=[w.period.pk]),
     "spreadsheet download": lambda w: reverse("reports:spreadsheet_download", args=[w.period.pk]),
     "dashboard index": lambda w: reverse("reports:dashboard_index"),
+    "overview": lambda w: reverse("reports:overview", args=[w.directive.pk]),
+    "rollup": lambda w: reverse("reports:rollup", args=[w.directive.pk]),
+    "owed": lambda w: reverse("reports:owed", args=[w.directive.pk]),
+    "unit page": lambda w: reverse(
+        "reports:unit_page", args=[w.directive.pk, w.assignment_a.unit_id]
+    ),
+    "task page": lambda w: reverse(
+        "reports:task_page", args=[w.directive.pk, w.assignment_a.task_id]
+    ),
     "dashboard": lambda w: (
         reverse("reports:dashboard", args=[w.directive.pk]) + f"?ky={w.period.pk}"
     ),
@@ -68,6 +77,11 @@ EXPECTED = {
     "spreadsheet": (200, 200, 200, 403),
     "spreadsheet download": (200, 200, 200, 403),
     "dashboard index": (403, 403, 302, 302),
+    "overview": (403, 403, 200, 200),
+    "rollup": (403, 403, 200, 200),
+    "owed": (403, 403, 200, 200),
+    "unit page": (403, 403, 200, 200),
+    "task page": (403, 403, 200, 200),
     "dashboard": (403, 403, 200, 200),
 }
 WALK = [
@@ -116,7 +130,9 @@ WALKED = {
     "reports:decide_extension", "reports:pending_extensions", "reports:evidence_upload",
     "reports:evidence_download", "reports:evidence_delete", "reports:comment_add",
     "reports:spreadsheet", "reports:spreadsheet_download", "reports:notifications",
-    "reports:notification_open", "reports:notifications_read_all",
+    "reports:notification_open", "reports:notifications_read_all", "reports:overview",
+    "reports:rollup", "reports:owed", "reports:unit_page", "reports:task_page",
+    "reports:remind_unit",
 }  # fmt: skip
 
 
@@ -137,7 +153,7 @@ def test_home_sends_each_role_to_its_start_page(persona, start_page, world, clie
     client = client_for(persona)
     if start_page == "dashboard":
         assert client.get("/").url == reverse("reports:dashboard_index")
-        start_page = reverse("reports:dashboard", args=[world.directive.pk])
+        start_page = reverse("reports:overview", args=[world.directive.pk])
         assert client.get(reverse("reports:dashboard_index")).url == start_page
     else:
         assert client.get("/").url == start_page
@@ -244,3 +260,18 @@ def test_review_actions_refuse_get(action, world, client_for):
     assert response.status_code == 405
     world.submitted_a.refresh_from_db()
     assert world.submitted_a.status == Status.SUBMITTED
+
+
+# POST status of the one-click reminder, for    reporter_a reporter_b reviewer leader
+REMIND = {"reporter_a": 403, "reporter_b": 403, "reviewer": 302, "leader": 403}
+
+
+@pytest.mark.parametrize("persona", REMIND)
+def test_only_a_reviewer_sends_the_one_click_reminder(persona, world, client_for, reporter_b):
+    url = reverse("reports:remind_unit", args=[world.directive.pk, world.assignment_b.unit_id])
+
+    response = client_for(persona).post(url, {"ky": world.period.pk})
+
+    assert response.status_code == REMIND[persona]
+    sent = reporter_b.notifications.filter(message__contains="1.1").exists()
+    assert sent is (persona == "reviewer")
