@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs in development mode unless told otherwise.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test lint format migrate demo clean
+.PHONY: run test lint format migrate demo bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ format: $(VENV)/.installed-dev
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 	$(VENV)/bin/pytest
+
+# Benchmarks in the configured database (DATABASE_URL; SQLite if unset), production-like:
+# DEBUG off, static files collected. UNITS=50000 make bench for the large run.
+BENCH_ENV := DEBUG=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver
+bench: $(VENV)/.installed-dev
+	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(BENCH_ENV) $(PY) bench/dashboards.py --units $${UNITS:-5000} --requests $${REQUESTS:-20}
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

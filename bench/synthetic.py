@@ -15,7 +15,7 @@ from directives.models import Addressee, Assignment, Directive, Section, Task
 from directives.services import assignments_sync
 from reports.models import ProgressReport
 from reports.services import periods_generate
-from units.models import Unit, UnitGroup
+from units.models import Unit, UnitGroup, fold
 
 TASKS_PER_SECTION = 3
 SECTIONS = 3
@@ -34,7 +34,12 @@ def build(units: int, *, seed: int = 9) -> Directive:
     rng = random.Random(seed)
     province = Unit.objects.create(name=f"Tỉnh ủy thử tải {units}", kind="party_committee")
     districts = Unit.objects.bulk_create(
-        Unit(name=f"Huyện ủy thử tải {units}-{d}", kind="party_committee", parent=province)
+        Unit(
+            name=f"Huyện ủy thử tải {units}-{d}",
+            kind="party_committee",
+            parent=province,
+            search_name=fold(f"Huyện ủy thử tải {units}-{d}"),
+        )
         for d in range(units // DISTRICT_SIZE + 1)
     )
     grassroots = Unit.objects.bulk_create(
@@ -43,6 +48,7 @@ def build(units: int, *, seed: int = 9) -> Directive:
                 name=f"Đảng bộ xã Phước {i} ({units})",
                 kind="grassroots_party",
                 parent=districts[i // DISTRICT_SIZE],
+                search_name=fold(f"Đảng bộ xã Phước {i} ({units})"),
             )
             for i in range(units)
         ),
@@ -117,6 +123,7 @@ def _reports(directive: Directive, rng: random.Random) -> None:
             with cursor.cursor.copy(sql) as copy:
                 for row in rows():
                     copy.write_row(row)
+            cursor.execute("ANALYZE reports_progressreport")  # as autovacuum soon would
         return
     batch = []
     for row in rows():

@@ -11,16 +11,17 @@ is received, shown as "revising", without a link. Four queries, whatever the num
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives.models import Assignment, Directive, Task
-from units.models import Unit, active_between_q
+from units.models import Unit, active_between_q, fold
 
 from . import selectors
-from .models import ProgressReport, ReportingPeriod, sent_on_time
+from .models import ProgressReport, ReportingPeriod
 
 
 @dataclass
@@ -86,16 +87,34 @@ STATUS_FILTERS = {
 }
 
 
-def matrix_assignments(
-    *, directive: Directive, period: ReportingPeriod, section_id=None, status: str = ""
-):
-    """The assignments a matrix shows: units active in the period, optionally one section's
-    tasks only, optionally only those whose report for the period has `status`."""
-    assignments = Assignment.objects.filter(task__section__directive=directive).filter(
-        active_between_q(period.start, period.cutoff, prefix="unit__")
-    )
+@cache
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The end of `day` in Vietnam: sent before it is sent by that day."""
+    tz = timezone.get_default_timezone()
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tz)
+
+
+def matrix_tasks(*, directive: Directive, section_id=None, task_id=None) -> list[Task]:
+    """The matrix's columns: the directive's tasks, or one section's, or one task."""
+    tasks = Task.objects.filter(section__directive=directive)
     if section_id:
-        assignments = assignments.filter(task__section_id=section_id)
+        tasks = tasks.filter(section_id=section_id)
+    if task_id:
+        tasks = tasks.filter(pk=task_id)
+    return list(tasks.select_related("section").order_by("section__order", "order"))
+
+
+def matrix_assignments(
+    *, tasks: list[Task], period: ReportingPeriod, status: str = "", kind: str = "", query: str = ""
+):
+    """The assignments a matrix shows: those of `tasks`, optionally one kind of unit, units
+    whose name matches `query` (diacritics aside), or only those whose report for the
+    period has `status`. (Whether the unit is active in the period: `matrix_units`.)"""
+    assignments = Assignment.objects.filter(task_id__in=[t.pk for t in tasks])
+    if kind:
+        assignments = assignments.filter(unit__kind=kind)
+    for word in fold(query).split():
+        assignments = assignments.filter(unit__search_name__contains=word)
     if status in STATUS_FILTERS:
         sent = ProgressReport.objects.filter(
             assignment=OuterRef("pk"), period=period, submitted_at__isnull=False
@@ -109,14 +128,15 @@ def matrix_assignments(
     return assignments
 
 
-def matrix_units(*, assignments, kind: str = "", query: str = ""):
-    """The units of those assignments, by their place in the tree, to page through."""
-    units = Unit.objects.filter(pk__in=assignments.values("unit_id"))
-    if kind:
-        units = units.filter(kind=kind)
-    if query:
-        units = units.search(query)
-    return units.select_related("parent").order_by("parent__name", "name", "pk")
+def matrix_units(*, assignments, period: ReportingPeriod):
+    """The units of those assignments active in the period, grouped by their parent in
+    the tree, to page through."""
+    return (
+        Unit.objects.filter(active_between_q(period.start, period.cutoff))
+        .filter(pk__in=assignments.values("unit_id"))
+        .select_related("parent")
+        .order_by("parent_id", "name", "pk")
+    )
 
 
 def period_matrix(
@@ -124,19 +144,13 @@ def period_matrix(
     directive: Directive,
     period: ReportingPeriod,
     units=None,
-    section_id=None,
-    task_id=None,
+    tasks: list[Task] | None = None,
     today: datetime.date | None = None,
 ) -> PeriodMatrix:
     """Units × tasks for one period: every unit, or only `units` (a page of them), in
-    that order; one section's tasks if `section_id`. Four queries."""
+    that order; the directive's tasks, or `tasks`. Four queries."""
     today = today or timezone.localdate()
-    tasks = Task.objects.filter(section__directive=directive)
-    if section_id:
-        tasks = tasks.filter(section_id=section_id)
-    if task_id:
-        tasks = tasks.filter(pk=task_id)
-    tasks = list(tasks.select_related("section").order_by("section__order", "order"))
+    tasks = tasks if tasks is not None else matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}
     assignments = (
         Assignment.objects.filter(task__in=[t.pk for t in tasks])
@@ -169,8 +183,8 @@ def period_matrix(
         cell.assignment_id = assignment.pk
         if report is not None:
             cell.received = True
-            cell.on_time = sent_on_time(report["submitted_at"], period.due)
-            cell.on_time_extended = sent_on_time(report["submitted_at"], due)
+            cell.on_time = report["submitted_at"] < day_end(period.due)
+            cell.on_time_extended = report["submitted_at"] < day_end(due)
             if report["status"] == ProgressReport.Status.DRAFT:
                 # Sent, returned, now being revised: received, but the text is the unit's.
                 cell.status = "revising"

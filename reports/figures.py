@@ -139,14 +139,16 @@ def _fill(figures: Figures, row: dict) -> None:
 def _closed_units(assignments) -> dict[int, tuple]:
     """Units of these assignments that open or close at some date: {unit id: (from, to)}.
     Usually none, and then no report needs its unit checked."""
-    return {
-        row["unit_id"]: (row["unit__valid_from"], row["unit__valid_to"])
-        for row in assignments.filter(
-            Q(unit__valid_from__isnull=False) | Q(unit__valid_to__isnull=False)
-        )
-        .values("unit_id", "unit__valid_from", "unit__valid_to")
-        .distinct()
+    dated = {
+        pk: (valid_from, valid_to)
+        for pk, valid_from, valid_to in Unit.objects.filter(
+            Q(valid_from__isnull=False) | Q(valid_to__isnull=False)
+        ).values_list("pk", "valid_from", "valid_to")
     }
+    if not dated:  # the usual case: no join with the assignments at all
+        return {}
+    concerned = assignments.filter(unit_id__in=dated).values_list("unit_id", flat=True)
+    return {unit_id: dated[unit_id] for unit_id in set(concerned)}
 
 
 def _outside(span: tuple, period: ReportingPeriod) -> bool:
@@ -218,7 +220,7 @@ def by_unit(
 ) -> dict[int, Figures]:
     """Each unit's figures for one period: three queries."""
     today = today or timezone.localdate()
-    assignments, _narrowed = _directive_assignments(directive, assignments)
+    assignments, narrowed = _directive_assignments(directive, assignments)
     closed = _closed_units(assignments)
     result: dict[int, Figures] = defaultdict(Figures)
     for unit_id, n in assignments.values_list("unit_id").annotate(n=Count("id")):
@@ -227,7 +229,7 @@ def by_unit(
         result[unit_id].expected = n
         result[unit_id].past_due = period.due < today
     rows = (
-        _sent_reports([period], assignments, True, closed)
+        _sent_reports([period], assignments, narrowed, closed)
         .values("assignment__unit_id")
         .annotate(**_aggregates(directive, [period]))
     )

@@ -26,13 +26,6 @@ def fold(text: str) -> str:
 
 
 class UnitQuerySet(models.QuerySet):
-    def search(self, query: str) -> "UnitQuerySet":
-        """Units whose name or short name holds every word of the query, diacritics aside."""
-        units = self
-        for word in fold(query).split():
-            units = units.filter(search_name__contains=word)
-        return units
-
     def active_between(self, start: datetime.date, end: datetime.date) -> "UnitQuerySet":
         return self.filter(active_between_q(start, end))
 

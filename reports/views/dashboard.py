@@ -20,6 +20,20 @@ from ..reminders import remind_unit_now
 MATRIX_PAGE = 50  # units per page
 
 
+def link_patterns(directive: Directive, period) -> dict[str, str]:
+    """The matrix's links, reversed once with placeholders for the template's link_to."""
+    marker = 987654321
+
+    def pattern(name: str, *args) -> str:
+        return reverse(name, args=args).replace(str(marker), "{}")
+
+    return {
+        "report": pattern("reports:detail", marker),
+        "follow_up": pattern("reports:follow_up", marker, period.pk),
+        "unit": pattern("reports:unit_page", directive.pk, marker),
+    }
+
+
 def _directive_and_period(request, directive_id: int):
     """The directive, its periods, and the one chosen by "ky" (default: the current)."""
     directive = get_object_or_404(Directive, pk=directive_id)
@@ -89,21 +103,24 @@ def dashboard(request, directive_id: int):
         "query": query,
     }
     if period:
+        tasks = dashboards.matrix_tasks(directive=directive, section_id=section_id)
         assignments = dashboards.matrix_assignments(
-            directive=directive, period=period, section_id=section_id, status=status
+            tasks=tasks, period=period, status=status, kind=kind, query=query
         )
-        units = dashboards.matrix_units(assignments=assignments, kind=kind, query=query)
+        units = dashboards.matrix_units(assignments=assignments, period=period)
         page = Paginator(units, MATRIX_PAGE).get_page(request.GET.get("trang"))
-        shown = assignments.filter(unit__in=units)
+        filtered = section_id or status or kind or query
+        shown = assignments if filtered else None  # None: the whole directive, no subquery
         context |= {
             "page": page,
             "totals": figures.trend(directive=directive, assignments=shown, periods=[period])[
                 0
             ].figures,
             "matrix": dashboards.period_matrix(
-                directive=directive, period=period, units=page.object_list, section_id=section_id
+                directive=directive, period=period, units=page.object_list, tasks=tasks
             ),
             "query_string": request.GET.copy(),
+            "links": link_patterns(directive, period),
         }
         context["query_string"].pop("trang", None)
     return render(request, "reports/dashboard.html", context)
@@ -220,11 +237,11 @@ def task_page(request, directive_id: int, task_id: int):
     context = {"directive": directive, "periods": periods, "period": period, "task": task}
     if period:
         units = dashboards.matrix_units(
-            assignments=Assignment.objects.filter(task=task), query=request.GET.get("q", "")[:100]
+            assignments=Assignment.objects.filter(task=task), period=period
         )
         page = Paginator(units, 100).get_page(request.GET.get("trang"))
         matrix = dashboards.period_matrix(
-            directive=directive, period=period, units=page.object_list, task_id=task.pk
+            directive=directive, period=period, units=page.object_list, tasks=[task]
         )
         shown = Assignment.objects.filter(task=task)
         context |= {

@@ -63,7 +63,7 @@ PINNED = {
     "rollup": 13,
     "owed": 10,
     "unit page": 12,
-    "task page": 16,
+    "task page": 15,
     "unit work": 9,
     "directive": 9,
 }

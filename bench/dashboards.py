@@ -1,0 +1,169 @@
+# ruff: noqa: E402  (Django is set up before the project is imported)
+"""make bench: the dashboard pages against a synthetic directive of N units × 9 tasks ×
+12 monthly periods, in the configured database (DATABASE_URL; SQLite if unset).
+
+For each page: median and p95 server time over R requests (Django's test client, in
+process, signed in as leadership), its number of SQL queries, and its ratio to the one
+raw SQL aggregate that computes the same figures.
+
+    python bench/dashboards.py --units 5000 --requests 20
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from bench import synthetic
+from directives.models import Assignment, Task
+from reports.models import ProgressReport
+from units.models import Membership
+
+# The figures each page shows, computed by hand in one statement.
+RAW_BY_PERIOD = """
+SELECT r.period_id, COUNT(*),
+       COUNT(*) FILTER (WHERE r.submitted_at < p.due + 1),
+       COUNT(*) FILTER (WHERE r.status <> 'draft'),
+       SUM(r.percent_done) FILTER (WHERE r.status <> 'draft'),
+       COUNT(*) FILTER (WHERE r.status <> 'draft' AND r.assessment = 'done')
+FROM reports_progressreport r JOIN reports_reportingperiod p ON p.id = r.period_id
+WHERE p.directive_id = %s AND r.submitted_at IS NOT NULL {period}
+GROUP BY r.period_id
+"""
+# A matrix page: its 50 units' cells, and the period's totals, in one statement.
+RAW_MATRIX_PAGE = """
+WITH page AS (
+    SELECT u.id FROM units_unit u
+    WHERE u.id IN (SELECT unit_id FROM directives_assignment WHERE task_id = ANY(%s))
+    ORDER BY u.parent_id, u.name, u.id LIMIT 50
+), totals AS (
+    SELECT COUNT(*) AS received,
+           COUNT(*) FILTER (WHERE r.submitted_at < p.due + 1) AS on_time
+    FROM reports_progressreport r JOIN reports_reportingperiod p ON p.id = r.period_id
+    WHERE r.period_id = %s AND r.submitted_at IS NOT NULL
+)
+SELECT a.unit_id, a.task_id, r.status, r.percent_done, r.submitted_at,
+       totals.received, totals.on_time
+FROM directives_assignment a JOIN page ON page.id = a.unit_id CROSS JOIN totals
+LEFT JOIN reports_progressreport r ON r.assignment_id = a.id AND r.period_id = %s
+WHERE a.task_id = ANY(%s)
+"""
+RAW_BY_UNIT = """
+SELECT a.unit_id, COUNT(*),
+       COUNT(*) FILTER (WHERE r.submitted_at < p.due + 1),
+       COUNT(*) FILTER (WHERE r.status <> 'draft'),
+       SUM(r.percent_done) FILTER (WHERE r.status <> 'draft')
+FROM reports_progressreport r
+JOIN reports_reportingperiod p ON p.id = r.period_id
+JOIN directives_assignment a ON a.id = r.assignment_id
+WHERE r.period_id = %s AND r.submitted_at IS NOT NULL
+GROUP BY a.unit_id
+"""
+
+
+def timed(run, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def raw(sql: str, params) -> float:
+    if connection.vendor == "sqlite":  # FILTER and date arithmetic differ; PG is the target
+        sql = sql.replace("p.due + 1", "date(p.due, '+1 day')")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        cursor.fetchall()
+    return 0.0
+
+
+def count_queries(run) -> int:
+    """How many SQL statements run() sends (DEBUG is off, so count them at the cursor)."""
+    executed = []
+
+    def counter(execute, *args):
+        executed.append(1)
+        return execute(*args)
+
+    with connection.execute_wrapper(counter):
+        run()
+    return len(executed)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=20)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    directive = synthetic.build(args.units)
+    built = time.perf_counter() - started
+    periods = list(directive.periods.order_by("start"))
+    period = periods[-1]
+    reports = ProgressReport.objects.filter(period__directive=directive).count()
+    leader, _ = get_user_model().objects.get_or_create(username=f"bench-lanhdao-{args.units}")
+    Membership.objects.get_or_create(user=leader, unit=directive.issuer, role="leadership")
+    client = Client()
+    client.force_login(leader)
+    unit = Assignment.objects.filter(task__section__directive=directive).first().unit
+    task = directive.sections.order_by("order").first().tasks.first()
+    ky = f"?ky={period.pk}"
+    task_ids = list(Task.objects.filter(section__directive=directive).values_list("pk", flat=True))
+    matrix_params = [task_ids, period.pk, period.pk, task_ids]
+    one_period = f"AND r.period_id = {period.pk}"
+    pages = [
+        ("Tổng quan", reverse("reports:overview", args=[directive.pk]) + ky,
+         RAW_BY_PERIOD.format(period=""), [directive.pk]),
+        ("Ma trận, trang 1", reverse("reports:dashboard", args=[directive.pk]) + ky,
+         RAW_MATRIX_PAGE, matrix_params),
+        ("Ma trận, lọc chưa nộp + tìm", reverse("reports:dashboard", args=[directive.pk])
+         + ky + "&trang_thai=missing&q=phuoc+1", RAW_BY_PERIOD.format(period=one_period),
+         [directive.pk]),
+        ("Theo cấp, theo nhóm", reverse("reports:rollup", args=[directive.pk]) + ky,
+         RAW_BY_UNIT, [period.pk]),
+        ("Cần đôn đốc", reverse("reports:owed", args=[directive.pk]) + ky,
+         RAW_BY_UNIT, [period.pk]),
+        ("Một nhiệm vụ", reverse("reports:task_page", args=[directive.pk, task.pk]) + ky,
+         RAW_BY_PERIOD.format(period=one_period), [directive.pk]),
+        ("Một đơn vị", reverse("reports:unit_page", args=[directive.pk, unit.pk]),
+         RAW_BY_PERIOD.format(period=""), [directive.pk]),
+    ]  # fmt: skip
+
+    print(f"Đôn đốc bench — {connection.vendor}, {args.units} units × 9 tasks × "
+          f"{len(periods)} periods = {reports} reports (built in {built:.1f} s)")  # fmt: skip
+    print(f"{'page':32} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'raw ms':>7} {'ratio':>6}")
+    for name, url, sql, params in pages:
+        assert client.get(url).status_code == 200, url  # warm up, and check it works
+        executed = count_queries(lambda url=url: client.get(url))
+        page_times = timed(lambda url=url: client.get(url), args.requests)
+        raw_times = timed(lambda sql=sql, params=params: raw(sql, params), args.requests)
+        median, raw_median = statistics.median(page_times), statistics.median(raw_times)
+        print(
+            f"{name:32} {median:9.0f} {p95(page_times):8.0f} {executed:7d} "
+            f"{raw_median:7.0f} {median / raw_median:6.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
