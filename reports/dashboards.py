@@ -148,39 +148,44 @@ def period_matrix(
     today: datetime.date | None = None,
 ) -> PeriodMatrix:
     """Units × tasks for one period: every unit, or only `units` (a page of them), in
-    that order; the directive's tasks, or `tasks`. Four queries."""
+    that order; the directive's tasks, or `tasks`. Four or five queries."""
     today = today or timezone.localdate()
     tasks = tasks if tasks is not None else matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}
+    # Plain rows, not model instances: a page of 50 units has 450 of them.
     assignments = (
         Assignment.objects.filter(task__in=[t.pk for t in tasks])
         .filter(active_between_q(period.start, period.cutoff, prefix="unit__"))
-        .select_related("unit__parent")
         .order_by("task__section__order", "role", "unit__name")  # leads first
     )
     if units is not None:
         units = list(units)
         assignments = assignments.filter(unit__in=[u.pk for u in units])
-    assignments = list(assignments)
+    assignments = list(assignments.values_list("pk", "task_id", "unit_id", "role"))
+    unit_by_id = (
+        {u.pk: u for u in units}
+        if units is not None
+        else Unit.objects.select_related("parent").in_bulk({a[2] for a in assignments})
+    )
     reports = {
         r["assignment_id"]: r
         for r in ProgressReport.objects.filter(
             period=period,
             submitted_at__isnull=False,
-            assignment_id__in=[a.pk for a in assignments],
+            assignment_id__in=[a[0] for a in assignments],
         ).values("id", "assignment_id", "status", "percent_done", "submitted_at")
     }
-    dues = selectors.effective_due_dates(period, [a.pk for a in assignments])
+    dues = selectors.effective_due_dates(period, [a[0] for a in assignments])
     rows: dict[int, UnitRow] = {}
     totals = Rates()
-    for assignment in assignments:
-        row = rows.get(assignment.unit_id)
+    for assignment_id, task_id, unit_id, role in assignments:
+        row = rows.get(unit_id)
         if row is None:
-            row = rows[assignment.unit_id] = UnitRow(assignment.unit, [None] * len(tasks))
-        due = dues[assignment.pk]
-        report = reports.get(assignment.pk)
-        cell = Cell(status="overdue" if due < today else "missing", role=assignment.role)
-        cell.assignment_id = assignment.pk
+            row = rows[unit_id] = UnitRow(unit_by_id[unit_id], [None] * len(tasks))
+        due = dues[assignment_id]
+        report = reports.get(assignment_id)
+        cell = Cell(status="overdue" if due < today else "missing", role=role)
+        cell.assignment_id = assignment_id
         if report is not None:
             cell.received = True
             cell.on_time = report["submitted_at"] < day_end(period.due)
@@ -192,7 +197,7 @@ def period_matrix(
                 cell.status = report["status"]
                 cell.report_id = report["id"]
                 cell.percent_done = report["percent_done"]
-        row.cells[column[assignment.task_id]] = cell
+        row.cells[column[task_id]] = cell
         row.rates.add(cell)
         totals.add(cell)
     ordered = [rows[u.pk] for u in units if u.pk in rows] if units is not None else rows.values()

@@ -144,4 +144,6 @@ def _queries_for(unit_count: int) -> int:
 
 
 def test_query_count_does_not_grow_with_the_number_of_units():
-    assert _queries_for(3) == _queries_for(30) == 4  # tasks, assignments, reports, extensions
+    assert (
+        _queries_for(3) == _queries_for(30) == 5
+    )  # tasks, assignments, units, reports, extensions
