@@ -2,6 +2,7 @@
 filters and search."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -149,3 +150,15 @@ def test_the_overview_offers_its_chart_as_a_table(submitted_a, leader, small_dir
     assert "<svg" in page and 'role="img"' in page
     assert "Số liệu theo kỳ báo cáo" in page  # the table's caption
     assert "Tháng 9/2021" in page
+
+
+def test_the_chart_geometry_is_not_localised(submitted_a, leader, small_directive):
+    """Vietnamese writes 12,5; SVG needs 12.5."""
+    url = reverse("reports:overview", args=[small_directive.directive.pk])
+
+    page = login(leader).get(url).content.decode()
+    svg = page.split('aria-labelledby="chart-title"')[1].split("</svg>")[0]
+
+    numbers = re.findall(r'(?:x|y|width|height|x1|x2|y1|y2)="([^"]*)"', svg)
+    assert numbers
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
