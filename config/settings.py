@@ -10,7 +10,6 @@ from pathlib import Path
 import bootstrap_wrapper
 import environ
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,7 +25,10 @@ def _secret_key() -> str:
     if key := env.str("SECRET_KEY", default=""):
         return key
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        # Left empty, Django refuses to sign anything ("The SECRET_KEY setting must not be
+        # empty") the moment something needs it, so serving fails while commands that need
+        # no secret (migrate, makemigrations --check) still run.
+        return ""
     # Development only: a random key kept in var/, outside git, so sessions survive restarts.
     from django.core.management.utils import get_random_secret_key
 
