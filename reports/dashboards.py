@@ -11,7 +11,6 @@ is received, shown as "revising", without a link. Four queries, whatever the num
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cache
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -21,7 +20,7 @@ from directives.models import Assignment, Directive, Task
 from units.models import Unit, active_between_q, fold
 
 from . import selectors
-from .models import ProgressReport, ReportingPeriod
+from .models import ProgressReport, ReportingPeriod, day_end
 
 
 @dataclass
@@ -85,13 +84,6 @@ STATUS_FILTERS = {
     "returned": _("Trả lại để bổ sung"),
     "revising": _("Đang bổ sung"),
 }
-
-
-@cache
-def day_end(day: datetime.date) -> datetime.datetime:
-    """The end of `day` in Vietnam: sent before it is sent by that day."""
-    tz = timezone.get_default_timezone()
-    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tz)
 
 
 def matrix_tasks(*, directive: Directive, section_id=None, task_id=None) -> list[Task]:

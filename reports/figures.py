@@ -12,18 +12,16 @@ behind     = reports whose percent done is BEHIND_MARGIN points or more below th
 """
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Case, Count, DateTimeField, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 
 from directives.models import Assignment, Directive
 from units.models import Unit
 
-from .models import ProgressReport, ReportingPeriod
+from .models import ProgressReport, ReportingPeriod, day_end
 
 BEHIND_MARGIN = 25  # percentage points
 COUNTS = ("expected", "received", "on_time", "readable", "percent_sum", "done", "behind")
@@ -108,13 +106,8 @@ def _per_period(periods: list[ReportingPeriod], value, output_field):
 
 
 def _sent_by_due(periods: list[ReportingPeriod]):
-    """First sent before the end of the due date, Vietnam's calendar day."""
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-    def end_of_due(p):
-        return datetime.datetime.combine(p.due + datetime.timedelta(days=1), datetime.time(), tz)
-
-    return Q(submitted_at__lt=_per_period(periods, end_of_due, DateTimeField()))
+    """First sent by the due date (models.day_end), each report against its period's."""
+    return Q(submitted_at__lt=_per_period(periods, lambda p: day_end(p.due), DateTimeField()))
 
 
 def _aggregates(directive: Directive, periods: list[ReportingPeriod]) -> dict:

@@ -1,6 +1,8 @@
 """Reporting periods, the progress reports units file for them, and each report's history."""
 
+import datetime
 import uuid
+from functools import cache
 from pathlib import PurePath
 
 from django.conf import settings
@@ -13,11 +15,19 @@ from directives.models import Assignment, Directive, Indicator
 from units.models import Unit
 
 
+@cache
+def day_end(day: datetime.date) -> datetime.datetime:
+    """The end of `day` in Vietnam's time zone: a report sent before it was sent by `day`.
+    The one timeliness rule: the report page, the matrix and the SQL figures all use it."""
+    tz = timezone.get_default_timezone()
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tz)
+
+
 def sent_on_time(submitted_at, due) -> bool | None:
     """Sent by the due date, counted in Vietnam's calendar days; None while not sent."""
     if submitted_at is None:
         return None
-    return timezone.localdate(submitted_at) <= due
+    return submitted_at < day_end(due)
 
 
 class ReportingPeriod(models.Model):
