@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-dev
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(BENCH_ENV) $(PY) bench/dashboards.py --units $${UNITS:-5000} --requests $${REQUESTS:-20}
+	$(BENCH_ENV) $(PY) bench/exports.py --units $${UNITS:-5000} --runs $${RUNS:-3}
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -250,7 +250,7 @@ def _stamp(report: ProgressReport | None, indicators: dict[int, Decimal | None])
     return f"{report.version}:{_fingerprint(_values(report), indicators)}"
 
 
-def _cell(ws, value, **style) -> WriteOnlyCell:
+def text_cell(ws, value, **style) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         # Always text: openpyxl would make "=…" a formula and "#N/A" an error value.
@@ -299,33 +299,33 @@ def _row(ws, line: _Line) -> list:
     fill = {} if line.writable else {"fill": READ_ONLY_FILL}
     assessment = str(ProgressReport.Assessment(values["assessment"]).label) if line.shown else None
     return [
-        _cell(ws, line.assignment.pk, fill=TECHNICAL_FILL, alignment=TOP),
-        _cell(ws, _clean(line.assignment.unit.name), alignment=WRAP),
-        _cell(ws, _task_text(line.assignment), alignment=WRAP),
-        _cell(ws, str(line.assignment.get_role_display()), alignment=TOP),
-        _cell(ws, _status_label(line.report, line.shown is not None), alignment=TOP),
-        _cell(ws, assessment, alignment=TOP, **fill),
-        _cell(ws, values["percent_done"], alignment=TOP, number_format="0", **fill),
+        text_cell(ws, line.assignment.pk, fill=TECHNICAL_FILL, alignment=TOP),
+        text_cell(ws, _clean(line.assignment.unit.name), alignment=WRAP),
+        text_cell(ws, _task_text(line.assignment), alignment=WRAP),
+        text_cell(ws, str(line.assignment.get_role_display()), alignment=TOP),
+        text_cell(ws, _status_label(line.report, line.shown is not None), alignment=TOP),
+        text_cell(ws, assessment, alignment=TOP, **fill),
+        text_cell(ws, values["percent_done"], alignment=TOP, number_format="0", **fill),
         # Text format: whatever the user types there stays text, even "- …" or "= …".
         *(
-            _cell(ws, values[field] or None, alignment=WRAP, number_format="@", **fill)
+            text_cell(ws, values[field] or None, alignment=WRAP, number_format="@", **fill)
             for field in TEXT_FIELDS
         ),
-        _cell(ws, _stamp(line.shown, line.indicators), fill=TECHNICAL_FILL, alignment=TOP),
+        text_cell(ws, _stamp(line.shown, line.indicators), fill=TECHNICAL_FILL, alignment=TOP),
     ]
 
 
 def _indicator_row(ws, line: _Line, indicator: Indicator) -> list:
     fill = {} if line.writable else {"fill": READ_ONLY_FILL}
     return [
-        _cell(ws, line.assignment.pk, fill=TECHNICAL_FILL, alignment=TOP),
-        _cell(ws, indicator.pk, fill=TECHNICAL_FILL, alignment=TOP),
-        _cell(ws, _clean(line.assignment.unit.name), alignment=WRAP),
-        _cell(ws, _task_text(line.assignment), alignment=WRAP),
-        _cell(ws, _clean(indicator.name), alignment=WRAP),
-        _cell(ws, _clean(indicator.unit_of_measure) or None, alignment=TOP),
-        _cell(ws, _("Có") if indicator.required else None, alignment=TOP),
-        _cell(ws, _figure(line.indicators[indicator.pk]), alignment=TOP, **fill),
+        text_cell(ws, line.assignment.pk, fill=TECHNICAL_FILL, alignment=TOP),
+        text_cell(ws, indicator.pk, fill=TECHNICAL_FILL, alignment=TOP),
+        text_cell(ws, _clean(line.assignment.unit.name), alignment=WRAP),
+        text_cell(ws, _task_text(line.assignment), alignment=WRAP),
+        text_cell(ws, _clean(indicator.name), alignment=WRAP),
+        text_cell(ws, _clean(indicator.unit_of_measure) or None, alignment=TOP),
+        text_cell(ws, _("Có") if indicator.required else None, alignment=TOP),
+        text_cell(ws, _figure(line.indicators[indicator.pk]), alignment=TOP, **fill),
     ]
 
 
@@ -364,7 +364,7 @@ def _start_sheet(wb: Workbook, sheet: Sheet, technical: tuple[Column, ...], hidd
     ws.row_dimensions[1].height = 32
     header = []
     for column in sheet.columns:
-        cell = _cell(ws, str(column.header), **HEADER_STYLE)
+        cell = text_cell(ws, str(column.header), **HEADER_STYLE)
         if column in technical:
             cell.fill = TECHNICAL_FILL
         header.append(cell)
@@ -437,7 +437,7 @@ def _instructions(wb: Workbook, period: ReportingPeriod, with_indicators: bool) 
         ),
     ]
     for line in lines:
-        ws.append([_cell(ws, line, alignment=Alignment(wrap_text=True))])
+        ws.append([text_cell(ws, line, alignment=Alignment(wrap_text=True))])
 
 
 def period_workbook(*, period: ReportingPeriod, unit_ids, by=None) -> bytes:

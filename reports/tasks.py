@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .exports.pipeline import export_run
 from .models import ProgressReport
 from .notifications import report_returned_notify
 from .reminders import reminders_send
@@ -29,3 +30,10 @@ def open_periods() -> int:
 def send_reminders() -> int:
     """Daily, by beat. Idempotent: a reminder already sent is never sent again."""
     return reminders_send()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def make_export(export_id: int) -> str:
+    """Make an export's file. Safe to run again: a redelivered task reuses the frozen
+    figures, and an export already made is left as it is."""
+    return export_run(export_id).status

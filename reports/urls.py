@@ -2,6 +2,7 @@ from .views import (
     comments,
     dashboard,
     evidence,
+    exports,
     extensions,
     filing,
     notifications,
@@ -19,4 +20,5 @@ urlpatterns = [
     *extensions.urlpatterns,
     *notifications.urlpatterns,
     *spreadsheets.urlpatterns,
+    *exports.urlpatterns,
 ]

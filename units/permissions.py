@@ -142,6 +142,10 @@ RULES: dict[str, Callable[..., bool]] = {
     "spreadsheet.all": lambda user, obj=None: roles_of(user).is_reviewer,
     "directive.view": _view_directive,
     "dashboard.view": lambda user, obj=None: roles_of(user).oversees,
+    # Summary reports: reviewers (the secretaries among them) draft and export them;
+    # leadership reads the history and downloads the files.
+    "summary.edit": lambda user, obj=None: roles_of(user).is_reviewer,
+    "export.view": lambda user, obj=None: roles_of(user).oversees,
 }
 
 

@@ -1,0 +1,78 @@
+# ruff: noqa: E402  (Django is set up before the project is imported)
+"""make bench: the summary export of the synthetic directive (N units × 9 tasks × 12
+monthly periods) over its whole year, in each format, as a secretary's automation runs
+it: `manage.py export_summary`, each run a process of its own.
+
+For each format: the median wall time over R runs and the largest peak memory (the
+child's maximum resident set size, from wait4), with the file's size. The export reads
+the reports, freezes the figures, renders and stores the file: all of it is measured.
+
+    python bench/exports.py --units 5000 --runs 3
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from bench import synthetic
+
+FORMATS = ("docx", "xlsx", "pdf")
+
+
+def run_once(number: str, format: str, out: Path) -> tuple[float, float]:
+    """One export in a child process: (seconds, peak MB of that process)."""
+    command = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "export_summary",
+        f"--directive={number}",
+        "--from=2025-01",
+        "--to=2025-12",
+        f"--format={format}",
+        f"--out={out}",
+    ]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"export_summary --format={format} failed")
+    return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    directive = synthetic.build(args.units)
+    print(f"{directive.number}: ready in {time.perf_counter() - started:.0f} s")
+    print("| format | median s | max s | peak MB | file KB |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    with tempfile.TemporaryDirectory() as folder:
+        for format in FORMATS:
+            out = Path(folder) / f"summary.{format}"
+            runs = [run_once(directive.number, format, out) for _ in range(args.runs)]
+            seconds = [s for s, _mb in runs]
+            print(
+                f"| {format.upper()} | {statistics.median(seconds):.1f} | {max(seconds):.1f} "
+                f"| {max(mb for _s, mb in runs):.0f} | {out.stat().st_size / 1024:.0f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Running an export: asked for in a request (the text frozen at once, the work queued
+after the transaction commits), run by a Celery task or the `export_summary` command.
+
+`export_run` may run twice for one export (a worker lost and the task redelivered): it
+reuses the snapshot already frozen, and does nothing once the file is made.
+"""
+
+import logging
+import tempfile
+import time
+from collections.abc import Callable
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from units.models import fold
+
+from ..models import Export, Summary
+from .pdf import summary_pdf
+from .snapshot import add_figures, draft_snapshot
+from .word import summary_docx
+from .workbook import summary_xlsx
+
+log = logging.getLogger(__name__)
+
+RENDERERS: dict[str, Callable] = {
+    Export.Format.DOCX: summary_docx,
+    Export.Format.XLSX: summary_xlsx,
+    Export.Format.PDF: summary_pdf,
+}
+CONTENT_TYPES = {
+    Export.Format.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    Export.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Export.Format.PDF: "application/pdf",
+}
+FIGURES_SHARE = 0.45  # of the progress bar: reading the reports; the rest is rendering
+
+
+def export_filename(export: Export) -> str:
+    """An ASCII name: "bao-cao-136-cv-hu-thang-9-2021-thang-12-2021.docx"."""
+    words = fold(f"bao cao {export.directive.number} {export.periods}").replace("/", " ")
+    stem = slugify(words)
+    return f"{stem[:120]}.{export.format}"
+
+
+def _new_export(summary: Summary, format: str, by) -> Export:
+    snapshot = draft_snapshot(summary)
+    return Export.objects.create(
+        directive=summary.directive,
+        summary=summary if summary.pk else None,
+        format=format,
+        periods=snapshot["periods"],
+        snapshot=snapshot,
+        created_by=by,
+    )
+
+
+def export_request(*, summary: Summary, format: str, by=None) -> Export:
+    """Freeze the summary's text now; make the file in the background once committed."""
+    from ..tasks import make_export  # the tasks module imports this one
+
+    export = _new_export(summary, format, by)
+    transaction.on_commit(lambda: make_export.delay(export.pk))
+    return export
+
+
+def export_now(*, summary: Summary, format: str, by=None) -> Export:
+    """Export here and now, for the command line; `summary` need not be saved."""
+    return export_run(_new_export(summary, format, by).pk)
+
+
+class _Progress:
+    """Writes the share done to the export's row, at most a few times a second."""
+
+    def __init__(self, export_id: int):
+        self.export_id = export_id
+        self.shown = 0
+        self.at = 0.0
+
+    def __call__(self, fraction: float) -> None:
+        percent = max(1, min(99, int(100 * fraction)))
+        now = time.monotonic()
+        if percent > self.shown and now - self.at >= 0.25:
+            Export.objects.filter(pk=self.export_id).update(progress=percent)
+            self.shown, self.at = percent, now
+
+    def part(self, start: float, share: float) -> Callable[[float], None]:
+        return lambda fraction: self(start + share * fraction)
+
+
+def export_run(export_id: int) -> Export:
+    """Make the export's file. A failure is recorded on the export, with a message the
+    secretary can read, and logged; it is not raised."""
+    export = Export.objects.select_related("directive").get(pk=export_id)
+    if export.status == Export.Status.DONE:
+        return export
+    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, error="")
+    progress = _Progress(export.pk)
+    try:
+        snapshot = export.snapshot
+        if "annex" not in snapshot:
+            add_figures(
+                snapshot, directive=export.directive, progress=progress.part(0, FIGURES_SHARE)
+            )
+            Export.objects.filter(pk=export.pk).update(snapshot=snapshot)
+        render = RENDERERS[export.format]
+        with tempfile.TemporaryFile() as out:
+            render(snapshot, out, progress=progress.part(FIGURES_SHARE, 1 - FIGURES_SHARE))
+            out.seek(0)
+            export.file.save(export_filename(export), File(out), save=False)
+        export.size = export.file.size
+    except Exception:
+        log.exception("Export %s failed", export.pk)
+        export.status = Export.Status.FAILED
+        export.error = _("Không tạo được tệp. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "error", "finished_at"])
+        return export
+    export.status = Export.Status.DONE
+    export.progress = 100
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "progress", "file", "size", "finished_at"])
+    return export

@@ -1,0 +1,275 @@
+"""The summary's data (tally), its first draft (compose), its snapshot and the export
+pipeline, on the small directive: unit A sent its report, unit B only has a draft."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import docx
+import openpyxl
+import pytest
+from django.core.files.base import ContentFile
+
+from directives.models import Indicator
+from reports.exports import pipeline
+from reports.exports.compose import summary_compose, summary_recompose
+from reports.exports.snapshot import add_figures, draft_snapshot, paragraphs, place_date
+from reports.exports.tally import periods_between, tally
+from reports.models import Export, IndicatorValue, ProgressReport
+
+from ...factories import ProgressReportFactory, ReportingPeriodFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+SEPTEMBER_DUE = datetime.date(2021, 9, 20)
+LATER = datetime.date(2021, 12, 1)
+
+
+@pytest.fixture
+def october(small_directive):
+    return ReportingPeriodFactory(
+        directive=small_directive.directive,
+        label="Tháng 10/2021",
+        start=datetime.date(2021, 9, 15),
+        cutoff=datetime.date(2021, 10, 14),
+        due=datetime.date(2021, 10, 20),
+    )
+
+
+@pytest.fixture
+def summary(small_directive, submitted_a, draft_b, reviewer):
+    made = summary_compose(
+        directive=small_directive.directive,
+        period_from=small_directive.period,
+        period_to=small_directive.period,
+        by=reviewer,
+        today=LATER,
+    )
+    made.save()
+    return made
+
+
+def test_tally_counts_sent_reports_and_never_reads_a_draft(small_directive, submitted_a, draft_b):
+    data = tally(directive=small_directive.directive, periods=[small_directive.period], today=LATER)
+
+    a = data.units[small_directive.assignment_a.unit_id]
+    b = data.units[small_directive.assignment_b.unit_id]
+    assert (a.expected, a.received, a.missing) == (1, 1, 0)
+    assert (b.expected, b.received, b.missing) == (1, 0, 1)
+    assert (data.total.expected, data.total.received) == (2, 1)
+    assert data.matrix == [
+        ["Tháng 9/2021", a.name, "submitted"],
+        ["Tháng 9/2021", b.name, "overdue"],
+    ]
+    assert draft_b.assignment_id not in data.words
+
+
+def test_on_time_is_judged_against_the_due_date_in_vietnam(small_directive):
+    period = small_directive.period
+    # 23:30 on the due date in Vietnam is 16:30 UTC: on time. 00:30 the day after is not.
+    ProgressReportFactory(
+        assignment=small_directive.assignment_a,
+        period=period,
+        submitted=True,
+        submitted_at=datetime.datetime(2021, 9, 20, 16, 30, tzinfo=datetime.UTC),
+    )
+    ProgressReportFactory(
+        assignment=small_directive.assignment_b,
+        period=period,
+        submitted=True,
+        submitted_at=datetime.datetime(2021, 9, 20, 17, 30, tzinfo=datetime.UTC),
+    )
+
+    data = tally(directive=small_directive.directive, periods=[period], today=LATER)
+
+    assert data.units[small_directive.assignment_a.unit_id].on_time == 1
+    assert data.units[small_directive.assignment_b.unit_id].on_time == 0
+    assert data.total.timeliness == 50.0
+
+
+def test_a_unit_closed_before_a_period_is_not_expected_in_it(small_directive, october):
+    unit_b = small_directive.assignment_b.unit
+    unit_b.valid_to = datetime.date(2021, 9, 10)
+    unit_b.save()
+
+    data = tally(
+        directive=small_directive.directive,
+        periods=[small_directive.period, october],
+        today=LATER,
+    )
+
+    assert data.units[unit_b.pk].expected == 1  # September only
+    assert [row[:2] for row in data.matrix].count(["Tháng 10/2021", unit_b.name]) == 0
+
+
+@pytest.mark.parametrize(
+    ("aggregation", "expected"),
+    [("sum", Decimal(12)), ("latest", Decimal(7)), ("max", Decimal(7))],
+)
+def test_indicators_are_totalled_as_their_aggregation_says(
+    aggregation, expected, small_directive, october
+):
+    indicator = Indicator.objects.create(
+        task=small_directive.task,
+        name="Số tin, bài",
+        unit_of_measure="bài",
+        aggregation=aggregation,
+    )
+    for period, value in ((small_directive.period, 5), (october, 7)):
+        report = ProgressReportFactory(
+            assignment=small_directive.assignment_a, period=period, submitted=True
+        )
+        IndicatorValue.objects.create(report=report, indicator=indicator, value=value)
+    draft = ProgressReportFactory(assignment=small_directive.assignment_b, period=october)
+    IndicatorValue.objects.create(report=draft, indicator=indicator, value=1000)
+
+    data = tally(
+        directive=small_directive.directive, periods=[small_directive.period, october], today=LATER
+    )
+
+    assert [(t.indicator, t.value, t.units) for t in data.indicators] == [(indicator, expected, 1)]
+
+
+def test_periods_between_takes_either_order(small_directive, october):
+    directive = small_directive.directive
+
+    assert periods_between(directive, october, small_directive.period) == [
+        small_directive.period,
+        october,
+    ]
+
+
+def test_the_first_draft_is_written_from_what_units_sent(summary, submitted_a, small_directive):
+    assert summary.issuing_body == small_directive.directive.issuer.name.upper()
+    assert summary.number == "-BC/HU"
+    assert summary.subject.startswith("Kết quả thực hiện Công văn số 136-CV/HU ngày")
+    assert "có 1/2 báo cáo phải nộp đã được gửi (đạt 50,0%)" in summary.situation
+    assert "Đảng bộ xã B (thiếu 1)" in summary.situation
+    assert f"- Đảng bộ xã A: {submitted_a.achievements}" in summary.results
+    assert "Bản nháp riêng của xã B" not in summary.results + summary.difficulties
+    assert summary.results.splitlines()[0].startswith("1. ")
+
+
+def test_recomposing_takes_in_reports_sent_since(summary, small_directive, draft_b):
+    draft_b.status = ProgressReport.Status.SUBMITTED
+    draft_b.submitted_at = datetime.datetime(2021, 9, 19, 8, tzinfo=datetime.UTC)
+    draft_b.achievements = "Xã B đã tổ chức 2 hội nghị."
+    draft_b.save()
+
+    summary_recompose(summary, today=LATER)
+
+    assert "có 2/2 báo cáo phải nộp đã được gửi" in summary.situation
+    assert "Xã B đã tổ chức 2 hội nghị." in summary.results
+
+
+def test_place_and_date_follow_the_party_rules():
+    assert place_date("Tuy Phước", datetime.date(2022, 1, 5)) == (
+        "Tuy Phước, ngày 05 tháng 01 năm 2022"
+    )
+    assert place_date("Tuy Phước", datetime.date(2021, 12, 20)) == (
+        "Tuy Phước, ngày 20 tháng 12 năm 2021"
+    )
+
+
+def test_numbered_lines_become_sub_headings():
+    assert paragraphs("1. Ủy ban\n\n- Xã A: làm tốt\n2.1. Chi tiết\nIV. Kiến nghị") == [
+        {"text": "1. Ủy ban", "heading": True},
+        {"text": "- Xã A: làm tốt", "heading": False},
+        {"text": "2.1. Chi tiết", "heading": True},
+        {"text": "IV. Kiến nghị", "heading": True},
+    ]
+
+
+def test_the_snapshot_freezes_the_text_and_the_figures(summary, small_directive):
+    snapshot = add_figures(
+        draft_snapshot(summary), directive=small_directive.directive, today=LATER
+    )
+
+    assert snapshot["header"]["number"] == "Số      -BC/HU"
+    assert snapshot["periods"] == "Tháng 9/2021"
+    assert snapshot["annex"]["total"][2:7] == [2, 1, 1, 0, 1]
+    assert [row[1] for row in snapshot["annex"]["rows"]] == ["Đảng bộ xã A", "Đảng bộ xã B"]
+    assert snapshot["matrix"]["legend"]["overdue"] == "Quá hạn, chưa nộp"
+    assert snapshot["parts"][1]["heading"] == "II. KẾT QUẢ THỰC HIỆN"
+
+
+@pytest.mark.parametrize("format", ["docx", "xlsx", "pdf"])
+def test_an_export_makes_its_file_and_keeps_it(format, summary, reviewer):
+    export = pipeline.export_now(summary=summary, format=format, by=reviewer)
+
+    assert export.status == Export.Status.DONE
+    assert export.progress == 100
+    assert export.size == export.file.size > 0
+    assert pipeline.export_filename(export) == f"bao-cao-136-cv-hu-thang-9-2021.{format}"
+    with export.file.open("rb") as made:
+        head = made.read(4)
+    assert head == (b"%PDF" if format == "pdf" else b"PK\x03\x04")
+
+
+def test_a_made_export_never_changes(summary, small_directive, draft_b, reviewer):
+    first = pipeline.export_now(summary=summary, format="xlsx", by=reviewer)
+    made = first.file.open("rb").read()
+    draft_b.status = ProgressReport.Status.SUBMITTED
+    draft_b.submitted_at = datetime.datetime(2021, 9, 19, 8, tzinfo=datetime.UTC)
+    draft_b.save()
+
+    again = pipeline.export_run(first.pk)  # a redelivered task
+    second = pipeline.export_now(summary=summary, format="xlsx", by=reviewer)
+
+    assert again.file.open("rb").read() == made
+    annex = openpyxl.load_workbook(second.file.open("rb"))["Phụ lục"]
+    totals = [row for row in annex.iter_rows(values_only=True) if "Tổng cộng" in row]
+    assert totals[0][3] == 2  # the second export sees both reports
+    annex = openpyxl.load_workbook(io.BytesIO(made))["Phụ lục"]
+    totals = [row for row in annex.iter_rows(values_only=True) if "Tổng cộng" in row]
+    assert totals[0][3] == 1  # the first still says what it said
+
+
+def test_a_retried_export_reuses_the_figures_frozen_before(summary, small_directive, draft_b):
+    export = pipeline._new_export(summary, "docx", None)
+    add_figures(export.snapshot, directive=small_directive.directive, today=LATER)
+    export.save()
+    draft_b.status = ProgressReport.Status.SUBMITTED
+    draft_b.submitted_at = datetime.datetime(2021, 9, 19, 8, tzinfo=datetime.UTC)
+    draft_b.save()
+
+    pipeline.export_run(export.pk)
+
+    export.refresh_from_db()
+    text = "\n".join(
+        cell.text for table in docx.Document(export.file.open("rb")).tables for cell in table._cells
+    )
+    assert export.snapshot["annex"]["total"][3] == 1
+    assert "Tổng cộng" in text
+
+
+def test_a_failed_render_is_recorded_not_raised(summary, monkeypatch):
+    def broken(snapshot, out, progress=None):
+        raise RuntimeError("renderer broke")
+
+    monkeypatch.setitem(pipeline.RENDERERS, "docx", broken)
+
+    export = pipeline.export_now(summary=summary, format="docx")
+
+    assert export.status == Export.Status.FAILED
+    assert "Không tạo được tệp" in export.error
+    assert not export.file
+
+
+def test_a_closed_unit_keeps_its_history_in_the_annex(summary, small_directive):
+    """A unit merged away after the period still shows in that period's summary."""
+    unit_a = small_directive.assignment_a.unit
+    unit_a.valid_to = datetime.date(2021, 10, 1)
+    unit_a.successor = UnitFactory(name="Đảng bộ xã A mới")
+    unit_a.save()
+
+    snapshot = add_figures(draft_snapshot(summary), directive=small_directive.directive)
+
+    assert "Đảng bộ xã A" in [row[1] for row in snapshot["annex"]["rows"]]
+
+
+def test_the_stored_file_name_is_kept_under_the_directive(summary):
+    export = pipeline._new_export(summary, "pdf", None)
+    export.file.save("tệp.pdf", ContentFile(b"%PDF"), save=False)
+
+    assert export.file.name.startswith(f"exports/{summary.directive_id}/")
