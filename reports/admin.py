@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     CalendarException,
+    Export,
     ExtensionRequest,
     PeriodReopening,
     ProgressReport,
@@ -56,3 +57,18 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
 class PeriodReopeningAdmin(admin.ModelAdmin):
     list_display = ["period", "unit", "until", "by", "at"]
     list_select_related = ["period", "unit", "by"]
+
+
+@admin.register(Export)
+class ExportAdmin(admin.ModelAdmin):
+    """The export history, read-only: a made export never changes."""
+
+    list_display = ["directive", "periods", "format", "status", "created_by", "created_at"]
+    list_filter = ["format", "status", "directive"]
+    exclude = ["snapshot"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

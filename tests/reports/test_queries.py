@@ -96,3 +96,48 @@ def test_page_queries_grow_neither_with_units_nor_with_periods(page):
         counts.append(_queries(*_page(page, directive, leader, reporter)))
 
     assert counts == [PINNED[page], PINNED[page]]
+
+
+def test_a_summary_reads_a_fixed_number_of_queries_per_period():
+    """Composing the draft and freezing the figures: the same queries at 10 and at 100
+    units; one more for each period covered."""
+    from reports.exports.compose import summary_compose
+    from reports.exports.snapshot import add_figures, draft_snapshot
+
+    counts = []
+    for unit_count, until in ((10, datetime.date(2021, 9, 30)), (100, datetime.date(2022, 6, 30))):
+        directive, leader, _reporter = _district(unit_count, until)
+        periods = list(directive.periods.order_by("start"))
+        with CaptureQueriesContext(connection) as queries:
+            summary = summary_compose(
+                directive=directive, period_from=periods[0], period_to=periods[-1]
+            )
+            add_figures(draft_snapshot(summary), directive=directive)
+        counts.append(len(queries) - 2 * len(periods))  # each period read twice
+
+    assert counts == [13, 13]
+
+
+def test_the_summary_pages_read_a_fixed_number_of_queries():
+    from reports.exports.compose import summary_compose
+    from reports.exports.pipeline import export_now
+
+    counts = []
+    for unit_count, until in ((10, datetime.date(2021, 9, 30)), (100, datetime.date(2022, 6, 30))):
+        directive, leader, _reporter = _district(unit_count, until)
+        reviewer = MembershipFactory(role=Membership.Role.REVIEWER).user
+        periods = list(directive.periods.order_by("start"))
+        summary = summary_compose(
+            directive=directive, period_from=periods[0], period_to=periods[-1]
+        )
+        summary.save()
+        export = export_now(summary=summary, format="xlsx", by=reviewer)
+        counts.append(
+            [
+                _queries(reviewer, reverse("reports:summary_list", args=[directive.pk])),
+                _queries(reviewer, reverse("reports:summary", args=[summary.pk])),
+                _queries(leader, reverse("reports:export", args=[export.pk])),
+            ]
+        )
+
+    assert counts == [[12, 7, 5], [12, 7, 5]]
