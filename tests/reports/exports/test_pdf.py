@@ -1,16 +1,20 @@
 """The summary PDF (reports.exports.pdf), read back with pypdf."""
 
 import io
+import re
 import unicodedata
+from collections import Counter
 
 import pytest
 from pypdf import PdfReader
 
+from reports.exports import pdf
 from reports.exports.pdf import summary_html, summary_pdf
 
-from .conftest import make_snapshot
+from .conftest import FORMULA, make_snapshot
 
 MM = 72 / 25.4  # points per millimetre
+UNIT_ROW = re.compile(r"(\d+) Đảng bộ xã Phước \1(?!\d)")  # "12 Đảng bộ xã Phước 12 4 3 …"
 
 
 def render(snapshot: dict, progress=None) -> PdfReader:
@@ -153,3 +157,76 @@ def test_figures_are_written_the_vietnamese_way(snapshot):
     assert "<td>1234</td>" in html
     assert "<td>12.345</td>" in html
     assert "<td>100,0</td>" in html
+
+
+def annex_rows(page) -> list[str]:
+    """The units whose rows are on an annex page: "12" for "Đảng bộ xã Phước 12", and the
+    unit named with the formula (its name wraps, so it is looked for without spaces)."""
+    text = " ".join(unicodedata.normalize("NFC", page.extract_text()).split())
+    found = [match[1] for match in UNIT_ROW.finditer(text)]
+    return found + [FORMULA] * squeeze(text).count(squeeze(FORMULA))
+
+
+def check_annex_pages(reader: PdfReader, units: int) -> None:
+    """The annex as one table over pages 2..N, whatever the pieces it was printed in."""
+    pages = reader.pages
+    assert round(pages[0].mediabox.width / MM) == 210  # the report: one page here
+    annex = pages[1:]
+    assert all(round(page.mediabox.width / MM) == 297 for page in annex)
+    # Each unit once: no row lost or printed twice where the pieces join.
+    rows = [annex_rows(page) for page in annex]
+    counted = Counter(unit for page in rows for unit in page)
+    expected = [str(i) for i in range(1, units)] + [FORMULA]
+    assert counted == Counter(expected)
+    # Rows in order, page after page.
+    numbers = [int(unit) for page in rows for unit in page if unit != FORMULA]
+    assert numbers == sorted(numbers)
+    # No part-empty page but the last (the first holds the title as well).
+    fullest = max(len(page) for page in rows)
+    for number, page in enumerate(rows[:-1], start=2):
+        assert len(page) >= 0.8 * fullest, (number, len(page), fullest)
+    # Page numbers 2..N at the top, none on the first page.
+    assert top_margin_text(pages[0], 20) == ""
+    assert [top_margin_text(page, 20) for page in annex] == [
+        str(n) for n in range(2, len(pages) + 1)
+    ]
+    # The annex's title on its first page only, the total row on its last page only.
+    texts = [page_text(page) for page in annex]
+    assert [squeeze("(Kèm theo Báo cáo số 45-BC/HU)") in text for text in texts] == [
+        True,
+        *[False] * (len(texts) - 1),
+    ]
+    assert [squeeze("Tổng cộng") in text for text in texts] == [*[False] * (len(texts) - 1), True]
+    for text in texts:
+        assert squeeze("STT Đơn vị Phải nộp") in text
+
+
+def test_annex_printed_in_slices_joins_without_gaps(monkeypatch):
+    monkeypatch.setattr(pdf, "ANNEX_ROWS", 40)  # some 25 rows a page: a page cut at each join
+    calls = []
+    reader = render(make_snapshot(units=200), calls.append)
+    assert len(reader.pages) >= 9
+    check_annex_pages(reader, units=200)
+    # Progress: the report, then by the rows printed.
+    assert len(calls) >= 1 + 200 // 40
+    assert calls[0] == pdf.REPORT_SHARE and calls[-1] == 1.0
+    assert calls == sorted(calls)
+
+
+def test_annex_in_slices_that_fit_on_a_page(monkeypatch):
+    monkeypatch.setattr(pdf, "ANNEX_ROWS", 10)  # no page to drop: each slice is kept whole
+    reader = render(make_snapshot(units=35))
+    texts = [page_text(page) for page in reader.pages[1:]]
+    counted = Counter(unit for page in reader.pages[1:] for unit in annex_rows(page))
+    assert counted == Counter([str(i) for i in range(1, 35)] + [FORMULA])
+    assert squeeze("Tổng cộng") in texts[-1]
+    assert [top_margin_text(page, 20) for page in reader.pages[1:]] == [
+        str(n) for n in range(2, len(reader.pages) + 1)
+    ]
+
+
+def test_big_annex_in_slices_of_the_default_size():
+    assert 2 * pdf.ANNEX_ROWS < 900  # three slices at least, joined
+    reader = render(make_snapshot(units=900))
+    check_annex_pages(reader, units=900)
+    assert reader.metadata.title == "BÁO CÁO Số 45-BC/HU"
