@@ -106,7 +106,7 @@ def test_a_summary_reads_a_fixed_number_of_queries_per_period():
 
     counts = []
     for unit_count, until in ((10, datetime.date(2021, 9, 30)), (100, datetime.date(2022, 6, 30))):
-        directive, leader, _reporter = _district(unit_count, until)
+        directive, _leader, _reporter = _district(unit_count, until)
         periods = list(directive.periods.order_by("start"))
         with CaptureQueriesContext(connection) as queries:
             summary = summary_compose(
