@@ -67,8 +67,14 @@ class ExportAdmin(admin.ModelAdmin):
     list_filter = ["format", "status", "directive"]
     exclude = ["snapshot"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("snapshot").select_related("created_by")
+
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

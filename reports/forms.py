@@ -184,6 +184,10 @@ SUMMARY_TEXT_LIMIT = 2_000_000  # characters in a part: a province's quotes, not
 
 
 class SummaryForm(forms.ModelForm):
+    """The draft, and the version it was opened on (a save over a newer one is refused)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
     class Meta:
         model = Summary
         fields = [
@@ -206,6 +210,7 @@ class SummaryForm(forms.ModelForm):
             "margin_bottom",
             "margin_left",
             "margin_right",
+            "version",
         ]
         widgets = {
             "dated": forms.DateInput(format="%d/%m/%Y"),
@@ -235,6 +240,7 @@ class SummaryForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            "version",
             Fieldset(
                 _("Phần đầu"),
                 Row(Column("parent_body"), Column("issuing_body")),

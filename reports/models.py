@@ -477,6 +477,12 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} · {self.assignment} · {self.window:%d/%m/%Y}"
 
 
+def _margin(name, default: int, low: int, high: int) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        name, default=default, validators=[MinValueValidator(low), MaxValueValidator(high)]
+    )
+
+
 class Summary(models.Model):
     """A báo cáo tổng hợp in the making: composed from the filed reports of a range of
     periods, then edited by the secretary before it is exported."""
@@ -507,17 +513,17 @@ class Summary(models.Model):
     signer_on_behalf = models.CharField(_("thẩm quyền ký"), max_length=128, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=128, blank=True)
     signer_name = models.CharField(_("người ký"), max_length=128, blank=True)
-    margin_top = models.PositiveSmallIntegerField(
-        _("lề trên (mm)"), default=20, validators=[MinValueValidator(10), MaxValueValidator(40)]
-    )
-    margin_bottom = models.PositiveSmallIntegerField(
-        _("lề dưới (mm)"), default=20, validators=[MinValueValidator(10), MaxValueValidator(40)]
-    )
-    margin_left = models.PositiveSmallIntegerField(
-        _("lề trái (mm)"), default=30, validators=[MinValueValidator(10), MaxValueValidator(40)]
-    )
-    margin_right = models.PositiveSmallIntegerField(
-        _("lề phải (mm)"), default=15, validators=[MinValueValidator(10), MaxValueValidator(40)]
+    # Hướng dẫn 36-HD/VPTW: top and bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
+    margin_top = _margin(_("lề trên (mm)"), 20, 20, 25)
+    margin_bottom = _margin(_("lề dưới (mm)"), 20, 20, 25)
+    margin_left = _margin(_("lề trái (mm)"), 30, 30, 35)
+    margin_right = _margin(_("lề phải (mm)"), 15, 15, 20)
+    # Optimistic locking, as on reports: a save over a newer edit is refused.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    composed_at = models.DateTimeField(
+        _("soạn từ báo cáo lúc"),
+        default=timezone.now,
+        help_text=_("Lần cuối phần I–IV được viết từ các báo cáo."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -595,6 +601,8 @@ class Export(models.Model):
     file = models.FileField(_("tệp"), upload_to=export_path, max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
     error = models.TextField(_("lỗi"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người xuất"),

@@ -10,7 +10,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from .models import (
     ProgressReport,
     ReportingPeriod,
     ReportTransition,
+    Summary,
 )
 
 Status = ProgressReport.Status
@@ -42,8 +43,8 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
     cutoff is after reporting_ends_on.
 
     Idempotent. A period the schedule no longer has is deleted only if it holds no report
-    (a schedule change never deletes a period that holds reports); a period still ahead
-    of its due date takes the new dates (a day off added for Tết moves its due date).
+    and no summary starts or ends on it; a period still ahead of its due date takes the
+    new dates (a day off added for Tết moves its due date).
     Returns how many periods were created.
     """
     today = until or timezone.localdate()
@@ -73,10 +74,16 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
     by_span = {(p.start, p.cutoff): p for p in wanted}
     created = 0
     with transaction.atomic():
-        for period in directive.periods.annotate(report_count=Count("reports")):
+        summarised = Summary.objects.filter(
+            Q(period_from=OuterRef("pk")) | Q(period_to=OuterRef("pk"))
+        )
+        periods = directive.periods.annotate(
+            report_count=Count("reports"), summarised=Exists(summarised)
+        )
+        for period in periods:
             dates = by_span.pop((period.start, period.cutoff), None)
             if dates is None:
-                if not period.report_count:
+                if not period.report_count and not period.summarised:
                     period.delete()
                 continue
             # A period still ahead of its due date follows the calendar and lock_days.

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .exports.pipeline import export_run
+from .exports.pipeline import LEASE, TIME_LIMIT, ExportBusy, export_run
 from .models import ProgressReport
 from .notifications import report_returned_notify
 from .reminders import reminders_send
@@ -32,8 +32,18 @@ def send_reminders() -> int:
     return reminders_send()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def make_export(export_id: int) -> str:
-    """Make an export's file. Safe to run again: a redelivered task reuses the frozen
-    figures, and an export already made is left as it is."""
-    return export_run(export_id).status
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=TIME_LIMIT - 30,
+    time_limit=TIME_LIMIT,
+    max_retries=5,
+)
+def make_export(self, export_id: int) -> str:
+    """Make an export's file. Safe to deliver twice: a copy that finds another run at work
+    checks again once that run's lease has passed; an export made is left as it is."""
+    try:
+        return export_run(export_id).status
+    except ExportBusy as busy:
+        raise self.retry(countdown=LEASE.total_seconds()) from busy

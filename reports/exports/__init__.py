@@ -13,6 +13,7 @@ The snapshot (every value JSON; dates already written out in Vietnamese):
       "version": 1,
       "made_at": "2021-12-20T09:30:00+07:00",
       "directive": {"number": "136-CV/HU", "subject": "…"},
+      "period_ids": [3, 4, 5, 6],   # the periods whose figures add_figures reads
       "periods": "Tháng 9/2021 – Tháng 12/2021",
       "header": {
         "parent_body": "ĐẢNG BỘ TỈNH BÌNH ĐỊNH",

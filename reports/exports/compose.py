@@ -1,16 +1,22 @@
-"""The first draft of a summary, written from the filed reports: the header from the
-directive and its issuer, parts I–IV from the tally. The secretary edits it afterwards;
-plain text, one paragraph a line, a line like "1. …" a sub-heading."""
+"""A summary's draft: the first one written from the filed reports (the header from the
+directive and its issuer, parts I–IV from the tally), then the secretary's edits, saved
+with a version so two people editing one draft do not overwrite each other. Plain text,
+one paragraph a line; a line like "1. …" is a sub-heading.
+
+Dates in the text are written as official letters cite them ("ngày 25/8/2021").
+"""
 
 import datetime
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from directives.models import Directive
 
-from ..models import ReportingPeriod, Summary
+from ..models import ProgressReport, ReportingPeriod, Summary
 from .tally import Tally, periods_between, tally
 
 QUOTES_PER_PART = 200  # units quoted by name in a part; the rest are counted
@@ -94,11 +100,11 @@ def _situation(data: Tally) -> str:
 def _quotes(data: Tally, texts_of, assignments) -> list[str]:
     """ "- Unit: what it wrote", one line a unit, its tasks' texts joined."""
     by_unit: dict[int, list[str]] = defaultdict(list)
-    for assignment_id, _task_id, unit_id, _role in assignments:
-        words = data.words.get(assignment_id)
+    for slot in assignments:
+        words = data.words.get(slot.pk)
         text = _quote(texts_of(words)) if words else ""
-        if text and text not in by_unit[unit_id]:
-            by_unit[unit_id].append(text)
+        if text and text not in by_unit[slot.unit_id]:
+            by_unit[slot.unit_id].append(text)
     lines = [
         f"- {data.units[unit_id].name}: {' '.join(texts)}"
         for unit_id, texts in by_unit.items()
@@ -125,7 +131,7 @@ def _results(data: Tally) -> str:
     for section in sections.values():
         lines.append(f"{section.number}. {' '.join(section.heading.split())}")
         task_ids = {t.pk for t in data.tasks if t.section_id == section.pk}
-        assignments = [a for a in data.assignments if a[1] in task_ids]
+        assignments = [slot for slot in data.assignments if slot.task_id in task_ids]
         quotes = _quotes(data, lambda w: w.achievements, assignments)
         lines += quotes or [_("- Chưa có đơn vị báo cáo kết quả.")]
         for total in data.indicators:
@@ -198,4 +204,41 @@ def summary_recompose(summary: Summary, *, today: datetime.date | None = None) -
     periods = periods_between(directive, summary.period_from, summary.period_to)
     for name, text in _texts(tally(directive=directive, periods=periods, today=today)).items():
         setattr(summary, name, text)
+    summary.composed_at = timezone.now()
     return summary
+
+
+@transaction.atomic
+def summary_save(*, summary: Summary, edited_from: int, by) -> Summary:
+    """Save the secretary's edit, made on version `edited_from` of the draft; if someone
+    saved since, nothing is written and ValidationError(code="stale") says who."""
+    current = (
+        Summary.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(pk=summary.pk)
+    )
+    if current.version != edited_from:
+        who = current.updated_by
+        raise ValidationError(
+            _(
+                "Bản nháp vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. Nội dung "
+                "bạn sửa vẫn còn dưới đây; hãy đối chiếu với bản đã lưu rồi lưu lại."
+            )
+            % {
+                "who": (who.get_full_name() or who.username) if who else _("người khác"),
+                "when": f"{timezone.localtime(current.updated_at):%H:%M %d/%m/%Y}",
+            },
+            code="stale",
+        )
+    summary.version = current.version + 1
+    summary.updated_by = by
+    summary.save()
+    return summary
+
+
+def reports_changed_since(summary: Summary) -> int:
+    """Reports of the summary's periods sent or changed since parts I–IV were written."""
+    periods = periods_between(summary.directive, summary.period_from, summary.period_to)
+    return ProgressReport.objects.filter(
+        period__in=periods, submitted_at__isnull=False, updated_at__gt=summary.composed_at
+    ).count()

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from typing import BinaryIO
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 from weasyprint import HTML
 from weasyprint.document import Document
@@ -32,6 +33,20 @@ NAME_WIDTH = 30.0
 ANNEX_ROWS = 300  # rows laid out at once: WeasyPrint's memory grows with them
 REPORT_SHARE = 0.1  # of the progress: the report, before the annex
 ROW_ID = re.compile(r"r(\d+)")  # a row's id in the annex table: "r12" is rows[12]
+# Characters no HTML/XML text may hold (control characters but tab and line ends, lone
+# surrogates, non-characters): WeasyPrint would print them as blank boxes.
+ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(value):
+    """Texts (in lists and dicts too) without ILLEGAL characters; anything else as it is."""
+    if isinstance(value, str):
+        return ILLEGAL.sub("", value)
+    if isinstance(value, list | tuple):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
 
 
 def _number(value) -> str:
@@ -80,7 +95,9 @@ def _annex_of(number: str) -> str:
     number = number.strip()
     if number[:3].lower() == "số ":
         number = "số " + number[3:]
-    return f"(Kèm theo Báo cáo {number})" if number else "(Kèm theo Báo cáo)"
+    if not number:
+        return _("(Kèm theo Báo cáo)")
+    return _("(Kèm theo Báo cáo %(number)s)") % {"number": number}
 
 
 def _margin(value) -> str:
@@ -88,24 +105,26 @@ def _margin(value) -> str:
 
 
 def _context(snapshot: dict) -> dict:
-    """What the template shows, the figures written out (once for all the pieces)."""
-    annex = snapshot["annex"]
+    """What the template shows, the figures written out (once for all the pieces); the
+    texts are user input, cleaned of what HTML cannot hold."""
+    annex = _clean(snapshot["annex"])
+    header = _clean(snapshot["header"])
     columns = [str(c) for c in annex["columns"]]
     kinds = [_kind(c) for c in columns]
     margins = snapshot.get("margins_mm") or {}
     return {
-        "header": snapshot["header"],
-        "parts": snapshot["parts"],
-        "recipients": snapshot.get("recipients") or [],
-        "signature": snapshot.get("signature") or {},
+        "header": header,
+        "parts": _clean(snapshot["parts"]),
+        "recipients": _clean(snapshot.get("recipients") or []),
+        "signature": _clean(snapshot.get("signature") or {}),
         "margins": {
             side: _margin(margins.get(side, default))
             for side, default in (("top", 20), ("bottom", 20), ("left", 30), ("right", 15))
         },
         "annex": {
             "title": annex["title"],
-            "of": _annex_of(snapshot["header"].get("number", "")),
-            "periods": snapshot.get("periods", ""),
+            "of": _annex_of(header.get("number", "")),
+            "periods": _clean(snapshot.get("periods", "")),
             "columns": list(zip(columns, _widths(len(columns)), strict=True)),
             "rows": [(f"r{i}", _cells(row, kinds)) for i, row in enumerate(annex["rows"])],
             "total": _cells(annex["total"], kinds) if annex.get("total") else None,

@@ -1,10 +1,14 @@
 """Running an export: asked for in a request (the text frozen at once, the work queued
 after the transaction commits), run by a Celery task or the `export_summary` command.
 
-`export_run` may run twice for one export (a worker lost and the task redelivered): it
-reuses the snapshot already frozen, and does nothing once the file is made.
+An export is claimed before it runs, for LEASE: a task delivered twice finds it taken
+(ExportBusy: the task retries after the lease) or made (nothing to do). A run whose worker
+died is taken over once its lease has passed, and reuses the figures already frozen.
+After MAX_ATTEMPTS runs it is marked failed, so a file that cannot be made is not tried
+for ever.
 """
 
+import datetime
 import logging
 import tempfile
 import time
@@ -12,6 +16,7 @@ from collections.abc import Callable
 
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -37,6 +42,13 @@ CONTENT_TYPES = {
     Export.Format.PDF: "application/pdf",
 }
 FIGURES_SHARE = 0.45  # of the progress bar: reading the reports; the rest is rendering
+TIME_LIMIT = 600  # seconds a run may take (the Celery task's hard limit)
+LEASE = datetime.timedelta(seconds=TIME_LIMIT + 60)  # then a silent run is presumed dead
+MAX_ATTEMPTS = 3
+
+
+class ExportBusy(Exception):
+    """Another run holds the export and its lease has not passed."""
 
 
 def export_filename(export: Export) -> str:
@@ -58,12 +70,25 @@ def _new_export(summary: Summary, format: str, by) -> Export:
     )
 
 
-def export_request(*, summary: Summary, format: str, by=None) -> Export:
-    """Freeze the summary's text now; make the file in the background once committed."""
+def _enqueue(export_id: int) -> None:
+    """Queue the export's task; if the queue cannot be reached, say so on the export."""
     from ..tasks import make_export  # the tasks module imports this one
 
+    try:
+        make_export.delay(export_id)
+    except Exception:
+        log.exception("Export %s could not be queued", export_id)
+        Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(
+            status=Export.Status.FAILED,
+            error=_("Hàng đợi xử lý đang gián đoạn; hãy xuất lại sau ít phút."),
+            finished_at=timezone.now(),
+        )
+
+
+def export_request(*, summary: Summary, format: str, by=None) -> Export:
+    """Freeze the summary's text now; make the file in the background once committed."""
     export = _new_export(summary, format, by)
-    transaction.on_commit(lambda: make_export.delay(export.pk))
+    transaction.on_commit(lambda: _enqueue(export.pk))
     return export
 
 
@@ -91,13 +116,38 @@ class _Progress:
         return lambda fraction: self(start + share * fraction)
 
 
+def _claim(export_id: int) -> bool:
+    """Take the export for this run: waiting, or held by a run silent for over LEASE."""
+    now = timezone.now()
+    waiting = Q(status=Export.Status.QUEUED)
+    abandoned = Q(status=Export.Status.RUNNING, started_at__lt=now - LEASE)
+    return bool(
+        Export.objects.filter(waiting | abandoned, pk=export_id).update(
+            status=Export.Status.RUNNING, started_at=now, attempts=F("attempts") + 1, error=""
+        )
+    )
+
+
+def _fail(export: Export, message: str) -> Export:
+    export.status = Export.Status.FAILED
+    export.error = message
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "error", "finished_at"])
+    return export
+
+
 def export_run(export_id: int) -> Export:
-    """Make the export's file. A failure is recorded on the export, with a message the
-    secretary can read, and logged; it is not raised."""
-    export = Export.objects.select_related("directive").get(pk=export_id)
-    if export.status == Export.Status.DONE:
+    """Make the export's file, unless it is made or failed already. A failure is recorded
+    on the export with a message the secretary can read, and logged; it is not raised.
+    Raises ExportBusy if another run holds it."""
+    if not _claim(export_id):
+        export = Export.objects.get(pk=export_id)
+        if export.status == Export.Status.RUNNING:
+            raise ExportBusy(export_id)
         return export
-    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, error="")
+    export = Export.objects.select_related("directive").get(pk=export_id)
+    if export.attempts > MAX_ATTEMPTS:
+        return _fail(export, _("Không tạo được tệp sau nhiều lần thử; hãy báo quản trị hệ thống."))
     progress = _Progress(export.pk)
     try:
         snapshot = export.snapshot
@@ -112,15 +162,13 @@ def export_run(export_id: int) -> Export:
             out.seek(0)
             export.file.save(export_filename(export), File(out), save=False)
         export.size = export.file.size
-    except Exception:
-        log.exception("Export %s failed", export.pk)
-        export.status = Export.Status.FAILED
-        export.error = _("Không tạo được tệp. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
+        export.status = Export.Status.DONE
+        export.progress = 100
         export.finished_at = timezone.now()
-        export.save(update_fields=["status", "error", "finished_at"])
-        return export
-    export.status = Export.Status.DONE
-    export.progress = 100
-    export.finished_at = timezone.now()
-    export.save(update_fields=["status", "progress", "file", "size", "finished_at"])
+        export.save(update_fields=["status", "progress", "file", "size", "finished_at"])
+    except Exception:  # a time limit included: SoftTimeLimitExceeded is an Exception
+        log.exception("Export %s failed", export.pk)
+        return _fail(
+            export, _("Không tạo được tệp. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.")
+        )
     return export

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import RowNumber
@@ -20,6 +21,7 @@ from django.utils import timezone
 from directives.models import Assignment, Directive, Indicator, Task
 from units.models import Unit
 
+from .. import selectors
 from ..dashboards import matrix_tasks
 from ..models import IndicatorValue, ProgressReport, ReportingPeriod, day_end
 
@@ -33,9 +35,15 @@ READABLE = (
 def periods_between(
     directive: Directive, first: ReportingPeriod, last: ReportingPeriod
 ) -> list[ReportingPeriod]:
-    """The directive's periods from `first` to `last` (either order), oldest first."""
-    low, high = sorted((first.start, last.start))
-    return list(directive.periods.filter(start__gte=low, start__lte=high).order_by("start"))
+    """The directive's periods from `first` to `last` (either order), oldest first: those
+    that lie wholly between them (after a schedule change a quarter kept beside the new
+    months is not counted twice)."""
+    first, last = sorted((first, last), key=lambda p: (p.start, p.cutoff))
+    return list(
+        directive.periods.filter(start__gte=first.start, cutoff__lte=last.cutoff).order_by(
+            "start", "cutoff"
+        )
+    )
 
 
 def period_range_label(periods: list[ReportingPeriod]) -> str:
@@ -81,6 +89,15 @@ class UnitTally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+class Slot(NamedTuple):
+    """One assignment, as the tally reads it."""
+
+    pk: int
+    task_id: int
+    unit_id: int
+    role: str
+
+
 @dataclass
 class Words:
     """The last texts an assignment sent in the range."""
@@ -106,13 +123,15 @@ class Tally:
     total: UnitTally
     matrix: list[list[str]] = field(default_factory=list)  # [period, unit, code per task]
     words: dict[int, Words] = field(default_factory=dict)  # by assignment id
-    assignments: list[tuple[int, int, int, str]] = field(default_factory=list)
+    assignments: list[Slot] = field(default_factory=list)
     indicators: list[IndicatorTotal] = field(default_factory=list)
 
 
-def _cell(report: tuple | None, period: ReportingPeriod, today: datetime.date) -> str:
+def _cell(report: tuple | None, due: datetime.date, today: datetime.date) -> str:
+    """A matrix cell, as the dashboard shows it: overdue once the unit's own due date (an
+    extension's, if granted) has passed."""
     if report is None:
-        return "overdue" if period.due < today else "missing"
+        return "overdue" if due < today else "missing"
     status = report[0]
     return "revising" if status == ProgressReport.Status.DRAFT else status
 
@@ -189,19 +208,21 @@ def tally(
     tasks = matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}
     units = _units(directive)
-    assignments = list(
-        Assignment.objects.filter(task__section__directive=directive)
+    assignments = [
+        Slot(*row)
+        for row in Assignment.objects.filter(task__section__directive=directive)
         .order_by("task__section__order", "task__order", "role", "unit__name")
         .values_list("pk", "task_id", "unit_id", "role")
-    )
-    by_unit: dict[int, list] = defaultdict(list)
-    for assignment in assignments:
-        by_unit[assignment[2]].append(assignment)
+    ]
+    by_unit: dict[int, list[Slot]] = defaultdict(list)
+    for slot in assignments:
+        by_unit[slot.unit_id].append(slot)
     result = Tally(directive, periods, tasks, units, UnitTally(""), assignments=assignments)
     for index, period in enumerate(periods):
         on_time = ExpressionWrapper(
             Q(submitted_at__lt=day_end(period.due)), output_field=BooleanField()
         )
+        dues = selectors.extended_due_dates(period)
         sent = {
             assignment_id: (status, in_time)
             for assignment_id, status, in_time in ProgressReport.objects.filter(
@@ -214,9 +235,9 @@ def tally(
             if not unit.active_in(period):
                 continue
             cells = [""] * len(tasks)
-            for assignment_id, task_id, _unit_id, _role in by_unit[unit_id]:
-                report = sent.get(assignment_id)
-                cells[column[task_id]] = _cell(report, period, today)
+            for slot in by_unit[unit_id]:
+                report = sent.get(slot.pk)
+                cells[column[slot.task_id]] = _cell(report, dues.get(slot.pk, period.due), today)
                 unit.expected += 1
                 if report is not None:
                     unit.received += 1

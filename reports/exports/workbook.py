@@ -15,6 +15,8 @@ import datetime
 from collections.abc import Callable
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -24,10 +26,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.spreadsheets import text_cell
 
-MATRIX_TITLE = "Ma trận"
-ANNEX_TITLE = "Phụ lục"
-INDICATORS_TITLE = "Chỉ tiêu"
-INFO_TITLE = "Thông tin"
+# Sheet titles: lazy, translated when a workbook is written.
+MATRIX_TITLE = gettext_lazy("Ma trận")
+ANNEX_TITLE = gettext_lazy("Phụ lục")
+INDICATORS_TITLE = gettext_lazy("Chỉ tiêu")
+INFO_TITLE = gettext_lazy("Thông tin")
 PROGRESS_EVERY = 2_000  # rows
 RATE_FORMAT = "0.0"
 
@@ -98,7 +101,7 @@ def _start_sheet(
     """A write-only sheet with its title row, note rows (italic) and header row, frozen
     below the header. Returns (sheet, number of the header row)."""
     header_row = 2 + len(notes)
-    ws = wb.create_sheet(title)
+    ws = wb.create_sheet(str(title))
     # Write-only sheets take their layout before the first row.
     ws.freeze_panes = f"{get_column_letter(frozen_columns + 1)}{header_row + 1}"
     for i, width in enumerate(widths, 1):
@@ -141,11 +144,11 @@ def _matrix_sheet(wb: Workbook, snapshot: dict, progress: _Progress) -> None:
     ws, header_row = _start_sheet(
         wb,
         MATRIX_TITLE,
-        f"Ma trận đơn vị × nhiệm vụ – {snapshot['periods']}",
+        _("Ma trận đơn vị × nhiệm vụ – %(periods)s") % {"periods": snapshot["periods"]},
         header,
         [18, 36, *[18] * (len(header) - fixed)],
         # The task names, above their codes.
-        notes=[[None, "Nhiệm vụ:", *(names.get(code) for code in header[fixed:])]],
+        notes=[[None, _("Nhiệm vụ:"), *(names.get(code) for code in header[fixed:])]],
         frozen_columns=fixed,
     )
     ws.row_dimensions[header_row - 1].height = 75
@@ -172,7 +175,7 @@ def _annex_sheet(wb: Workbook, snapshot: dict, progress: _Progress) -> None:
         annex["title"],
         header,
         widths,
-        notes=[[f"Kỳ báo cáo: {snapshot['periods']}"]],
+        notes=[[_("Kỳ báo cáo: %(periods)s") % {"periods": snapshot["periods"]}]],
         frozen_columns=2,
     )
     for row in annex["rows"]:
@@ -186,10 +189,10 @@ def _annex_sheet(wb: Workbook, snapshot: dict, progress: _Progress) -> None:
 def _indicators_sheet(wb: Workbook, snapshot: dict, progress: _Progress) -> None:
     indicators = snapshot.get("indicators") or {}
     rows = indicators.get("rows") or []
-    heading = f"Chỉ tiêu – {snapshot['periods']}"
+    heading = _("Chỉ tiêu – %(periods)s") % {"periods": snapshot["periods"]}
     if not rows:
-        ws, _header_row = _start_sheet(wb, INDICATORS_TITLE, heading, ["Ghi chú"], [60])
-        ws.append([text_cell(ws, "Không có chỉ tiêu.")])
+        ws, _header_row = _start_sheet(wb, INDICATORS_TITLE, heading, [_("Ghi chú")], [60])
+        ws.append([text_cell(ws, _("Không có chỉ tiêu."))])
         return
     header = [str(c) for c in indicators["columns"]]
     widths = [11, 40, 14, 22, 14, 12][: len(header)] + [14] * max(len(header) - 6, 0)
@@ -205,20 +208,24 @@ def _info_sheet(wb: Workbook, snapshot: dict) -> None:
     directive = snapshot.get("directive") or {}
     annex_rows = snapshot["annex"]["rows"]
     facts = [
-        ("Báo cáo", header.get("title")),
-        ("Số", header.get("number")),
-        ("Trích yếu", header.get("subject")),
-        ("Cơ quan ban hành", header.get("issuing_body")),
-        ("Cấp trên", header.get("parent_body")),
-        ("Địa danh, ngày tháng", header.get("place_date")),
-        ("Văn bản chỉ đạo", directive.get("number")),
-        ("Nội dung văn bản chỉ đạo", directive.get("subject")),
-        ("Kỳ báo cáo", snapshot.get("periods")),
-        ("Số đơn vị", len(annex_rows)),
-        ("Thời điểm lập", _made_at(snapshot)),
+        (_("Báo cáo"), header.get("title")),
+        (_("Số"), header.get("number")),
+        (_("Trích yếu"), header.get("subject")),
+        (_("Cơ quan ban hành"), header.get("issuing_body")),
+        (_("Cấp trên"), header.get("parent_body")),
+        (_("Địa danh, ngày tháng"), header.get("place_date")),
+        (_("Văn bản chỉ đạo"), directive.get("number")),
+        (_("Nội dung văn bản chỉ đạo"), directive.get("subject")),
+        (_("Kỳ báo cáo"), snapshot.get("periods")),
+        (_("Số đơn vị"), len(annex_rows)),
+        (_("Thời điểm lập"), _made_at(snapshot)),
     ]
     ws, _header_row = _start_sheet(
-        wb, INFO_TITLE, "Thông tin báo cáo tổng hợp", ["Mục", "Nội dung"], [26, 90]
+        wb,
+        INFO_TITLE,
+        _("Thông tin báo cáo tổng hợp"),
+        [_("Mục"), _("Nội dung")],
+        [26, 90],
     )
     for name, value in facts:
         ws.append(

@@ -3,8 +3,9 @@ edited by the secretary, their exports (DOCX, XLSX, PDF) made in the background 
 progress bar, and the history of every export of a directive."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -14,7 +15,12 @@ from directives.models import Directive
 from units.permissions import ensure, requires
 
 from .. import selectors
-from ..exports.compose import summary_compose, summary_recompose
+from ..exports.compose import (
+    reports_changed_since,
+    summary_compose,
+    summary_recompose,
+    summary_save,
+)
 from ..exports.pipeline import CONTENT_TYPES, export_filename, export_request
 from ..forms import SummaryForm, SummaryStartForm
 from ..models import Export, Summary
@@ -77,21 +83,28 @@ def summary_edit(request, summary_id: int):
         action = request.POST.get("action", "save")
         if form.is_valid():
             summary = form.save(commit=False)
-            summary.updated_by = request.user
             if action == "recompose":
                 summary_recompose(summary)
-            summary.save()
-            if action in Export.Format.values:
-                export = export_request(summary=summary, format=action, by=request.user)
-                return redirect("reports:export", export_id=export.pk)
-            messages.success(
-                request,
-                _("Đã viết lại phần I–IV từ các báo cáo.")
-                if action == "recompose"
-                else _("Đã lưu bản nháp."),
-            )
-            return redirect("reports:summary", summary_id=summary.pk)
-        messages.error(request, _("Bản nháp chưa được lưu: xem các ô báo lỗi bên dưới."))
+            try:
+                summary_save(
+                    summary=summary, edited_from=form.cleaned_data["version"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                form.data = form.data.copy()
+                form.data["version"] = Summary.objects.get(pk=summary.pk).version
+            else:
+                if action in Export.Format.values:
+                    export = export_request(summary=summary, format=action, by=request.user)
+                    return redirect("reports:export", export_id=export.pk)
+                messages.success(
+                    request,
+                    _("Đã viết lại phần I–IV từ các báo cáo.")
+                    if action == "recompose"
+                    else _("Đã lưu bản nháp."),
+                )
+                return redirect("reports:summary", summary_id=summary.pk)
+        messages.error(request, _("Bản nháp chưa được lưu: xem các thông báo bên dưới."))
     return render(
         request,
         "reports/exports/summary_form.html",
@@ -100,6 +113,7 @@ def summary_edit(request, summary_id: int):
             "directive": summary.directive,
             "form": form,
             "formats": Export.Format.choices,
+            "changed": reports_changed_since(summary),
             "history": _history(summary.exports.all(), request),
         },
     )
@@ -128,8 +142,12 @@ def export_download(request, export_id: int):
         pk=export_id,
         status=Export.Status.DONE,
     )
+    try:
+        made = export.file.open("rb")
+    except OSError as missing:  # the storage lost it: say so, not a server error
+        raise Http404(_("Không còn tệp của bản xuất này; hãy xuất lại.")) from missing
     return FileResponse(
-        export.file.open("rb"),
+        made,
         as_attachment=True,
         filename=export_filename(export),
         content_type=CONTENT_TYPES[export.format],

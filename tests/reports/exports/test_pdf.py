@@ -230,3 +230,18 @@ def test_big_annex_in_slices_of_the_default_size():
     reader = render(make_snapshot(units=900))
     check_annex_pages(reader, units=900)
     assert reader.metadata.title == "BÁO CÁO Số 45-BC/HU"
+
+
+def test_control_characters_are_dropped_not_printed(snapshot, caplog):
+    snapshot["annex"]["rows"][0][1] = "Đảng bộ\x00\x01\x0b xã A"
+    snapshot["parts"][0]["paragraphs"][0]["text"] = "Có\x00\x01\x0b 13/16 báo cáo được gửi."
+    snapshot["header"]["subject"] += "\x00\x0b"
+    html = summary_html(snapshot)
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", html)
+    assert "Đảng bộ xã A" in html
+    assert "Có 13/16 báo cáo được gửi." in html
+    with caplog.at_level("WARNING", logger="weasyprint"):
+        reader = render(snapshot)
+    assert not [r for r in caplog.records if "notdef" in r.getMessage()]  # no blank box
+    assert squeeze("Có 13/16 báo cáo được gửi.") in page_text(reader.pages[0])
+    assert squeeze("1 Đảng bộ xã A 4 3") in page_text(reader.pages[1])

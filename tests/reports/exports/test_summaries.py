@@ -9,13 +9,14 @@ import docx
 import openpyxl
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from directives.models import Indicator
 from reports.exports import pipeline
 from reports.exports.compose import summary_compose, summary_recompose
 from reports.exports.snapshot import add_figures, draft_snapshot, paragraphs, place_date
 from reports.exports.tally import periods_between, tally
-from reports.models import Export, IndicatorValue, ProgressReport
+from reports.models import Export, ExtensionRequest, IndicatorValue, ProgressReport
 
 from ...factories import ProgressReportFactory, ReportingPeriodFactory, UnitFactory
 
@@ -273,3 +274,115 @@ def test_the_stored_file_name_is_kept_under_the_directive(summary):
     export.file.save("tệp.pdf", ContentFile(b"%PDF"), save=False)
 
     assert export.file.name.startswith(f"exports/{summary.directive_id}/")
+
+
+def test_the_tally_agrees_with_the_dashboard_figures(small_directive, october, submitted_a):
+    """Same rules as reports.figures: a closed unit, a late report, a draft, an extension."""
+    from reports.figures import trend
+
+    unit_b = small_directive.assignment_b.unit
+    unit_b.valid_to = datetime.date(2021, 9, 30)  # closed during October's period
+    unit_b.save()
+    ProgressReportFactory(
+        assignment=small_directive.assignment_a,
+        period=october,
+        submitted=True,
+        submitted_at=datetime.datetime(2021, 10, 25, 3, tzinfo=datetime.UTC),  # late
+    )
+    ExtensionRequest.objects.create(
+        assignment=small_directive.assignment_b,
+        period=small_directive.period,
+        new_due=datetime.date(2022, 1, 10),
+        reason="Thiếu người",
+        status=ExtensionRequest.Status.GRANTED,
+    )
+    periods = [small_directive.period, october]
+
+    data = tally(directive=small_directive.directive, periods=periods, today=LATER)
+    dashboard = trend(directive=small_directive.directive, periods=periods, today=LATER)
+
+    for name in ("expected", "received", "on_time"):
+        assert getattr(data.total, name) == sum(getattr(t.figures, name) for t in dashboard)
+    # Unit B's September report is not overdue: its extension runs to 10/01/2022.
+    assert ["Tháng 9/2021", unit_b.name, "missing"] in data.matrix
+
+
+def test_a_quarter_kept_beside_new_months_is_not_counted_twice(small_directive, october):
+    quarter = ReportingPeriodFactory(
+        directive=small_directive.directive,
+        label="Quý IV/2021",
+        start=datetime.date(2021, 9, 15),
+        cutoff=datetime.date(2021, 12, 14),
+        due=datetime.date(2021, 12, 20),
+    )
+
+    months = periods_between(small_directive.directive, small_directive.period, october)
+
+    assert months == [small_directive.period, october]
+    assert quarter in periods_between(small_directive.directive, small_directive.period, quarter)
+
+
+def test_a_schedule_change_keeps_a_period_a_summary_covers(summary, small_directive, october):
+    from reports.services import periods_generate
+
+    summary.period_to = october  # a period with no report yet
+    summary.save()
+    directive = small_directive.directive
+    directive.schedule = "quarterly"
+    directive.save()
+
+    periods_generate(directive=directive, until=datetime.date(2021, 12, 31))
+
+    assert directive.periods.filter(pk=october.pk).exists()
+
+
+def test_a_run_finds_an_export_another_run_holds(summary):
+    export = pipeline._new_export(summary, "docx", None)
+    assert pipeline._claim(export.pk)
+
+    with pytest.raises(pipeline.ExportBusy):
+        pipeline.export_run(export.pk)
+
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == (Export.Status.RUNNING, 1)
+
+
+def test_a_run_whose_worker_died_is_taken_over_after_its_lease(summary):
+    export = pipeline._new_export(summary, "docx", None)
+    long_ago = timezone.now() - pipeline.LEASE - datetime.timedelta(seconds=1)
+    Export.objects.filter(pk=export.pk).update(status="running", started_at=long_ago, attempts=1)
+
+    made = pipeline.export_run(export.pk)
+
+    assert (made.status, made.attempts) == (Export.Status.DONE, 2)
+
+
+def test_an_export_that_keeps_dying_is_marked_failed(summary):
+    export = pipeline._new_export(summary, "docx", None)
+    long_ago = timezone.now() - pipeline.LEASE - datetime.timedelta(seconds=1)
+    Export.objects.filter(pk=export.pk).update(
+        status="running", started_at=long_ago, attempts=pipeline.MAX_ATTEMPTS
+    )
+
+    made = pipeline.export_run(export.pk)
+
+    assert made.status == Export.Status.FAILED
+    assert "sau nhiều lần thử" in made.error
+
+
+def test_a_queue_that_cannot_be_reached_fails_the_export_with_a_message(
+    summary, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import tasks
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.make_export, "delay", unreachable)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        export = pipeline.export_request(summary=summary, format="pdf")
+
+    export.refresh_from_db()
+    assert export.status == Export.Status.FAILED
+    assert "Hàng đợi xử lý đang gián đoạn" in export.error

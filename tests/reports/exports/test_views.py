@@ -68,6 +68,7 @@ def _form(summary: Summary, **changes) -> dict:
         "margin_bottom": summary.margin_bottom,
         "margin_left": summary.margin_left,
         "margin_right": summary.margin_right,
+        "version": summary.version,
     }
     return data | changes
 
@@ -172,10 +173,72 @@ def test_bad_input_keeps_the_secretarys_text(summary, client_for):
     assert response.status_code == 200
     assert text in page
     assert "Ngày báo cáo viết theo dạng ngày/tháng/năm" in page
-    assert "Lề nhiều nhất 40 mm." in page
+    assert "Lề nhiều nhất 35 mm." in page
     summary.refresh_from_db()
     assert summary.results != text
     assert not Export.objects.exists()
+
+
+def test_a_save_over_someone_elses_newer_edit_is_refused(summary, client_for, leader):
+    opened = _form(summary)
+    summary.results = "Bản của đồng chí khác"
+    summary.version += 1
+    summary.updated_by = leader
+    summary.save()
+    mine = "Bản tôi sửa, chưa lưu"
+
+    client = client_for("reviewer")
+    refused = client.post(
+        reverse("reports:summary", args=[summary.pk]), opened | {"results": mine, "action": "pdf"}
+    )
+    again = client.post(
+        reverse("reports:summary", args=[summary.pk]),
+        opened | {"results": mine, "version": summary.version, "action": "save"},
+    )
+
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Bản nháp vừa được" in page and leader.get_full_name() in page
+    assert mine in page
+    assert f'name="version" value="{summary.version}"' in page
+    assert not Export.objects.exists()
+    assert again.status_code == 302
+    summary.refresh_from_db()
+    assert (summary.results, summary.version) == (mine, 3)
+
+
+def test_the_page_says_when_reports_changed_since_the_draft(summary, draft_b, client_for):
+    url = reverse("reports:summary", args=[summary.pk])
+    client = client_for("reviewer")
+    before = client.get(url).content.decode()
+    draft_b.status = "submitted"
+    draft_b.submitted_at = datetime.datetime(2021, 9, 19, 8, tzinfo=datetime.UTC)
+    draft_b.save()
+
+    after = client.get(url).content.decode()
+
+    assert "reports-changed" not in before
+    assert "Có 1 báo cáo được gửi hoặc sửa từ khi phần I–IV được viết." in after
+
+
+def test_leadership_sees_drafts_listed_but_not_linked(summary, client_for):
+    page = (
+        client_for("leader")
+        .get(reverse("reports:summary_list", args=[summary.directive_id]))
+        .content.decode()
+    )
+
+    assert f"Số {summary.number}" in page
+    assert reverse("reports:summary", args=[summary.pk]) not in page
+    assert "Soạn bản nháp" not in page
+
+
+def test_a_file_lost_by_the_storage_is_a_clear_404(made_export, client_for):
+    made_export.file.storage.delete(made_export.file.name)
+
+    response = client_for("reviewer").get(reverse("reports:export_download", args=[made_export.pk]))
+
+    assert response.status_code == 404
 
 
 def test_saving_keeps_the_edit(summary, client_for, reviewer):
@@ -187,7 +250,7 @@ def test_saving_keeps_the_edit(summary, client_for, reviewer):
     summary.refresh_from_db()
     assert response.status_code == 302
     assert (summary.number, summary.results) == ("45-BC/HU", "1. Kết quả\nĐã làm tốt.")
-    assert summary.updated_by == reviewer
+    assert (summary.updated_by, summary.version) == (reviewer, 2)
 
 
 def test_recomposing_rewrites_parts_one_to_four_and_keeps_the_header(
@@ -266,6 +329,29 @@ def test_the_history_lists_every_export(summary, made_export, client_for):
 
 
 # The command line --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "periods"),
+    [
+        ("2021-09", "2021-09", "Tháng 9/2021"),
+        ("2021-10", "2021-12", "Tháng 10/2021"),
+        ("2021-08", "2021-10", "Tháng 9/2021 – Tháng 10/2021"),
+    ],
+)
+def test_the_command_takes_the_periods_whose_cutoff_is_in_the_months(
+    first, last, periods, small_directive, draft_a, tmp_path
+):
+    call_command(
+        "export_summary",
+        "--directive=136-CV/HU",
+        f"--from={first}",
+        f"--to={last}",
+        "--format=xlsx",
+        f"--out={tmp_path / 'x.xlsx'}",
+    )
+
+    assert Export.objects.get().periods == periods
 
 
 def test_the_command_exports_a_range_of_months(small_directive, submitted_a, tmp_path):

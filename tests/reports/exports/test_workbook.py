@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_from_string
 
@@ -159,3 +160,38 @@ def test_progress_is_reported_up_to_the_end():
     assert len(calls) == 2
     assert 0 < calls[0] < 1
     assert calls[-1] == 1.0
+
+
+PAYLOADS = [FORMULA, "+1+2", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_every_user_text_with_a_formula_payload_stays_text(snapshot, payload):
+    snapshot["matrix"]["tasks"][0]["name"] = payload
+    snapshot["matrix"]["legend"] = {**LEGEND, "overdue": payload}
+    snapshot["indicators"]["rows"].append(["1.1", payload, payload, "Cộng dồn các kỳ", 5.0, 1])
+    snapshot["directive"] = {"number": payload, "subject": payload}
+    snapshot["periods"] = payload
+    wb = render(snapshot)
+
+    matrix = wb["Ma trận"]
+    row = header_row(matrix, snapshot["matrix"]["columns"])
+    assert matrix.cell(row - 1, 3).value == payload  # the task's name, above its code
+    overdue = [c for c in matrix["D"][row:] if c.value == payload]
+    assert len(overdue) == sum(1 for r in snapshot["matrix"]["rows"] if r[3] == "overdue")
+    assert overdue
+    indicators = wb["Chỉ tiêu"]
+    row = header_row(indicators, snapshot["indicators"]["columns"])
+    assert [c.value for c in indicators[row + 2][1:3]] == [payload, payload]
+    facts = {name.value: value for name, value in wb["Thông tin"].iter_rows(min_row=3)}
+    for name in ("Văn bản chỉ đạo", "Nội dung văn bản chỉ đạo", "Kỳ báo cáo"):
+        assert facts[name].value == payload, name
+
+    # Task name, legend labels, indicator name and unit, the three facts (and, for
+    # FORMULA, the unit named with it).
+    cells = [c for c in every_cell(wb) if c.value == payload]
+    assert len(cells) >= 1 + len(overdue) + 2 + 3
+    for cell in cells:
+        assert cell.data_type == "s", (cell.parent.title, cell.coordinate)
+        assert cell.quotePrefix, (cell.parent.title, cell.coordinate)
+    assert [c.coordinate for c in every_cell(wb) if c.data_type == "f"] == []
