@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -32,13 +33,21 @@ class DirectiveAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Ban hành: giao nhiệm vụ cho các đơn vị, mở kỳ báo cáo"))
     def publish(self, request, queryset):
+        count = 0
         for directive in queryset:
-            directive_publish(directive=directive)
-        count = queryset.count()
-        message = ngettext(
-            "Đã ban hành %(count)d văn bản.", "Đã ban hành %(count)d văn bản.", count
-        )
-        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+            try:
+                directive_publish(directive=directive, by=request.user)
+            except ValidationError as refusal:
+                self.message_user(
+                    request, f"{directive}: {' '.join(refusal.messages)}", messages.ERROR
+                )
+            else:
+                count += 1
+        if count:
+            message = ngettext(
+                "Đã ban hành %(count)d văn bản.", "Đã ban hành %(count)d văn bản.", count
+            )
+            self.message_user(request, message % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Section)

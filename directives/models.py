@@ -1,7 +1,9 @@
 """A directive (văn bản chỉ đạo), its sections and tasks, and who must carry each task out."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit, UnitGroup
@@ -242,3 +244,31 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit_of_measure})" if self.unit_of_measure else self.name
+
+
+class DirectiveChange(models.Model):
+    """One change to a published directive (its facts or its structure): who, when, what,
+    and the values before and after where they are cheap to keep."""
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="changes"
+    )
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người sửa"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    what = models.CharField(_("nội dung thay đổi"), max_length=500)
+    data = models.JSONField(_("trước và sau"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi văn bản")
+        verbose_name_plural = _("thay đổi văn bản")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.what

@@ -1,9 +1,7 @@
-from django.urls import path
-
-from . import views
+from .views import editor, reading
 
 app_name = "directives"
 urlpatterns = [
-    path("", views.directive_list, name="list"),
-    path("<int:pk>/", views.directive_detail, name="detail"),
+    *reading.urlpatterns,
+    *editor.urlpatterns,
 ]

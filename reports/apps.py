@@ -7,8 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo")
 
     def ready(self):
-        from directives.signals import directive_published
+        from directives.signals import directive_published, schedule_changed
 
         from .services import periods_open_on_publish
 
         directive_published.connect(periods_open_on_publish, dispatch_uid="reports.periods")
+        schedule_changed.connect(periods_open_on_publish, dispatch_uid="reports.schedule")

@@ -180,7 +180,8 @@ CONG_AN = "Công an huyện Tuy Phước"
 MTTQ = "Ủy ban Mặt trận Tổ quốc Việt Nam huyện Tuy Phước"
 BAN_TUYEN_GIAO = "Ban Tuyên giáo Huyện ủy Tuy Phước"
 PHUOC_SON = "Đảng bộ xã Phước Sơn"
-FRONT_GROUP = "Mặt trận và các hội, đoàn thể chính trị - xã hội huyện"
+# Section 2 addresses two: the Front (a unit) and the group of mass organisations.
+FRONT_GROUP = "Các hội, đoàn thể chính trị - xã hội huyện"
 GRASSROOTS_GROUP = "Các tổ chức cơ sở đảng trực thuộc Huyện ủy"
 
 K = Unit.Kind
@@ -224,7 +225,7 @@ AGENCY_PARTY_ORGS = [
     "Đảng bộ Các cơ quan Đảng - Đoàn thể huyện",
 ]
 GRASSROOTS = [f"Đảng bộ {c}" for c in COMMUNES] + AGENCY_PARTY_ORGS
-FRONT_MEMBERS = [MTTQ] + [name for name, _, kind, _ in UNITS if kind == K.MASS_ORG]
+FRONT_MEMBERS = [name for name, _, kind, _ in UNITS if kind == K.MASS_ORG]
 
 # Sections: (number, heading, intro, tasks, [(unit or group name, is_group, role)])
 SECTIONS = [
@@ -246,7 +247,7 @@ SECTIONS = [
         "Mặt trận Tổ quốc Việt Nam và các hội, đoàn thể chính trị - xã hội cấp huyện",
         "",
         SECTION_2_TASKS,
-        [(FRONT_GROUP, True, "lead")],
+        [(MTTQ, False, "lead"), (FRONT_GROUP, True, "lead")],
     ),
     (
         "3",
@@ -410,11 +411,17 @@ def load_directive(units: dict[str, Unit]) -> Directive:
                         "required": required,
                     },
                 )
+        kept = []
         for name, is_group, role in addressees:
             target = (
                 {"group": UnitGroup.objects.get(name=name)} if is_group else {"unit": units[name]}
             )
-            Addressee.objects.update_or_create(section=section, **target, defaults={"role": role})
+            kept.append(
+                Addressee.objects.update_or_create(
+                    section=section, **target, defaults={"role": role}
+                )[0].pk
+            )
+        section.addressees.exclude(pk__in=kept).delete()  # an earlier demo's
     directive_publish(directive=directive)
     services.periods_generate(directive=directive)  # now: the reports below need them
     return directive

@@ -113,7 +113,7 @@ def _lock_on(directive: Directive, due: datetime.date) -> datetime.date | None:
 
 
 def periods_open_on_publish(*, directive: Directive, **_signal) -> None:
-    """A directive put in force gets the periods that have already started."""
+    """A directive put in force, or whose schedule changed, gets its periods in line."""
     periods_generate(directive=directive)
 
 

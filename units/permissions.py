@@ -145,6 +145,8 @@ RULES: dict[str, Callable[..., bool]] = {
     # Summary reports: reviewers (the secretaries among them) draft and export them;
     # leadership reads the history and downloads the files.
     "summary.edit": lambda user, obj=None: roles_of(user).is_reviewer,
+    # Directives: reviewers enter them (the editor, the importer) and publish them.
+    "directive.edit": lambda user, obj=None: roles_of(user).is_reviewer,
     "export.view": lambda user, obj=None: roles_of(user).oversees,
 }
 

@@ -135,6 +135,12 @@ WALKED = {
     "reports:remind_unit",
     # walked, persona by persona, in exports/test_views.py
     "reports:summary_list", "reports:summary", "reports:export", "reports:export_download",
+    # walked, persona by persona, in tests/directives/test_editor.py
+    "directives:create", "directives:edit", "directives:structure", "directives:publish",
+    "directives:section_add", "directives:section_edit", "directives:section_delete",
+    "directives:addressee_add", "directives:addressee_delete", "directives:task_add",
+    "directives:task_edit", "directives:task_move", "directives:task_delete",
+    "directives:indicator_add", "directives:indicator_edit", "directives:indicator_delete",
 }  # fmt: skip
 
 

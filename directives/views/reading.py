@@ -1,9 +1,12 @@
+"""Reading directives: the list and one directive laid out as the letter it is."""
+
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.urls import path
 
 from units.permissions import ensure, requires, visible_directives
 
-from .models import Addressee, Assignment, Directive, Section, Task
+from ..models import Addressee, Assignment, Directive, Section, Task
 
 
 @requires("directive.view")
@@ -34,3 +37,9 @@ def directive_detail(request, pk: int):
     )
     ensure(request.user, "directive.view", directive)
     return render(request, "directives/directive_detail.html", {"directive": directive})
+
+
+urlpatterns = [
+    path("", directive_list, name="list"),
+    path("<int:pk>/", directive_detail, name="detail"),
+]

@@ -1,0 +1,1 @@
+"""The directive pages: reading (list, detail) and the editor (reviewers only)."""
