@@ -1,7 +1,8 @@
-from .views import editor, reading
+from .views import editor, importing, reading
 
 app_name = "directives"
 urlpatterns = [
     *reading.urlpatterns,
     *editor.urlpatterns,
+    *importing.urlpatterns,
 ]

@@ -133,6 +133,7 @@ WALKED = {
     "reports:notification_open", "reports:notifications_read_all", "reports:overview",
     "reports:rollup", "reports:owed", "reports:unit_page", "reports:task_page",
     "reports:remind_unit",
+    "directives:import", "directives:import_save",  # in tests/directives/test_importing.py
     # walked, persona by persona, in exports/test_views.py
     "reports:summary_list", "reports:summary", "reports:export", "reports:export_download",
     # walked, persona by persona, in tests/directives/test_editor.py

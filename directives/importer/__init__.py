@@ -1,0 +1,93 @@
+"""Read a directive letter (pasted text, .md, .txt or .docx) into a proposal a reviewer
+corrects before saving: header, sections with their units and tasks, footer.
+
+    read_text(text) -> Proposal            never raises
+    read_upload(name, data) -> Proposal    raises LetterError for a file it cannot read
+    match_units(names, units, groups=()) -> list[UnitMatch]
+"""
+
+import logging
+
+from .body import read_body, section_start
+from .files import MAX_BYTES, LetterError, read_upload
+from .footer import footer_start, read_footer
+from .header import based_on, read_header
+from .matching import UnitMatch, match_units
+from .proposal import Proposal, Section, Signer, Task, UnitRef
+from .text import blocks, cut_tvpl, layout, normalize, strip_markdown
+
+__all__ = [
+    "MAX_BYTES",
+    "LetterError",
+    "Proposal",
+    "Section",
+    "Signer",
+    "Task",
+    "UnitMatch",
+    "UnitRef",
+    "match_units",
+    "read_text",
+    "read_upload",
+]
+
+logger = logging.getLogger(__name__)
+
+
+def read_text(text: str) -> Proposal:
+    """The proposed directive read from the letter's text. Never raises: what could not be
+    read is left empty and said in `warnings`."""
+    proposal = Proposal()
+    try:
+        _read(str(text), proposal)
+    except Exception:  # a reader of arbitrary text must not fail the page
+        logger.exception("importer: unexpected failure")
+        proposal.warnings.append("Không đọc hết được văn bản; hãy kiểm tra và bổ sung bằng tay.")
+    return proposal
+
+
+def _read(text: str, p: Proposal) -> None:
+    lines, meta = cut_tvpl(normalize(text).split("\n"))
+    if not any(line.strip() for line in lines):
+        p.warnings.append("Văn bản trống.")
+        return
+    clean = [strip_markdown(line) for line in lines]
+    first = next((i for i, c in enumerate(clean) if section_start(c)), None)
+    foot = footer_start(clean, first if first is not None else len(clean) // 2)
+    if first is not None and first >= foot:
+        first = None
+    header = read_header(lines, first if first is not None else foot, meta)
+    for name in (
+        "number",
+        "doc_type",
+        "doc_type_code",
+        "date",
+        "place",
+        "issuer",
+        "parent_issuer",
+        "subject",
+        "recipients",
+    ):
+        setattr(p, name, getattr(header, name))
+    start = min(header.end, foot)
+    mode = layout(lines[start:foot])
+    p.preamble, p.sections, p.closing = read_body(blocks(lines[start:foot], start, mode), mode)
+    p.based_on = based_on(p.preamble)
+    p.cc, p.signer = read_footer(lines[foot:])
+    if not p.signer.name and meta.get("signer"):
+        p.signer.name = meta["signer"]
+    _warn(p)
+
+
+def _warn(p: Proposal) -> None:
+    missing = [
+        (p.number, "Không tìm thấy số và ký hiệu văn bản."),
+        (p.date, "Không tìm thấy ngày ban hành."),
+        (p.issuer, "Không tìm thấy cơ quan ban hành."),
+        (p.subject, "Không tìm thấy trích yếu."),
+        (p.sections, "Không tìm thấy mục nào được đánh số (1., 2. …; I., II. …)."),
+        (p.signer.name, "Không tìm thấy người ký."),
+    ]
+    p.warnings += [message for value, message in missing if not value]
+    for s in p.sections:
+        if s.addressed and not s.items:
+            p.warnings.append(f"Mục {s.number} nêu đơn vị nhưng không tìm thấy nhiệm vụ.")

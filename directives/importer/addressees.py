@@ -1,0 +1,309 @@
+"""Who a heading or an opening sentence addresses: "Đề nghị Ủy ban MTTQ …",
+"Giao Đảng uỷ X chủ trì, phối hợp với Y, Z …", "Các tổ chức cơ sở đảng trực thuộc Huyện ủy"."""
+
+import re
+
+from .proposal import UnitRef
+from .text import canon, plain
+
+# Words a unit's name starts with (compared with canon(), so tone placement does not matter).
+ORG_HEADS = [
+    "ủy ban",
+    "ubnd",
+    "ubmttq",
+    "hđnd",
+    "hội đồng",
+    "mặt trận",
+    "mttq",
+    "đảng ủy",
+    "đảng bộ",
+    "đảng đoàn",
+    "ban cán sự",
+    "cấp ủy",
+    "chi bộ",
+    "huyện ủy",
+    "tỉnh ủy",
+    "thành ủy",
+    "quận ủy",
+    "thị ủy",
+    "ban",
+    "văn phòng",
+    "bộ",
+    "sở",
+    "phòng",
+    "trung tâm",
+    "công an",
+    "quân sự",
+    "bộ chỉ huy",
+    "thanh tra",
+    "tòa án",
+    "viện",
+    "cục",
+    "chi cục",
+    "tổng cục",
+    "kho bạc",
+    "ngân hàng",
+    "bảo hiểm xã hội",
+    "hội",
+    "liên đoàn",
+    "liên hiệp",
+    "đoàn",
+    "huyện đoàn",
+    "tỉnh đoàn",
+    "thành đoàn",
+    "báo",
+    "đài",
+    "trường",
+    "bệnh viện",
+    "chính phủ",
+    "quốc hội",
+    "chính quyền",
+    "công ty",
+    "cty",
+    "hợp tác xã",
+    "thường trực",
+    "btg",
+    "vphu",
+    "tccs",
+]
+PERSON_HEADS = [
+    "chủ tịch",
+    "phó chủ tịch",
+    "giám đốc",
+    "thủ trưởng",
+    "bí thư",
+    "trưởng",
+    "bộ trưởng",
+    "thủ tướng",
+    "người đứng đầu",
+    "các đồng chí",
+    "đồng chí",
+    "chánh văn phòng",
+    "tổng cục trưởng",
+    "cục trưởng",
+    "viện trưởng",
+]
+GROUP_NOUNS = [
+    "cơ quan",
+    "đơn vị",
+    "tổ chức",
+    "sở",
+    "ban",
+    "ngành",
+    "địa phương",
+    "xã",
+    "phường",
+    "huyện",
+    "tỉnh",
+    "hội",
+    "đoàn thể",
+    "cấp ủy",
+    "chi bộ",
+    "đảng bộ",
+    "doanh nghiệp",
+    "trường",
+    "phòng",
+    "ủy ban",
+    "đồng chí",
+    "thành viên",
+    "bộ",
+    "cá nhân",
+    "hộ",
+    "chủ đầu tư",
+    "ủy viên",
+]
+NOT_ORG = [
+    "ban hành",
+    "phòng chống",
+    "phòng ngừa",
+    "phòng cháy",
+    "đoàn kết",
+    "hội nhập",
+    "hội nghị",
+    "hội thảo",
+    "trường hợp",
+    "báo cáo",
+    "bộ quy tắc",
+    "đài thọ",
+    "viện dẫn",
+    "bộ máy",
+    "bộ tiêu chí",
+    "bộ hồ sơ",
+    "cục bộ",
+    "hội đủ",
+    "phòng họp",
+]
+PLURAL = {canon(w) for w in ("các", "những", "mọi", "toàn")}
+
+LEAD_IN = re.compile(
+    r"^(?:giao cho|giao|kinh de nghi|de nghi|yeu cau|doi voi|trach nhiem cua|nhiem vu cua)\s+"
+)
+VERBS = re.compile(
+    r"\s(?:có trách nhiệm|chịu trách nhiệm|chủ trì|phối hợp|chỉ đạo|lãnh đạo|thực hiện|"
+    r"triển khai|tăng cường|tiếp tục|khẩn trương|rà soát|xây dựng|tham mưu|nghiên cứu|"
+    r"hướng dẫn|theo dõi|đôn đốc|kiểm tra|phải|cần|quan tâm|nâng cao|đẩy mạnh|căn cứ|bố trí|"
+    r"ban hành|báo cáo|chủ động|tập trung|quán triệt|tuyên truyền|vận động|bảo đảm|đảm bảo|"
+    r"ưu tiên|xem xét|tổ chức thực hiện|tổ chức triển khai|phát huy|thường xuyên|kịp thời|"
+    r"sớm|giám sát|hoàn thành|cung cấp|phổ biến|là cơ quan|làm đầu mối|được giao|"
+    r"tổ chức(?= (?:thanh tra|thực hiện|triển khai|kiểm tra|tuyên truyền|rà soát|xây dựng|lập|"
+    r"thẩm định|quán triệt|phổ biến|đánh giá|sơ kết|tổng kết|các)))\b"
+)
+QUALIFIER = re.compile(r",?\s+(?:nhất là|đặc biệt là|trong đó|gồm|bao gồm|theo)\s|\s*\(")
+SEPARATOR = re.compile(r"\s*(?:,|;|\s(?:và|cùng)\s)\s*")
+
+
+def _words(text: str) -> str:
+    return canon(re.sub(r"[^\w\s&-]", " ", text))
+
+
+def _starts(key: str, heads: list[str]) -> bool:
+    return any(key == h or key.startswith(h + " ") for h in heads)
+
+
+_ORG = sorted({canon(h) for h in ORG_HEADS}, key=len, reverse=True)
+_PERSON = sorted({canon(h) for h in PERSON_HEADS}, key=len, reverse=True)
+_GROUP = sorted({canon(h) for h in GROUP_NOUNS}, key=len, reverse=True)
+_NOT = [canon(h) for h in NOT_ORG]
+
+
+def is_org(text: str, persons: bool = True) -> bool:
+    """Does the text start with a unit's (or, with persons, a post holder's) name?"""
+    key = _words(text)
+    if not key or _starts(key, _NOT):
+        return False
+    first, _, rest = key.partition(" ")
+    if first in PLURAL:
+        return _starts(rest, _GROUP) or _starts(rest, _ORG)
+    return _starts(key, _ORG) or (persons and _starts(key, _PERSON))
+
+
+def is_group(name: str) -> bool:
+    key = _words(name)
+    return (
+        key.split(" ", 1)[0] in PLURAL
+        or f" {canon('các')} " in f" {key} "
+        or bool(re.search(r",\s+[a-zà-ỹđ]", name))
+    )
+
+
+def _cut(text: str) -> tuple[str, str]:
+    """The name at the start of the text, and what follows it (the verb onwards)."""
+    end = len(text)
+    colon = text.find(":")
+    if colon >= 0:
+        end = colon
+    for pattern in (VERBS, QUALIFIER):
+        m = pattern.search(text, 0, end)
+        if m and m.start() > 0:
+            end = m.start()
+    return text[:end].strip(" ,;.:-"), text[end:].strip()
+
+
+def split_units(phrase: str) -> list[str]:
+    """ "Đảng uỷ Bộ Tư pháp, Uỷ ban nhân dân các tỉnh, thành phố" → two names; a comma or
+    "và" splits only before another unit ("Báo và Phát thanh, Truyền hình" stays one)."""
+    names: list[str] = []
+    start = 0
+    for m in SEPARATOR.finditer(phrase):
+        following = phrase[m.end() :]
+        current = phrase[start : m.start()]
+        if not current or not following:
+            continue
+        before_group = _words(following).split(" ", 1)[0] in PLURAL
+        if not (following[0].isupper() or before_group) or not is_org(following, persons=False):
+            continue
+        if " và " in m.group(0) + " " and _words(current).startswith(canon("văn phòng")):
+            continue
+        names.append(current)
+        start = m.end()
+    names.append(phrase[start:])
+    return [n.strip(" ,;.:") for n in names if n.strip(" ,;.:")]
+
+
+def addressees(text: str | None) -> list[UnitRef]:
+    """The units a heading or an opening sentence addresses, lead first."""
+    if not text:
+        return []
+    text = " ".join(text.split())
+    m = LEAD_IN.match(plain(text))
+    if m:
+        text = text[m.end() :]
+    if not is_org(text):
+        return []
+    lead, rest = _cut(text)
+    units = [UnitRef(n, is_group(n)) for n in split_units(lead)]
+    m = re.match(r"(?:chủ trì,?\s*)?phối hợp (?:với|cùng)\s+", rest)
+    if m:
+        support, _ = _cut(rest[m.end() :])
+        units += [UnitRef(n, is_group(n), "support") for n in split_units(support) if is_org(n)]
+    return units
+
+
+# Names printed in capitals -------------------------------------------------------------
+
+ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "BCH", "BTV", "VN", "TW", "TP", "HCM", "CP", "QĐND"}
+FIXED = {
+    "trung ương": "Trung ương",
+    "chính phủ": "Chính phủ",
+    "quốc hội": "Quốc hội",
+    "việt nam": "Việt Nam",
+    "tổ quốc": "Tổ quốc",
+    "cộng sản": "Cộng sản",
+    "ban chấp hành": "Ban Chấp hành",
+}
+LEVELS = ("tỉnh", "huyện", "xã", "phường", "quận", "thị xã", "thị trấn", "thành phố")
+
+
+def org_case(caps: str) -> str:
+    """ "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ" → "Ủy ban nhân dân thành phố Cần Thơ"."""
+    if not caps or not any(c.isalpha() for c in caps) or caps.upper() != caps:
+        return caps
+    words = caps.split()
+    low = [w if w in ABBREVIATIONS else w.lower() for w in words]
+    title_from = len(low)
+    for i, w in enumerate(low):
+        pair = " ".join(low[i : i + 2])
+        if (
+            i + 1 < len(low)
+            and canon(low[i + 1]) == canon("ủy")
+            and w in ("huyện", "tỉnh", "thành")
+        ):
+            title_from = min(title_from, i + 2)
+            low[i] = w[:1].upper() + w[1:]  # Huyện ủy, Tỉnh ủy
+        elif (pair in LEVELS and i + 2 < len(low)) or (w in LEVELS and i + 1 < len(low)):
+            title_from = min(title_from, i + (2 if pair in LEVELS else 1))
+        elif i == 0 and len(low) > 1 and w in ("bộ", "sở", "ban", "cục", "viện"):
+            low[1] = low[1][:1].upper() + low[1][1:]
+        elif (
+            i == 1
+            and w == "ban"
+            and canon(low[0]) == canon("ủy")
+            and len(low) > 2
+            and low[2] != "nhân"
+        ):
+            low[2] = low[2][:1].upper() + low[2][1:]  # Ủy ban Kiểm tra, not Ủy ban nhân dân
+    for i in range(title_from, len(low)):
+        low[i] = low[i][:1].upper() + low[i][1:]
+    out = " ".join(low)
+    for k, v in FIXED.items():
+        out = re.sub(rf"(?<!\w){k}(?!\w)", v, out)
+    out = re.sub(r"(?<!\w)đảng(?!\w)(?! (?:bộ|ủy|uỷ|đoàn|viên))", "Đảng", out)
+    return out[:1].upper() + out[1:]
+
+
+DIRECTS = re.compile(
+    r"^(?:chỉ đạo|giao)\s+(?:các\s+)?(?:cơ quan|đơn vị|ngành)[^:]{0,60}:\s*", re.IGNORECASE
+)
+DIRECTED_END = re.compile(r"\s+(?:thực hiện|triển khai|tham mưu|phối hợp|tổ chức)\b")
+
+
+def directed(intro: str) -> list[str]:
+    """The units a section's lead is told to direct, named in its opening sentence:
+    "Chỉ đạo cơ quan chức năng: Phòng …, Công an huyện thực hiện …" → the two. They
+    support the section's tasks (the oracle's `units` keeps only who is addressed)."""
+    text = " ".join(intro.split())
+    m = DIRECTS.match(text)
+    if not m:
+        return []
+    listed = DIRECTED_END.split(text[m.end() :], maxsplit=1)[0]
+    return [name for name in split_units(listed) if is_org(name, persons=False)]

@@ -1,0 +1,292 @@
+"""Entering a directive by reading its letter: the reviewer pastes the text or uploads the
+file, checks the reading beside the letter, corrects it and saves a draft directive."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib import messages
+from django.forms import formset_factory
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from units.permissions import requires
+
+from ..importer import LetterError, read_text, read_upload
+from ..importer.files import upload_text
+from ..imports import (
+    SectionDraft,
+    directive_import,
+    doc_type_of,
+    parse_addressee,
+    resolve,
+    sections_of,
+    subject_of,
+)
+from ..models import Directive
+
+LETTER_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _blocks(text: str) -> list[str]:
+    """Tasks as the reviewer writes them: separated by a blank line."""
+    blocks = [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n")]
+    return [block for block in blocks if block]
+
+
+class LetterForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp văn bản (.docx, .md, .txt)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": ".docx,.md,.txt"}),
+    )
+    text = forms.CharField(
+        label=gettext_lazy("hoặc dán toàn văn"),
+        required=False,
+        max_length=500_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        data = super().clean()
+        upload, text = data.get("file"), (data.get("text") or "").strip()
+        if not upload and not text:
+            raise forms.ValidationError(_("Chọn tệp văn bản hoặc dán toàn văn."))
+        if upload:
+            if upload.size > LETTER_MAX_BYTES:
+                raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
+            content = upload.read()
+            try:
+                data["proposal"] = read_upload(upload.name, content)
+                data["letter"] = upload_text(upload.name, content)
+            except LetterError as error:
+                raise forms.ValidationError(str(error)) from error
+        else:
+            data["proposal"], data["letter"] = read_text(text), text
+        return data
+
+
+class HeaderForm(forms.Form):
+    """The letter's header and footer, as read, for the reviewer to correct."""
+
+    number = forms.CharField(label=gettext_lazy("Số và ký hiệu"), max_length=64)
+    doc_type = forms.ChoiceField(
+        label=gettext_lazy("Loại văn bản"), choices=Directive.DocType.choices
+    )
+    issued_on = forms.DateField(label=gettext_lazy("Ngày ban hành"))
+    place = forms.CharField(label=gettext_lazy("Địa danh"), max_length=128, required=False)
+    parent_issuer = forms.CharField(
+        label=gettext_lazy("Cơ quan cấp trên"), max_length=255, required=False
+    )
+    issuer = forms.CharField(label=gettext_lazy("Cơ quan ban hành"), max_length=255)
+    subject = forms.CharField(
+        label=gettext_lazy("Trích yếu"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    recipients = forms.CharField(
+        label=gettext_lazy("Kính gửi (mỗi dòng một nơi)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    based_on = forms.CharField(
+        label=gettext_lazy("Căn cứ (mỗi dòng một văn bản)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    cc = forms.CharField(
+        label=gettext_lazy("Nơi nhận (mỗi dòng một nơi)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    signer_on_behalf = forms.CharField(
+        label=gettext_lazy("Thẩm quyền ký"), max_length=128, required=False
+    )
+    signer_title = forms.CharField(
+        label=gettext_lazy("Chức vụ người ký"), max_length=128, required=False
+    )
+    signer_name = forms.CharField(label=gettext_lazy("Người ký"), max_length=128, required=False)
+    schedule = forms.ChoiceField(
+        label=gettext_lazy("Chế độ báo cáo"),
+        choices=Directive.Schedule.choices,
+        initial=Directive.Schedule.MONTHLY,
+    )
+    letter = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500_000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].error_messages["invalid"] = _(
+            "Ngày viết theo dạng ngày/tháng/năm, ví dụ 25/08/2021."
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_number(self):
+        number = " ".join(self.cleaned_data["number"].split())
+        if Directive.objects.filter(number=number).exists():
+            raise forms.ValidationError(_("Đã có văn bản số %(number)s.") % {"number": number})
+        return number
+
+
+class SectionForm(forms.Form):
+    number = forms.CharField(label=gettext_lazy("Số mục"), max_length=16)
+    heading = forms.CharField(
+        label=gettext_lazy("Tiêu đề mục"), widget=forms.Textarea(attrs={"rows": 1})
+    )
+    intro = forms.CharField(
+        label=gettext_lazy("Phần mở đầu của mục"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    addressees = forms.CharField(
+        label=gettext_lazy(
+            "Đơn vị được giao (mỗi dòng một; thêm “(phối hợp)” sau tên đơn vị phối hợp)"
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    tasks = forms.CharField(
+        label=gettext_lazy("Nhiệm vụ (cách nhau một dòng trống)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("tasks", "").strip() and not data.get("addressees", "").strip():
+            self.add_error(
+                "addressees", _("Mục có nhiệm vụ phải có đơn vị được giao (hoặc bỏ nhiệm vụ).")
+            )
+        return data
+
+
+SectionFormSet = formset_factory(SectionForm, extra=0, can_delete=True)
+
+
+def _initial(proposal, letter: str) -> tuple[dict, list[dict]]:
+    signer = proposal.signer
+    header = {
+        "number": proposal.number or "",
+        "doc_type": doc_type_of(proposal.doc_type or ""),
+        "issued_on": proposal.date,
+        "place": proposal.place or "",
+        "parent_issuer": proposal.parent_issuer or "",
+        "issuer": proposal.issuer or "",
+        "subject": subject_of(proposal.subject),
+        "recipients": "\n".join(proposal.recipients),
+        "based_on": "\n".join(proposal.based_on),
+        "cc": "\n".join(proposal.cc),
+        "signer_on_behalf": signer.authority or "",
+        "signer_title": signer.title or "",
+        "signer_name": signer.name or "",
+        "letter": letter,
+    }
+    sections = [
+        {
+            "number": s.number,
+            "heading": s.heading,
+            "intro": s.intro,
+            "addressees": "\n".join(s.addressees),
+            "tasks": "\n\n".join(s.tasks),
+        }
+        for s in sections_of(proposal)
+    ]
+    return header, sections
+
+
+def _names(form) -> list[str]:
+    return [parse_addressee(line)[0] for line in _lines(form["addressees"].value() or "")]
+
+
+def _review(request, header: HeaderForm, formset, warnings=()):
+    """The letter beside its reading; under each section, what its names resolve to."""
+    matches = {found.name: found for found in resolve([n for f in formset for n in _names(f)])}
+    rows = [(form, [matches[name] for name in _names(form)]) for form in formset]
+    return render(
+        request,
+        "directives/directive_import_review.html",
+        {
+            "header": header,
+            "formset": formset,
+            "rows": rows,
+            "letter": header["letter"].value() or "",
+            "warnings": warnings,
+        },
+    )
+
+
+@requires("directive.edit")
+def import_letter(request):
+    """Step 1: the letter, pasted or uploaded; read, it goes straight to the review."""
+    form = LetterForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        proposal = form.cleaned_data["proposal"]
+        header, sections = _initial(proposal, form.cleaned_data["letter"])
+        return _review(
+            request,
+            HeaderForm(initial=header),
+            SectionFormSet(initial=sections, prefix="muc"),
+            proposal.warnings,
+        )
+    return render(request, "directives/directive_import.html", {"form": form})
+
+
+@requires("directive.edit")
+@require_POST
+def import_save(request):
+    """Step 2: the corrected reading saved as a draft directive."""
+    header = HeaderForm(request.POST)
+    formset = SectionFormSet(request.POST, prefix="muc")
+    if not (header.is_valid() and formset.is_valid()):
+        messages.error(request, _("Chưa lưu: xem các ô báo lỗi bên dưới."))
+        return _review(request, header, formset)
+    data = header.cleaned_data
+    sections = [
+        SectionDraft(
+            number=f.cleaned_data["number"],
+            heading=" ".join(f.cleaned_data["heading"].split()),
+            intro=f.cleaned_data["intro"].strip(),
+            addressees=_lines(f.cleaned_data["addressees"]),
+            tasks=_blocks(f.cleaned_data["tasks"]),
+        )
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+    directive = directive_import(
+        number=data["number"],
+        doc_type=data["doc_type"],
+        issued_on=data["issued_on"],
+        issuer=data["issuer"],
+        parent_issuer=data["parent_issuer"],
+        sections=sections,
+        letter=data["letter"],
+        place=data["place"],
+        subject=" ".join(data["subject"].split()),
+        recipients=_lines(data["recipients"]),
+        based_on=data["based_on"],
+        cc=_lines(data["cc"]),
+        signer_on_behalf=data["signer_on_behalf"],
+        signer_title=data["signer_title"],
+        signer_name=data["signer_name"],
+        schedule=data["schedule"],
+    )
+    messages.success(
+        request,
+        _("Đã lưu %(directive)s (đang soạn). Kiểm tra các mục, nhiệm vụ rồi ban hành.")
+        % {"directive": directive},
+    )
+    return redirect("directives:structure", pk=directive.pk)
+
+
+urlpatterns = [
+    path("nhap/", import_letter, name="import"),
+    path("nhap/luu/", import_save, name="import_save"),
+]

@@ -1,0 +1,44 @@
+"""Every corpus letter reads to the structure expected.json gives (see corpus/EXPECTED.md)."""
+
+import pytest
+
+from directives.importer import read_text
+
+from .helpers import EXPECTED, norm, read
+
+pytestmark = pytest.mark.parametrize("name", sorted(EXPECTED))
+
+
+@pytest.fixture(scope="module")
+def readings():
+    return {name: read_text(read(name)) for name in EXPECTED}
+
+
+def test_header(readings, name):
+    p, want = readings[name], EXPECTED[name]
+    assert p.number == want["number"]
+    assert p.date.isoformat() == want["date"]
+    assert norm(p.doc_type) == norm(want["doc_type_name"])
+    assert norm(p.issuer) == norm(want["issuer"])
+    assert norm(p.subject) == norm(want["subject"])
+    assert [norm(r) for r in p.recipients] == [norm(r) for r in want["recipients"]]
+    assert p.warnings == []
+
+
+def test_sections(readings, name):
+    p, want = readings[name], EXPECTED[name]
+    assert [s.number for s in p.sections] == [s["number"] for s in want["sections"]]
+    for got, expected in zip(p.sections, want["sections"], strict=True):
+        where = f"section {got.number}"
+        assert got.addressed == expected["addressed"], where
+        assert [norm(u.name) for u in got.units] == [norm(u) for u in expected["units"]], where
+        assert norm(got.heading) == norm(expected["heading"]), where
+        if expected["task_count"] is not None:
+            assert len(got.items) == expected["task_count"], where
+
+
+def test_signer(readings, name):
+    p, want = readings[name], EXPECTED[name]["signer"]
+    assert norm(p.signer.name) == norm(want["name"])
+    assert norm(p.signer.title) == norm(want["title"])
+    assert norm(p.signer.authority) == norm(want["authority"])

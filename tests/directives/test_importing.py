@@ -1,0 +1,245 @@
+"""Entering a directive by reading its letter: the page (paste or upload, review beside
+the letter, save), the command line, and that 136-CV/HU imported unchanged has the
+structure load_demo gives it."""
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from directives.models import Directive
+from reports import demo
+from units.models import Unit, UnitGroup
+
+from ..conftest import login
+from .importer.test_files import seed_docx
+
+pytestmark = pytest.mark.django_db
+
+SEED = Path(__file__).parent / "importer" / "corpus" / "136-CV-HU.md"
+
+
+@pytest.fixture
+def letter() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def _accept(review) -> dict:
+    """The review page's forms posted back as they were shown: the proposal unchanged."""
+    header, formset = review.context["header"], review.context["formset"]
+    data = {name: header[name].value() or "" for name in header.fields}
+    data["issued_on"] = header["issued_on"].value().strftime("%d/%m/%Y")
+    management = formset.management_form
+    data |= {f"muc-{name}": management[name].value() for name in management.fields}
+    for form in formset:
+        for name in form.fields:
+            if name != "DELETE":
+                data[form.add_prefix(name)] = form[name].value() or ""
+    return data
+
+
+def _structure(directive: Directive) -> dict:
+    sections = []
+    for section in directive.sections.order_by("order"):
+        addressees = sorted(
+            (a.group is not None, a.role) for a in section.addressees.select_related("group")
+        )
+        tasks = [t.text for t in section.tasks.order_by("order")]
+        sections.append((section.number, section.heading, section.intro, tasks, addressees))
+    facts = ("number", "doc_type", "issued_on", "place", "subject", "recipients", "cc")
+    return {name: getattr(directive, name) for name in facts} | {
+        "issuer": directive.issuer.name,
+        "signer_name": directive.signer_name,
+        "sections": sections,
+    }
+
+
+def _import(client, letter: str):
+    review = client.post(reverse("directives:import"), {"text": letter})
+    assert review.status_code == 200
+    return review, client.post(reverse("directives:import_save"), _accept(review))
+
+
+def test_136_imported_unchanged_has_the_structure_load_demo_gives(letter, reviewer):
+    """Into a database with no directive and none of the district's units."""
+    _review, saved = _import(login(reviewer), letter)
+
+    imported = Directive.objects.get()
+    assert saved.url == reverse("directives:structure", args=[imported.pk])
+    assert imported.status == Directive.Status.DRAFT
+    assert imported.body == letter.strip()
+    structure = _structure(imported)
+    imported.delete()
+    demo.load_demo()
+    assert structure == _structure(Directive.objects.get(number=demo.NUMBER))
+
+
+def test_the_names_resolve_to_the_units_and_groups_already_known(letter, reviewer):
+    Unit.objects.filter(memberships__user=reviewer).update(name=demo.BAN_TUYEN_GIAO)
+    units = demo.load_units()
+
+    _review, _saved = _import(login(reviewer), letter)
+
+    directive = Directive.objects.get()
+    assert directive.issuer == units[demo.HUYEN_UY]
+    for number, _heading, _intro, _tasks, addressees in demo.SECTIONS:
+        section = directive.sections.get(number=number)
+        got = sorted(
+            ((a.group or a.unit).name, a.group is not None, a.role)
+            for a in section.addressees.select_related("unit", "group")
+        )
+        assert got == sorted(addressees), number
+    assert Unit.objects.count() == len(units)  # nothing new was made
+    assert UnitGroup.objects.count() == 2
+
+
+def test_the_review_page_shows_the_letter_and_each_match(letter, reviewer):
+    demo.load_units()
+
+    review = login(reviewer).post(reverse("directives:import"), {"text": letter})
+
+    page = review.content.decode()
+    assert 'id="letter"' in page and "Nguyễn Đình Thuận" in page
+    assert page.count('class="card mb-3 shadow-sm section-proposal"') == 4
+    assert "Ủy ban nhân dân huyện Tuy Phước" in page  # the unit "Ủy ban nhân dân huyện" is
+    assert "Công an huyện (phối hợp)" in page
+
+
+def test_an_uploaded_docx_is_read_like_the_text(letter, reviewer):
+    upload = SimpleUploadedFile("136-CV-HU.docx", seed_docx())
+
+    review = login(reviewer).post(reverse("directives:import"), {"file": upload})
+
+    assert review.status_code == 200
+    assert review.context["header"]["number"].value() == "136-CV/HU"
+    assert review.context["formset"].total_form_count() == 4
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("hong.docx", b"not a zip at all", "Tệp .docx bị hỏng"),
+        ("anh.png", b"\x89PNG....", "Chỉ đọc được tệp .docx, .md hoặc .txt."),
+    ],
+)
+def test_a_file_that_cannot_be_read_gets_a_clear_message(name, content, message, reviewer):
+    response = login(reviewer).post(
+        reverse("directives:import"), {"file": SimpleUploadedFile(name, content)}
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Directive.objects.exists()
+
+
+def test_a_docx_without_its_document_part_is_refused(reviewer):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+    upload = SimpleUploadedFile("rong.docx", buffer.getvalue())
+
+    response = login(reviewer).post(reverse("directives:import"), {"file": upload})
+
+    assert "Tệp .docx bị hỏng" in response.content.decode()
+
+
+def test_nothing_to_read_is_asked_for(reviewer):
+    response = login(reviewer).post(reverse("directives:import"), {"text": "  "})
+
+    assert "Chọn tệp văn bản hoặc dán toàn văn." in response.content.decode()
+
+
+def test_bad_corrections_re_render_with_the_reviewers_text(letter, reviewer):
+    client = login(reviewer)
+    review = client.post(reverse("directives:import"), {"text": letter})
+    data = _accept(review) | {
+        "issued_on": "32/13/2021",
+        "muc-1-addressees": "",
+        "muc-1-tasks": "Một nhiệm vụ do chuyên viên thêm vào",
+    }
+
+    response = client.post(reverse("directives:import_save"), data)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ngày viết theo dạng ngày/tháng/năm" in page
+    assert "Mục có nhiệm vụ phải có đơn vị được giao" in page
+    assert "Một nhiệm vụ do chuyên viên thêm vào" in page
+    assert 'id="letter"' in page and "Nguyễn Đình Thuận" in page
+    assert not Directive.objects.exists()
+
+
+def test_a_number_already_entered_is_refused(letter, reviewer):
+    client = login(reviewer)
+    _import(client, letter)
+
+    _review, again = _import(client, letter)
+
+    assert again.status_code == 200
+    assert "Đã có văn bản số 136-CV/HU." in again.content.decode()
+    assert Directive.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("reporter_a", 403), ("reporter_b", 403), ("reviewer", 200), ("leader", 403)],
+)
+def test_only_reviewers_import(persona, status, letter, client_for):
+    client = client_for(persona)
+
+    page = client.get(reverse("directives:import"))
+    save = client.post(reverse("directives:import_save"), {"number": "1-CV/HU"})
+
+    assert page.status_code == status
+    assert save.status_code == (200 if persona == "reviewer" else 403)
+    assert not Directive.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["import", "import_save"])
+def test_anonymous_visitors_are_sent_to_log_in(name, client):
+    response = client.get(reverse(f"directives:{name}"))
+
+    assert response.status_code == 302
+    assert response.url.startswith("/dang-nhap/")
+
+
+def test_the_save_step_refuses_get(reviewer):
+    assert login(reviewer).get(reverse("directives:import_save")).status_code == 405
+
+
+# The command line --------------------------------------------------------------------
+
+
+def test_the_command_prints_the_reading_as_json(capsys):
+    call_command("import_directive", str(SEED), "--json")
+
+    reading = json.loads(capsys.readouterr().out)
+    assert list(reading) == [
+        "number", "doc_type", "date", "place", "issuer", "parent_issuer", "subject",
+        "recipients", "based_on", "sections", "signer", "cc",
+    ]  # fmt: skip
+    assert (reading["number"], reading["date"]) == ("136-CV/HU", "2021-08-25")
+    assert [len(s["tasks"]) for s in reading["sections"]] == [4, 1, 2, 2]
+    assert not Directive.objects.exists()
+
+
+def test_the_command_saves_a_draft_directive(capsys):
+    call_command("import_directive", str(SEED))
+
+    directive = Directive.objects.get()
+    assert directive.status == Directive.Status.DRAFT
+    assert directive.sections.count() == 4
+    assert "Đã lưu" in capsys.readouterr().out
+
+
+def test_the_command_explains_a_broken_file(tmp_path):
+    broken = tmp_path / "hong.docx"
+    broken.write_bytes(b"PK\x03\x04 truncated")
+
+    with pytest.raises(CommandError, match="bị hỏng"):
+        call_command("import_directive", str(broken))
