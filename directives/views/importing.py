@@ -1,6 +1,8 @@
 """Entering a directive by reading its letter: the reviewer pastes the text or uploads the
 file, checks the reading beside the letter, corrects it and saves a draft directive."""
 
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
@@ -68,11 +70,12 @@ class LetterForm(forms.Form):
             content = upload.read()
             try:
                 data["proposal"] = read_upload(upload.name, content)
-                data["letter"] = upload_text(upload.name, content)
+                data["letter"] = unicodedata.normalize("NFC", upload_text(upload.name, content))
             except LetterError as error:
                 raise forms.ValidationError(str(error)) from error
         else:
-            data["proposal"], data["letter"] = read_text(text), text
+            data["proposal"] = read_text(text)
+            data["letter"] = unicodedata.normalize("NFC", text)
         return data
 
 
