@@ -7,20 +7,31 @@ from .models import Addressee, Assignment, Directive, Indicator, Section, Task
 from .services import directive_publish
 
 
-class SectionInline(admin.StackedInline):
+class ReadOnlyInline:
+    """The structure is changed in the directive editor (/van-ban/<id>/cau-truc/), whose
+    services keep assignments in line, record changes and never delete a unit's reports;
+    the admin only shows it."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class SectionInline(ReadOnlyInline, admin.StackedInline):
     model = Section
-    extra = 0
 
 
-class AddresseeInline(admin.TabularInline):
+class AddresseeInline(ReadOnlyInline, admin.TabularInline):
     model = Addressee
-    extra = 0
-    autocomplete_fields = ["unit"]
 
 
-class TaskInline(admin.StackedInline):
+class TaskInline(ReadOnlyInline, admin.StackedInline):
     model = Task
-    extra = 0
 
 
 @admin.register(Directive)
@@ -55,6 +66,9 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ["directive", "number", "heading"]
     inlines = [AddresseeInline, TaskInline]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the editor refuses to delete a section with reports
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
@@ -63,9 +77,8 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["unit__name"]
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(ReadOnlyInline, admin.TabularInline):
     model = Indicator
-    extra = 0
 
 
 @admin.register(Task)
@@ -77,3 +90,6 @@ class TaskAdmin(admin.ModelAdmin):
     list_select_related = ["section"]
     search_fields = ["text"]
     inlines = [IndicatorInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the editor refuses to delete a task with reports

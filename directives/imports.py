@@ -6,11 +6,15 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import Unit, UnitGroup, fold
 
+from .importer import match_units
 from .importer.addressees import directed
 from .models import Addressee, Directive, Role, Section, Task
 
@@ -18,6 +22,8 @@ from .models import Addressee, Directive, Role, Section, Task
 # "Ủy ban nhân dân huyện" begins "Ủy ban nhân dân huyện Tuy Phước"); below, a new one is
 # made. The review page shows each match and its confidence before anything is saved.
 MATCH_AT = 0.6
+NAME_LIMIT = 255  # Unit.name, UnitGroup.name
+MAX_SECTIONS = 300  # a letter read into more is not a directive
 
 # The first words of a name, folded, and the kind of unit they say.
 KINDS = [
@@ -130,40 +136,96 @@ def guess_kind(name: str) -> str:
     return Unit.Kind.OTHER
 
 
+def _known_units():
+    """The units one may give tasks to today (a closed unit is history) and the groups."""
+    today = timezone.localdate()
+    units = Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    return list(units.values_list("pk", "name", "short_name")), list(
+        UnitGroup.objects.values_list("pk", "name")
+    )
+
+
 def resolve(names: list[str]) -> list[Resolved]:
     """Each name's best match among the units and groups known, if good enough."""
-    from .importer import match_units  # the importer reads letters; this saves them
-
-    units = list(Unit.objects.values_list("pk", "name", "short_name"))
-    groups = list(UnitGroup.objects.values_list("pk", "name"))
+    units, groups = _known_units()
+    matches = match_units(names, units=units, groups=groups)
+    wanted = [m for m in matches if m.unit_id is not None and m.confidence >= MATCH_AT]
+    found_units = Unit.objects.in_bulk([m.unit_id for m in wanted if not m.is_group])
+    found_groups = UnitGroup.objects.in_bulk([m.unit_id for m in wanted if m.is_group])
     resolved = []
-    for name, match in zip(names, match_units(names, units=units, groups=groups), strict=True):
+    for name, match in zip(names, matches, strict=True):
         found = Resolved(name)
-        if match.unit_id is not None and match.confidence >= MATCH_AT:
+        if match in wanted:
             found.confidence = match.confidence
-            if match.is_group:
-                found.group = UnitGroup.objects.get(pk=match.unit_id)
-            else:
-                found.unit = Unit.objects.get(pk=match.unit_id)
+            found.group = found_groups.get(match.unit_id) if match.is_group else None
+            found.unit = None if match.is_group else found_units.get(match.unit_id)
         resolved.append(found)
     return resolved
 
 
-def _unit(name: str, *, parent: Unit | None = None) -> Unit:
-    [found] = resolve([name])
-    if found.unit:
-        return found.unit
-    return Unit.objects.create(name=name, kind=guess_kind(name), parent=parent)
+class _Targets:
+    """The units and groups of one import: each name resolved once, and a name not known
+    made once, however many sections name it."""
+
+    def __init__(self):
+        self.seen: dict[str, Unit | UnitGroup] = {}
+
+    def get(self, name: str, *, parent: Unit | None = None) -> Unit | UnitGroup:
+        key = fold(name)
+        if key not in self.seen:
+            [found] = resolve([name])
+            if found.is_new and found.makes_group:
+                target = UnitGroup.objects.create(name=name[:1].upper() + name[1:])
+            elif found.is_new:
+                target = Unit.objects.create(name=name, kind=guess_kind(name), parent=parent)
+            else:
+                target = found.group or found.unit
+            self.seen[key] = target
+        return self.seen[key]
 
 
-def _addressee(section: Section, found: Resolved, role: str) -> None:
-    if found.is_new:
-        if found.makes_group:
-            found.group = UnitGroup.objects.create(name=found.name[:1].upper() + found.name[1:])
-        else:
-            found.unit = Unit.objects.create(name=found.name, kind=guess_kind(found.name))
-    target = {"group": found.group} if found.group else {"unit": found.unit}
-    Addressee.objects.get_or_create(section=section, **target, defaults={"role": role})
+def _addressees(section: Section, lines: list[str], targets: _Targets) -> None:
+    """The section's addressees; a unit named twice is a lead if either line says so."""
+    roles: dict[Unit | UnitGroup, str] = {}
+    for line in lines:
+        name, role = parse_addressee(line)
+        target = targets.get(name)
+        if roles.get(target) != Role.LEAD:
+            roles[target] = role
+    Addressee.objects.bulk_create(
+        Addressee(
+            section=section,
+            role=role,
+            **({"group": target} if isinstance(target, UnitGroup) else {"unit": target}),
+        )
+        for target, role in roles.items()
+    )
+
+
+def _check(number: str, sections: list[SectionDraft]) -> None:
+    """What the database would refuse, said first in words the reviewer can act on."""
+    errors = []
+    if Directive.objects.filter(number=number).exists():
+        errors.append(_("Đã có văn bản số %(number)s.") % {"number": number})
+    numbers = [draft.number for draft in sections]
+    twice = sorted({n for n in numbers if numbers.count(n) > 1})
+    if twice:
+        errors.append(_("Số mục bị trùng: %(numbers)s.") % {"numbers": ", ".join(twice)})
+    long = [
+        line
+        for draft in sections
+        for line in draft.addressees
+        if len(parse_addressee(line)[0]) > NAME_LIMIT
+    ]
+    if long:
+        errors.append(
+            _("Tên đơn vị dài quá %(limit)s ký tự: %(name)s…")
+            % {"limit": NAME_LIMIT, "name": long[0][:60]}
+        )
+    if any(len(draft.number) > 16 for draft in sections):
+        errors.append(_("Số mục dài quá 16 ký tự."))
+    if errors:
+        raise ValidationError(errors)
 
 
 def proposal_import(proposal, *, letter: str = "") -> Directive:
@@ -202,32 +264,40 @@ def directive_import(
     **facts,
 ) -> Directive:
     """A draft directive from the corrected reading of a letter. `facts` are other fields
-    of Directive (place, subject, recipients, cc, signer_…, based_on, schedule …)."""
-    if Directive.objects.filter(number=number).exists():
-        raise ValueError(_("Đã có văn bản số %(number)s.") % {"number": number})
-    parent = _unit(parent_issuer) if parent_issuer else None
-    directive = Directive.objects.create(
+    of Directive (place, subject, recipients, cc, signer_…, based_on, schedule …).
+    Raises ValidationError, with nothing saved, for what cannot be saved."""
+    _check(number, sections)
+    targets = _Targets()
+    parent = targets.get(parent_issuer) if parent_issuer else None
+    issuing = targets.get(issuer, parent=parent if isinstance(parent, Unit) else None)
+    if isinstance(issuing, UnitGroup):
+        raise ValidationError(_("Cơ quan ban hành phải là một đơn vị, không phải nhóm đơn vị."))
+    directive = Directive(
         number=number,
         doc_type=doc_type,
         issued_on=issued_on,
-        issuer=_unit(issuer, parent=parent),
+        issuer=issuing,
         body=letter,
         status=Directive.Status.DRAFT,
         **facts,
     )
-    for order, draft in enumerate(sections, start=1):
-        section = Section.objects.create(
-            directive=directive,
-            number=draft.number,
-            order=order,
-            heading=draft.heading,
-            intro=draft.intro,
-        )
-        Task.objects.bulk_create(
-            Task(section=section, order=i, text=text) for i, text in enumerate(draft.tasks, start=1)
-        )
-        lines = [parse_addressee(line) for line in draft.addressees]
-        names = [name for name, _role in lines]
-        for found, (_name, role) in zip(resolve(names), lines, strict=True):
-            _addressee(section, found, role)
+    directive.full_clean()
+    try:
+        with transaction.atomic():
+            directive.save()
+            for order, draft in enumerate(sections, start=1):
+                section = Section.objects.create(
+                    directive=directive,
+                    number=draft.number,
+                    order=order,
+                    heading=draft.heading,
+                    intro=draft.intro,
+                )
+                Task.objects.bulk_create(
+                    Task(section=section, order=i, text=text)
+                    for i, text in enumerate(draft.tasks, start=1)
+                )
+                _addressees(section, draft.addressees, targets)
+    except IntegrityError as clash:  # another reviewer saved the same number just now
+        raise ValidationError(_("Đã có văn bản số %(number)s.") % {"number": number}) from clash
     return directive

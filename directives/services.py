@@ -179,6 +179,12 @@ def directive_problems(directive: Directive) -> list[str]:
                 _("Mục %(number)s chỉ giao cho nhóm đơn vị chưa có thành viên.")
                 % {"number": section.number}
             )
+        problems += [
+            _("Nhóm “%(group)s” (mục %(number)s) chưa có đơn vị thành viên.")
+            % {"group": a.group.name, "number": section.number}
+            for a in addressees
+            if a.group_id and not a.group.members.all() and a.role == Role.LEAD
+        ]
     return problems
 
 
@@ -187,6 +193,8 @@ def directive_publish(*, directive: Directive, by=None) -> None:
     """Put the directive in force and give every task to its units; listeners (the
     reporting periods) follow after commit. Refused while a section's tasks would reach
     no unit."""
+    if directive.status == Directive.Status.CLOSED:
+        raise ValidationError(_("Văn bản đã kết thúc: không ban hành lại."))
     problems = directive_problems(directive)
     if problems:
         raise ValidationError(problems)

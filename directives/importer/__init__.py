@@ -8,6 +8,8 @@ corrects before saving: header, sections with their units and tasks, footer.
 
 import logging
 
+from django.utils.translation import gettext as _
+
 from .body import read_body, section_start
 from .files import MAX_BYTES, LetterError, read_upload
 from .footer import footer_start, read_footer
@@ -41,14 +43,14 @@ def read_text(text: str) -> Proposal:
         _read(str(text), proposal)
     except Exception:  # a reader of arbitrary text must not fail the page
         logger.exception("importer: unexpected failure")
-        proposal.warnings.append("Không đọc hết được văn bản; hãy kiểm tra và bổ sung bằng tay.")
+        proposal.warnings.append(_("Không đọc hết được văn bản; hãy kiểm tra và bổ sung bằng tay."))
     return proposal
 
 
 def _read(text: str, p: Proposal) -> None:
     lines, meta = cut_tvpl(normalize(text).split("\n"))
     if not any(line.strip() for line in lines):
-        p.warnings.append("Văn bản trống.")
+        p.warnings.append(_("Văn bản trống."))
         return
     clean = [strip_markdown(line) for line in lines]
     first = next((i for i, c in enumerate(clean) if section_start(c)), None)
@@ -80,14 +82,16 @@ def _read(text: str, p: Proposal) -> None:
 
 def _warn(p: Proposal) -> None:
     missing = [
-        (p.number, "Không tìm thấy số và ký hiệu văn bản."),
-        (p.date, "Không tìm thấy ngày ban hành."),
-        (p.issuer, "Không tìm thấy cơ quan ban hành."),
-        (p.subject, "Không tìm thấy trích yếu."),
-        (p.sections, "Không tìm thấy mục nào được đánh số (1., 2. …; I., II. …)."),
-        (p.signer.name, "Không tìm thấy người ký."),
+        (p.number, _("Không tìm thấy số và ký hiệu văn bản.")),
+        (p.date, _("Không tìm thấy ngày ban hành.")),
+        (p.issuer, _("Không tìm thấy cơ quan ban hành.")),
+        (p.subject, _("Không tìm thấy trích yếu.")),
+        (p.sections, _("Không tìm thấy mục nào được đánh số (1., 2. …; I., II. …).")),
+        (p.signer.name, _("Không tìm thấy người ký.")),
     ]
     p.warnings += [message for value, message in missing if not value]
     for s in p.sections:
         if s.addressed and not s.items:
-            p.warnings.append(f"Mục {s.number} nêu đơn vị nhưng không tìm thấy nhiệm vụ.")
+            p.warnings.append(
+                _("Mục %(number)s nêu đơn vị nhưng không tìm thấy nhiệm vụ.") % {"number": s.number}
+            )

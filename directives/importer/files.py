@@ -6,6 +6,8 @@ import re
 import zipfile
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 if TYPE_CHECKING:
     from .proposal import Proposal
 
@@ -28,9 +30,11 @@ def upload_text(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> str:
     """The text of an uploaded .docx, .md or .txt file."""
     ext = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if ext not in ("docx", "md", "markdown", "txt"):
-        raise LetterError("Chỉ đọc được tệp .docx, .md hoặc .txt.")
+        raise LetterError(_("Chỉ đọc được tệp .docx, .md hoặc .txt."))
     if len(data) > max_bytes:
-        raise LetterError(f"Tệp quá lớn: tối đa {max_bytes / 1024 / 1024:g} MB.")
+        raise LetterError(
+            _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": f"{max_bytes / 1024 / 1024:g}"}
+        )
     if ext == "docx":
         return docx_text(data)
     return decode(data)
@@ -49,14 +53,14 @@ def decode(data: bytes) -> str:
 
 
 def docx_text(data: bytes) -> str:
-    broken = "Tệp .docx bị hỏng hoặc không phải văn bản Word."
+    broken = _("Tệp .docx bị hỏng hoặc không phải văn bản Word.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             if "word/document.xml" not in names:
                 raise LetterError(broken)
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-                raise LetterError("Tệp .docx giải nén ra quá lớn; có thể tệp bị hỏng.")
+                raise LetterError(_("Tệp .docx giải nén ra quá lớn; có thể tệp bị hỏng."))
             archive.testzip()
         import docx
 

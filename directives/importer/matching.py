@@ -136,8 +136,9 @@ def _best(name: str, candidates: list[_Candidate]) -> UnitMatch:
     best_score, best = max(scored, key=lambda sc: sc[0], default=(0.0, None))
     if best is None or best_score < 0.4:
         return UnitMatch(name)
-    if 0.6 <= best_score < 0.8 and len(containing) == 1:
-        best_score = min(best_score + 0.1, 0.79)  # the only unit that fits
+    if 0.6 <= best_score < 0.8:
+        # The only unit that fits is a match; "Đảng bộ xã", which fits every commune, a guess.
+        best_score = min(best_score + 0.1, 0.79) if len(containing) == 1 else 0.5
     return UnitMatch(name, best.id, best.name, best.is_group, round(best_score, 3))
 
 

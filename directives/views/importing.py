@@ -6,6 +6,7 @@ import unicodedata
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -15,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from units.permissions import requires
 
-from ..importer import LetterError, read_text, read_upload
+from ..importer import MAX_BYTES, LetterError, read_text, read_upload
 from ..importer.files import upload_text
 from ..imports import (
+    MAX_SECTIONS,
     SectionDraft,
     directive_import,
     doc_type_of,
@@ -28,7 +30,7 @@ from ..imports import (
 )
 from ..models import Directive
 
-LETTER_MAX_BYTES = 5 * 1024 * 1024
+LETTER_MAX_CHARS = 500_000
 
 
 def _lines(text: str) -> list[str]:
@@ -50,7 +52,7 @@ class LetterForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("hoặc dán toàn văn"),
         required=False,
-        max_length=500_000,
+        max_length=LETTER_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 12}),
     )
 
@@ -65,7 +67,7 @@ class LetterForm(forms.Form):
         if not upload and not text:
             raise forms.ValidationError(_("Chọn tệp văn bản hoặc dán toàn văn."))
         if upload:
-            if upload.size > LETTER_MAX_BYTES:
+            if upload.size > MAX_BYTES:
                 raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
             content = upload.read()
             try:
@@ -76,6 +78,17 @@ class LetterForm(forms.Form):
         else:
             data["proposal"] = read_text(text)
             data["letter"] = unicodedata.normalize("NFC", text)
+        if len(data["letter"]) > LETTER_MAX_CHARS:
+            raise forms.ValidationError(
+                _("Văn bản dài quá %(limit)s ký tự: hãy bỏ phần không thuộc văn bản.")
+                % {"limit": f"{LETTER_MAX_CHARS:,}".replace(",", ".")}
+            )
+        proposal = data["proposal"]
+        if len(proposal.sections) > MAX_SECTIONS:
+            proposal.sections = proposal.sections[:MAX_SECTIONS]
+            proposal.warnings.append(
+                _("Chỉ giữ %(count)s mục đầu: văn bản có quá nhiều mục.") % {"count": MAX_SECTIONS}
+            )
         return data
 
 
@@ -122,7 +135,7 @@ class HeaderForm(forms.Form):
         choices=Directive.Schedule.choices,
         initial=Directive.Schedule.MONTHLY,
     )
-    letter = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500_000)
+    letter = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -139,7 +152,7 @@ class HeaderForm(forms.Form):
         return number
 
 
-class SectionForm(forms.Form):
+class ImportSectionForm(forms.Form):
     number = forms.CharField(label=gettext_lazy("Số mục"), max_length=16)
     heading = forms.CharField(
         label=gettext_lazy("Tiêu đề mục"), widget=forms.Textarea(attrs={"rows": 1})
@@ -171,7 +184,7 @@ class SectionForm(forms.Form):
         return data
 
 
-SectionFormSet = formset_factory(SectionForm, extra=0, can_delete=True)
+SectionFormSet = formset_factory(ImportSectionForm, extra=0, can_delete=True)
 
 
 def _initial(proposal, letter: str) -> tuple[dict, list[dict]]:
@@ -211,7 +224,9 @@ def _names(form) -> list[str]:
 
 def _review(request, header: HeaderForm, formset, warnings=()):
     """The letter beside its reading; under each section, what its names resolve to."""
-    matches = {found.name: found for found in resolve([n for f in formset for n in _names(f)])}
+    issuers = [header[name].value() or "" for name in ("issuer", "parent_issuer")]
+    names = [*issuers, *(n for f in formset for n in _names(f))]
+    matches = {found.name: found for found in resolve(names)}
     rows = [(form, [matches[name] for name in _names(form)]) for form in formset]
     return render(
         request,
@@ -220,6 +235,7 @@ def _review(request, header: HeaderForm, formset, warnings=()):
             "header": header,
             "formset": formset,
             "rows": rows,
+            "issuer_matches": [matches[name] for name in issuers if name],
             "letter": header["letter"].value() or "",
             "warnings": warnings,
         },
@@ -251,7 +267,6 @@ def import_save(request):
     if not (header.is_valid() and formset.is_valid()):
         messages.error(request, _("Chưa lưu: xem các ô báo lỗi bên dưới."))
         return _review(request, header, formset)
-    data = header.cleaned_data
     sections = [
         SectionDraft(
             number=f.cleaned_data["number"],
@@ -263,7 +278,36 @@ def import_save(request):
         for f in formset.forms
         if f.cleaned_data and not f.cleaned_data.get("DELETE")
     ]
-    directive = directive_import(
+    try:
+        directive = _save(header, sections)
+    except ValidationError as refusal:
+        for message in _refusal(refusal):
+            header.add_error(None, message)
+        messages.error(request, _("Chưa lưu: xem các thông báo bên dưới."))
+        return _review(request, header, formset)
+    messages.success(
+        request,
+        _("Đã lưu %(directive)s (đang soạn). Kiểm tra các mục, nhiệm vụ rồi ban hành.")
+        % {"directive": directive},
+    )
+    return redirect("directives:structure", pk=directive.pk)
+
+
+def _refusal(error: ValidationError) -> list[str]:
+    """The service's refusal as sentences; a field's error names the field."""
+    if not hasattr(error, "error_dict"):
+        return error.messages
+    fields = {f.name: f.verbose_name for f in Directive._meta.get_fields() if f.concrete}
+    return [
+        f"{fields[name]}: {message}" if name in fields else message
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
+def _save(header: HeaderForm, sections: list[SectionDraft]) -> Directive:
+    data = header.cleaned_data
+    return directive_import(
         number=data["number"],
         doc_type=data["doc_type"],
         issued_on=data["issued_on"],
@@ -281,12 +325,6 @@ def import_save(request):
         signer_name=data["signer_name"],
         schedule=data["schedule"],
     )
-    messages.success(
-        request,
-        _("Đã lưu %(directive)s (đang soạn). Kiểm tra các mục, nhiệm vụ rồi ban hành.")
-        % {"directive": directive},
-    )
-    return redirect("directives:structure", pk=directive.pk)
 
 
 urlpatterns = [

@@ -30,7 +30,10 @@ def test_paste_review_save_publish(page):
     expect(page.locator("#letter")).to_contain_text("Nguyễn Đình Thuận")
     expect(page.get_by_label("Số và ký hiệu")).to_have_value("136-CV/HU")
     expect(page.locator(".section-proposal")).to_have_count(4)
-    expect(page.locator(".unit-matches").first).to_contain_text("Ủy ban nhân dân huyện Tuy Phước")
+    expect(page.locator("#issuer-matches")).to_contain_text("Huyện ủy Tuy Phước")
+    expect(page.locator(".section-proposal .unit-matches").first).to_contain_text(
+        "Ủy ban nhân dân huyện Tuy Phước"
+    )
     page.get_by_label("Chức vụ người ký").fill("PHÓ BÍ THƯ")
     page.get_by_role("button", name="Lưu văn bản (đang soạn)").click()
 

@@ -2,6 +2,7 @@
 the letter, save), the command line, and that 136-CV/HU imported unchanged has the
 structure load_demo gives it."""
 
+import datetime
 import io
 import json
 import zipfile
@@ -243,3 +244,99 @@ def test_the_command_explains_a_broken_file(tmp_path):
 
     with pytest.raises(CommandError, match="bị hỏng"):
         call_command("import_directive", str(broken))
+
+
+# What the reviewer's corrections may break ---------------------------------------------
+
+
+def _reviewed(client, letter: str) -> dict:
+    return _accept(client.post(reverse("directives:import"), {"text": letter}))
+
+
+def test_two_sections_with_one_number_are_refused_not_a_server_error(letter, reviewer):
+    client = login(reviewer)
+    data = _reviewed(client, letter) | {"muc-1-number": "1"}
+
+    response = client.post(reverse("directives:import_save"), data)
+
+    assert response.status_code == 200
+    assert "Số mục bị trùng: 1." in response.content.decode()
+    assert not Directive.objects.exists()
+
+
+def test_a_name_given_twice_makes_one_unit_and_lead_wins(letter, reviewer):
+    client = login(reviewer)
+    data = _reviewed(client, letter) | {
+        "muc-0-addressees": "Các xã mới (phối hợp)\nCác xã mới\nPhòng Nội vụ (phối hợp)",
+        "muc-1-addressees": "Phòng Nội vụ\nphòng nội vụ (phối hợp)",
+    }
+
+    response = client.post(reverse("directives:import_save"), data)
+
+    assert response.status_code == 302
+    directive = Directive.objects.get()
+    first = directive.sections.get(number="1").addressees.select_related("unit", "group")
+    assert sorted(((a.group or a.unit).name, a.role) for a in first) == [
+        ("Các xã mới", "lead"),
+        ("Phòng Nội vụ", "support"),
+    ]
+    second = directive.sections.get(number="2").addressees.get()
+    assert (second.unit.name, second.role) == ("Phòng Nội vụ", "lead")
+    assert Unit.objects.filter(name__iexact="Phòng Nội vụ").count() == 1
+    assert UnitGroup.objects.filter(name="Các xã mới").count() == 1
+
+
+def test_a_name_that_fits_many_units_is_not_guessed(letter, reviewer):
+    demo.load_units()
+    client = login(reviewer)
+    data = _reviewed(client, letter) | {"muc-2-addressees": "Đảng bộ xã"}
+
+    client.post(reverse("directives:import_save"), data)
+
+    addressee = Directive.objects.get().sections.get(number="3").addressees.get()
+    assert addressee.unit.name == "Đảng bộ xã"  # a new unit, not Đảng bộ xã Phước An
+
+
+def test_a_closed_unit_is_not_given_new_tasks(letter, reviewer):
+    units = demo.load_units()
+    closed = units[demo.BAN_TUYEN_GIAO]
+    closed.valid_to = datetime.date(2020, 12, 31)
+    closed.save()
+    Unit.objects.filter(memberships__user=reviewer).update(name="Văn phòng Huyện ủy (thử)")
+
+    _import(login(reviewer), letter)
+
+    addressee = Directive.objects.get().sections.get(number="4").addressees.get()
+    assert addressee.unit != closed
+    assert addressee.unit.name == "Ban Tuyên giáo Huyện ủy"
+
+
+def test_a_name_too_long_for_a_unit_is_refused_with_a_message(letter, reviewer):
+    client = login(reviewer)
+    data = _reviewed(client, letter) | {"muc-3-addressees": "Ban " + "rất dài " * 60}
+
+    response = client.post(reverse("directives:import_save"), data)
+
+    assert response.status_code == 200
+    assert "Tên đơn vị dài quá 255 ký tự" in response.content.decode()
+    assert not Directive.objects.exists()
+
+
+def test_a_letter_too_long_is_refused_with_a_message(reviewer):
+    response = login(reviewer).post(
+        reverse("directives:import"),
+        {"file": SimpleUploadedFile("dai.txt", ("Nội dung dài. " * 40_000).encode())},
+    )
+
+    assert "Văn bản dài quá 500.000 ký tự" in response.content.decode()
+
+
+def test_the_command_refuses_duplicate_section_numbers(tmp_path):
+    letter = tmp_path / "trung.md"
+    letter.write_text(
+        SEED.read_text(encoding="utf-8").replace("## **2. ", "## **1. "), encoding="utf-8"
+    )
+
+    with pytest.raises(CommandError, match="Số mục bị trùng"):
+        call_command("import_directive", str(letter))
+    assert not Directive.objects.exists()

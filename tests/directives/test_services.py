@@ -1,6 +1,7 @@
 """assignments_sync: every task of a section goes to every unit the section addresses."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from directives.models import Assignment, Role
 from directives.services import assignments_sync, directive_publish
@@ -135,3 +136,26 @@ def test_publishing_a_directive_puts_it_in_force_and_assigns_its_tasks():
     directive.refresh_from_db()
     assert directive.status == "active"
     assert len(_assigned(directive)) == 1
+
+
+def test_a_closed_directive_is_not_published_again(small_directive):
+    directive = small_directive.directive
+    directive.status = "closed"
+    directive.save()
+
+    with pytest.raises(ValidationError, match="đã kết thúc"):
+        directive_publish(directive=directive)
+
+    directive.refresh_from_db()
+    assert directive.status == "closed"
+
+
+def test_a_lead_group_with_no_member_keeps_the_directive_from_publishing():
+    directive = DirectiveFactory(status="draft")
+    section = SectionFactory(directive=directive, number="1")
+    TaskFactory(section=section)
+    AddresseeFactory(section=section, unit=UnitFactory(), role=Role.SUPPORT)
+    AddresseeFactory(section=section, unit=None, group=UnitGroupFactory(name="Các xã mới"))
+
+    with pytest.raises(ValidationError, match="Nhóm “Các xã mới” \\(mục 1\\) chưa có"):
+        directive_publish(directive=directive)

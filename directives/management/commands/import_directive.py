@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from directives.importer import LetterError, read_upload
@@ -39,8 +40,8 @@ class Command(BaseCommand):
             )
         try:
             directive = proposal_import(proposal, letter=letter)
-        except ValueError as error:
-            raise CommandError(str(error)) from error
+        except ValidationError as refusal:
+            raise CommandError(" ".join(refusal.messages)) from refusal
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã lưu {directive} (đang soạn): {directive.sections.count()} mục. "
