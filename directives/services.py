@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -92,11 +92,15 @@ def assignments_sync(*, directive: Directive, touched: Iterable[Pair] = ()) -> i
         for (task_id, unit_id), role in wanted.items()
         if (task_id, unit_id) not in existing
     ]
-    Assignment.objects.bulk_create(new)
+    Assignment.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent sync made it
     touched = set(touched) & existing.keys()
     stale = [existing[pair][0] for pair in touched if pair not in wanted]
     if stale:
-        Assignment.objects.filter(pk__in=stale, reports__isnull=True).delete()
+        try:
+            with transaction.atomic():
+                Assignment.objects.filter(pk__in=stale, reports__isnull=True).delete()
+        except ProtectedError:  # a unit reported in the meantime: its assignment stays
+            pass
     for role in Role.values:
         moved = [
             existing[pair][0]
@@ -106,6 +110,24 @@ def assignments_sync(*, directive: Directive, touched: Iterable[Pair] = ()) -> i
         if moved:
             Assignment.objects.filter(pk__in=moved).update(role=role)
     return len(new)
+
+
+def _delete(obj, refusal: str) -> None:
+    """Delete, unless a report arrived since the check (reports are protected)."""
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except ProtectedError as protected:
+        raise ValidationError(refusal) from protected
+
+
+def _lock(directive_id: int) -> None:
+    """Hold the directive's row until the transaction ends: two reviewers changing one
+    directive's structure take turns, so a check (no reports, a free number) still holds
+    when the change is written. A closed directive's structure is history: refused."""
+    status = Directive.objects.select_for_update().filter(pk=directive_id).values_list("status")
+    if [row[0] for row in status] == [Directive.Status.CLOSED]:
+        raise ValidationError(_("Văn bản đã kết thúc: không sửa cấu trúc, không ban hành lại."))
 
 
 def _record(directive: Directive, by, what: str, **data) -> None:
@@ -193,6 +215,7 @@ def directive_publish(*, directive: Directive, by=None) -> None:
     """Put the directive in force and give every task to its units; listeners (the
     reporting periods) follow after commit. Refused while a section's tasks would reach
     no unit."""
+    _lock(directive.pk)
     if directive.status == Directive.Status.CLOSED:
         raise ValidationError(_("Văn bản đã kết thúc: không ban hành lại."))
     problems = directive_problems(directive)
@@ -221,6 +244,7 @@ def _has_reports(**lookup) -> bool:
 @transaction.atomic
 def section_save(*, section: Section, by) -> Section:
     """Add a section (at the end) or save one; its number is unique in the directive."""
+    _lock(section.directive_id)
     directive = section.directive
     if (
         Section.objects.filter(directive=directive, number=section.number)
@@ -259,6 +283,7 @@ def section_save(*, section: Section, by) -> Section:
 @transaction.atomic
 def section_delete(*, section: Section, by) -> None:
     """Delete a section with its tasks; refused once a unit has reported on one of them."""
+    _lock(section.directive_id)
     if _has_reports(task__section=section):
         raise ValidationError(
             _("Không xóa được mục %(number)s: đơn vị đã báo cáo về nhiệm vụ của mục này.")
@@ -267,7 +292,7 @@ def section_delete(*, section: Section, by) -> None:
     directive = section.directive
     facts = _section_facts(section)
     facts["tasks"] = list(section.tasks.values_list("text", flat=True))
-    section.delete()
+    _delete(section, _("Không xóa được mục: đơn vị vừa báo cáo."))
     _record(directive, by, _("Xóa mục %(number)s") % {"number": section.number}, before=facts)
 
 
@@ -297,6 +322,7 @@ def _role_label(role: str) -> str:
 def addressee_add(*, addressee: Addressee, by) -> Addressee:
     """Address the section to one more unit or group; a published directive's tasks go to
     it at once."""
+    _lock(addressee.section.directive_id)
     section = addressee.section
     if (addressee.unit_id is None) == (addressee.group_id is None):
         raise ValidationError(_("Chọn một đơn vị hoặc một nhóm đơn vị (không chọn cả hai)."))
@@ -329,6 +355,7 @@ def addressee_add(*, addressee: Addressee, by) -> Addressee:
 def addressee_remove(*, addressee: Addressee, by) -> None:
     """Stop addressing the section to a unit or group. A published directive's assignments
     that no other addressee calls for go, except those a unit has already reported on."""
+    _lock(addressee.section.directive_id)
     section = addressee.section
     directive = section.directive
     pairs = _pairs(addressee) if directive.is_published else set()
@@ -379,6 +406,7 @@ def _code(section: Section, order: int) -> str:
 def task_save(*, task: Task, by) -> Task:
     """Add a task at the end of its section, or save its text. A new task of a published
     directive goes at once to the units its section addresses."""
+    _lock(task.section.directive_id)
     section = task.section
     task.full_clean(exclude=["order"])
     if task.pk is None:
@@ -410,6 +438,7 @@ def task_save(*, task: Task, by) -> Task:
 @transaction.atomic
 def task_move(*, task: Task, up: bool, by) -> bool:
     """Swap the task with the one above (or below) it in its section; False at the edge."""
+    _lock(task.section.directive_id)
     section = task.section
     tasks = _renumber(section)
     index = next(i for i, t in enumerate(tasks) if t.pk == task.pk)
@@ -434,6 +463,7 @@ def task_move(*, task: Task, up: bool, by) -> bool:
 @transaction.atomic
 def task_delete(*, task: Task, by) -> None:
     """Delete a task; refused once a unit has reported on it. The tasks after it move up."""
+    _lock(task.section.directive_id)
     section = task.section
     code = task.code
     if _has_reports(task=task):
@@ -442,7 +472,7 @@ def task_delete(*, task: Task, by) -> None:
             % {"code": code}
         )
     text = task.text
-    task.delete()
+    _delete(task, _("Không xóa được nhiệm vụ %(code)s: đơn vị vừa báo cáo.") % {"code": code})
     _renumber(section)
     _record(
         section.directive, by, _("Xóa nhiệm vụ %(code)s") % {"code": code}, before={"text": text}
@@ -464,6 +494,7 @@ def _indicator_facts(indicator: Indicator) -> dict:
 @transaction.atomic
 def indicator_save(*, indicator: Indicator, by) -> Indicator:
     """Add an indicator at the end of the task's, or save one."""
+    _lock(indicator.task.section.directive_id)
     task = indicator.task
     indicator.full_clean(exclude=["order"])
     directive = task.section.directive
@@ -497,6 +528,7 @@ def indicator_save(*, indicator: Indicator, by) -> Indicator:
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, by) -> None:
     """Delete an indicator; refused once a report gives a figure for it."""
+    _lock(indicator.task.section.directive_id)
     task = indicator.task
     if indicator.values.exists():
         raise ValidationError(

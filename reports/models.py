@@ -50,7 +50,7 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = _("kỳ báo cáo")
         verbose_name_plural = _("kỳ báo cáo")
-        ordering = ["start"]
+        ordering = ["start", "cutoff"]
         constraints = [
             # After a schedule change a kept period may start with a new one: start+cutoff.
             models.UniqueConstraint(
@@ -82,8 +82,10 @@ class ProgressReport(models.Model):
 
     EDITABLE = (Status.DRAFT, Status.RETURNED)
 
+    # PROTECT: a filed report is the record; deleting a task or a directive never takes
+    # it away (the editor refuses, and a race that slips past its check fails loudly).
     assignment = models.ForeignKey(
-        Assignment, verbose_name=_("phân công"), on_delete=models.CASCADE, related_name="reports"
+        Assignment, verbose_name=_("phân công"), on_delete=models.PROTECT, related_name="reports"
     )
     period = models.ForeignKey(
         ReportingPeriod,

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from directives.models import Assignment, Role
-from directives.services import assignments_sync, directive_publish
+from directives.services import assignments_sync, directive_publish, task_delete
 
 from ..factories import (
     AddresseeFactory,
@@ -145,6 +145,8 @@ def test_a_closed_directive_is_not_published_again(small_directive):
 
     with pytest.raises(ValidationError, match="đã kết thúc"):
         directive_publish(directive=directive)
+    with pytest.raises(ValidationError, match="không sửa cấu trúc"):
+        task_delete(task=small_directive.task, by=None)
 
     directive.refresh_from_db()
     assert directive.status == "closed"
@@ -159,3 +161,14 @@ def test_a_lead_group_with_no_member_keeps_the_directive_from_publishing():
 
     with pytest.raises(ValidationError, match="Nhóm “Các xã mới” \\(mục 1\\) chưa có"):
         directive_publish(directive=directive)
+
+
+def test_a_report_that_slips_past_the_check_stops_the_delete(small_directive, submitted_a):
+    """Reports are protected: had the editor's check missed one, the delete still fails."""
+    from directives.services import _delete
+
+    with pytest.raises(ValidationError, match="vừa báo cáo"):
+        _delete(small_directive.task, "Không xóa được nhiệm vụ 1.1: đơn vị vừa báo cáo.")
+
+    submitted_a.refresh_from_db()
+    assert submitted_a.assignment.task == small_directive.task
