@@ -9,6 +9,7 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("van-ban/", include("directives.urls")),
+    path("api/", include("api.urls")),
     path("", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]

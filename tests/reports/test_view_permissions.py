@@ -134,6 +134,7 @@ WALKED = {
     "reports:rollup", "reports:owed", "reports:unit_page", "reports:task_page",
     "reports:remind_unit",
     "directives:import", "directives:import_save",  # in tests/directives/test_importing.py
+    "api:schema", "api:docs", "api:tokens", "api:token_revoke",  # in tests/api/
     # walked, persona by persona, in exports/test_views.py
     "reports:summary_list", "reports:summary", "reports:export", "reports:export_download",
     # walked, persona by persona, in tests/directives/test_editor.py
