@@ -17,6 +17,10 @@ MAX_CHARS = 4000
 def comment_text_clean(text: str) -> str:
     """The text as it will be kept, or a ValidationError on the "text" field."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if "\x00" in text:
+        raise ValidationError(
+            {"text": _("Nội dung có ký tự không hợp lệ (ký tự rỗng).")}, code="null_characters"
+        )
     if not text:
         raise ValidationError({"text": _("Chưa nhập nội dung trao đổi.")}, code="empty")
     if len(text) > MAX_CHARS:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.models import Assignment, Directive, Indicator
+from ops.outbox import outbox_add
 
 from . import periods as period_rules
 from . import selectors
@@ -357,6 +358,6 @@ def report_return(
             reason=_("Mở lại để bổ sung báo cáo bị trả lại."),
         )
     if notify:
-        # robust: the return is saved whatever happens to the notice (it is logged).
-        transaction.on_commit(lambda: notify_report_returned.delay(report.pk), robust=True)
+        # Through the outbox: sent after commit, and later if the broker is down.
+        outbox_add(notify_report_returned, report.pk)
     return report

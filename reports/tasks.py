@@ -2,6 +2,8 @@
 
 from celery import shared_task
 
+from ops.outbox import outbox_task
+
 from .exports.pipeline import LEASE, TIME_LIMIT, ExportBusy, export_run
 from .models import ProgressReport
 from .notifications import report_returned_notify
@@ -10,6 +12,7 @@ from .services import periods_open_all
 
 
 @shared_task
+@outbox_task
 def notify_report_returned(report_id: int) -> int:
     report = (
         ProgressReport.objects.select_related(
@@ -40,6 +43,7 @@ def send_reminders() -> int:
     time_limit=TIME_LIMIT,
     max_retries=5,
 )
+@outbox_task
 def make_export(self, export_id: int) -> str:
     """Make an export's file. Safe to deliver twice: a copy that finds another run at work
     checks again once that run's lease has passed; an export made is left as it is."""

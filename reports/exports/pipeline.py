@@ -15,12 +15,12 @@ import time
 from collections.abc import Callable
 
 from django.core.files import File
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ops.outbox import outbox_add
 from units.models import fold
 
 from ..models import Export, Summary
@@ -70,25 +70,13 @@ def _new_export(summary: Summary, format: str, by) -> Export:
     )
 
 
-def _enqueue(export_id: int) -> None:
-    """Queue the export's task; if the queue cannot be reached, say so on the export."""
+def export_request(*, summary: Summary, format: str, by=None) -> Export:
+    """Freeze the summary's text now; make the file in the background once committed
+    (through the outbox: if the broker is down, as soon as it is back)."""
     from ..tasks import make_export  # the tasks module imports this one
 
-    try:
-        make_export.delay(export_id)
-    except Exception:
-        log.exception("Export %s could not be queued", export_id)
-        Export.objects.filter(pk=export_id, status=Export.Status.QUEUED).update(
-            status=Export.Status.FAILED,
-            error=_("Hàng đợi xử lý đang gián đoạn; hãy xuất lại sau ít phút."),
-            finished_at=timezone.now(),
-        )
-
-
-def export_request(*, summary: Summary, format: str, by=None) -> Export:
-    """Freeze the summary's text now; make the file in the background once committed."""
     export = _new_export(summary, format, by)
-    transaction.on_commit(lambda: _enqueue(export.pk))
+    outbox_add(make_export, export.pk)
     return export
 
 

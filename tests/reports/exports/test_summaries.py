@@ -370,19 +370,28 @@ def test_an_export_that_keeps_dying_is_marked_failed(summary):
     assert "sau nhiều lần thử" in made.error
 
 
-def test_a_queue_that_cannot_be_reached_fails_the_export_with_a_message(
+def test_an_export_asked_for_while_the_broker_is_down_is_made_once_it_is_back(
     summary, monkeypatch, django_capture_on_commit_callbacks
 ):
+    from ops.models import OutboxMessage
+    from ops.outbox import outbox_drain
     from reports import tasks
 
     def unreachable(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(tasks.make_export, "delay", unreachable)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        export = pipeline.export_request(summary=summary, format="pdf")
+    with monkeypatch.context() as down:
+        down.setattr(tasks.make_export, "apply_async", unreachable)
+        with django_capture_on_commit_callbacks(execute=True):
+            export = pipeline.export_request(summary=summary, format="pdf")
+        assert outbox_drain() == 0  # still down: nothing goes out
 
     export.refresh_from_db()
-    assert export.status == Export.Status.FAILED
-    assert "Hàng đợi xử lý đang gián đoạn" in export.error
+    assert export.status == Export.Status.QUEUED
+    assert OutboxMessage.objects.get().done_at is None
+
+    assert outbox_drain(now=timezone.now() + datetime.timedelta(minutes=5)) == 1
+
+    export.refresh_from_db()
+    assert export.status == Export.Status.DONE
+    assert OutboxMessage.objects.get().done_at is not None

@@ -1,0 +1,78 @@
+"""The transactional outbox: side effects queued only once the change they follow is
+committed, and never lost when the broker is down.
+
+    outbox_add(task, *args)     in the business transaction
+    @outbox_task                on the task: skips a message already done, marks it done
+    outbox_drain()              by beat, every minute: hands over what is still pending
+"""
+
+import datetime
+import functools
+import logging
+
+from celery import current_app
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+RESEND_AFTER = datetime.timedelta(minutes=2)  # a message handed over but not done by then
+GIVE_UP_AFTER = 50  # hand-overs: then it is left for a person to look at (logged)
+
+
+def outbox_add(task, *args) -> OutboxMessage:
+    """Record `task(*args)` with the current transaction; hand it over after commit."""
+    message = OutboxMessage.objects.create(task=task.name, args=list(args))
+    transaction.on_commit(lambda: _hand_over(message.pk, task.name, list(args)), robust=True)
+    return message
+
+
+def _hand_over(pk: int, task: str, args: list) -> bool:
+    """Give the message to the broker. False if the broker cannot be reached: the drain
+    tries again later."""
+    OutboxMessage.objects.filter(pk=pk).update(queued_at=timezone.now(), attempts=F("attempts") + 1)
+    try:
+        current_app.tasks[task].apply_async(args=args, kwargs={"outbox_id": pk})
+    except Exception:  # the broker is down: the message waits in the database
+        log.warning("Outbox message %s not handed over; the drain will retry", pk, exc_info=True)
+        return False
+    return True
+
+
+def outbox_drain(*, now: datetime.datetime | None = None) -> int:
+    """Hand over every message not done: never handed over, or handed over long enough ago
+    that its worker must have been lost. Returns how many were handed over."""
+    now = now or timezone.now()
+    pending = OutboxMessage.objects.filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - RESEND_AFTER),
+        done_at__isnull=True,
+        attempts__lt=GIVE_UP_AFTER,
+    ).order_by("created_at")
+    handed = 0
+    for pk, task, args in pending.values_list("pk", "task", "args")[:1000]:
+        if not _hand_over(pk, task, args):
+            break  # the broker is still down: no use trying the rest now
+        handed += 1
+    return handed
+
+
+def outbox_task(body):
+    """For a task fed by the outbox: a message already done is not done again (a
+    redelivered or re-sent copy), and the message is marked done once the task succeeds."""
+
+    @functools.wraps(body)
+    def run(*args, outbox_id: int | None = None, **kwargs):
+        if (
+            outbox_id is not None
+            and OutboxMessage.objects.filter(pk=outbox_id, done_at__isnull=False).exists()
+        ):
+            return None
+        result = body(*args, **kwargs)
+        if outbox_id is not None:
+            OutboxMessage.objects.filter(pk=outbox_id).update(done_at=timezone.now())
+        return result
+
+    return run

@@ -1,0 +1,60 @@
+"""Side effects go through the outbox: after commit, and still when the broker was down
+at the time, exactly once."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from ops.models import OutboxMessage
+from ops.outbox import outbox_drain
+from reports import services, tasks
+from reports.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+LATER = datetime.timedelta(minutes=5)
+
+
+def _unreachable(*args, **kwargs):
+    raise ConnectionError("Redis is down")
+
+
+def test_a_return_while_the_broker_is_down_is_saved_and_its_notice_sent_later(
+    submitted_a, reviewer, reporter_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    with monkeypatch.context() as down:
+        down.setattr(tasks.notify_report_returned, "apply_async", _unreachable)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_return(report=submitted_a, by=reviewer, reason="Thiếu số liệu.")
+
+    submitted_a.refresh_from_db()
+    assert submitted_a.status == "returned"  # the review itself went through
+    assert not Notification.objects.filter(user=reporter_a).exists()
+
+    assert outbox_drain(now=timezone.now() + LATER) == 1
+    assert outbox_drain(now=timezone.now() + 2 * LATER) == 0  # done: never again
+
+    assert Notification.objects.filter(user=reporter_a).count() == 1
+    assert OutboxMessage.objects.get().done_at is not None
+
+
+def test_a_redelivered_message_is_not_done_twice(
+    submitted_a, reviewer, reporter_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_return(report=submitted_a, by=reviewer, reason="Thiếu số liệu.")
+    message = OutboxMessage.objects.get()
+
+    tasks.notify_report_returned.apply(args=[submitted_a.pk], kwargs={"outbox_id": message.pk})
+
+    assert Notification.objects.filter(user=reporter_a).count() == 1
+
+
+def test_nothing_is_queued_for_a_change_rolled_back(submitted_a, reviewer):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.report_return(report=submitted_a, by=reviewer, reason="Thiếu số liệu.")
+        raise RuntimeError("the request failed after the return")
+
+    assert not OutboxMessage.objects.exists()
