@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs in development mode unless told otherwise.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run test lint format migrate demo bench clean
+.PHONY: run serve test lint format migrate demo bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,18 @@ run: demo
 	@echo ""
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production: gunicorn, a Celery worker and Celery beat (Procfile) under honcho, against
+# DATABASE_URL and REDIS_URL, with DEBUG off unless set; docs/deploy.md says the rest.
+serve: $(VENV)/.installed-run
+	@$(PY) manage.py shell -v0 -c "from django.conf import settings as s; \
+	pg = s.DATABASES['default']['ENGINE'].endswith('postgresql'); \
+	raise SystemExit(None if pg and s.REDIS_URL else \
+	'make serve cần DATABASE_URL (PostgreSQL) và REDIS_URL; chạy thử: make run')"
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input -v0
+	$(PY) manage.py check --deploy
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start
+
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -48,8 +60,9 @@ test: lint
 	$(VENV)/bin/pytest
 
 # Benchmarks in the configured database (DATABASE_URL; SQLite if unset), production-like:
-# DEBUG off, static files collected. UNITS=50000 make bench for the large run.
-BENCH_ENV := DEBUG=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver
+# DEBUG off, static files collected (HTTPS=0: the test client speaks plain http).
+# UNITS=50000 make bench for the large run.
+BENCH_ENV := DEBUG=0 HTTPS=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver
 bench: $(VENV)/.installed-dev
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0

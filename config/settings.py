@@ -2,14 +2,17 @@
 
 Nothing set: a SQLite file under var/ and Celery running tasks eagerly, so the app runs
 with no server. DATABASE_URL (PostgreSQL through psycopg) and REDIS_URL (Celery broker
-and cache) switch to the production stack.
+and cache) switch to the production stack. With DEBUG off the site expects HTTPS (secure
+cookies, HSTS, redirect to https); docs/deploy.md lists the variables that change that.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import bootstrap_wrapper
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "units",
     "directives",
     "reports",
@@ -66,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -74,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,6 +144,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: 07:00 in Vietnam
     },
+    "drain-outbox": {"task": "ops.tasks.drain_outbox", "schedule": 60.0},
 }
 # Reminders (đôn đốc): the first goes this many days before the due date; the unit's
 # leadership is told once a report is this many days overdue.
@@ -150,6 +159,59 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Argon2 first: new and re-entered passwords are stored with it; older PBKDF2 hashes
+# still verify and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Failed logins (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address lock that pair out for AXES_COOLOFF_MINUTES, even with the right password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "units.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "units.lockout.client_ip"
+
+# HTTPS. On by default when DEBUG is off: secure cookies, HSTS, http -> https redirect.
+# Behind a proxy that terminates TLS (nginx, deploy/nginx.conf) set BEHIND_PROXY=1: Django
+# then trusts its X-Forwarded-Proto and the lockout its X-Real-IP. HTTPS=0 only to try
+# the production stack over plain http on one's own machine.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts only from this site's own files: no inline <script>, no on…= attribute (static/
+# js/dondoc.js binds behaviour by data attributes). Inline styles stay allowed for the
+# style="…" attributes of Bootstrap markup and htmx's indicator styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+    }
+}
 
 # Vietnamese only, whatever the browser asks for; dates dd/mm/yyyy (config/formats/vi),
 # in Vietnam's time zone.
@@ -265,4 +327,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DirectiveStatusEnum": "directives.models.Directive.Status",
+        "ReportStatusEnum": "reports.models.ProgressReport.Status",
+        "ExportStatusEnum": "reports.models.Export.Status",
+        "ExportFormatEnum": "reports.models.Export.Format",
+    },
 }

@@ -18,3 +18,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The suite runs over plain http, whatever DEBUG is; tests/test_deploy.py checks the
+# production values.
+SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+# Test clients log in with force_login() or client.login(), which passes no request and
+# so cannot go through django-axes; tests/test_security.py turns it on for its own test.
+AXES_ENABLED = False

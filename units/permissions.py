@@ -13,6 +13,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from .models import Membership
@@ -154,6 +155,17 @@ RULES: dict[str, Callable[..., bool]] = {
 def visible_directives(user, queryset):
     """Directives the user may open: overseers see drafts too."""
     return queryset if roles_of(user).oversees else queryset.published()
+
+
+def visible_reports(user, queryset):
+    """The progress reports the user may read ("report.view" as a filter): its own units'
+    in any state; every sent one for reviewers and leadership; never another unit's
+    draft. (Status named by value: this module depends on nothing above `units`.)"""
+    roles = roles_of(user)
+    visible = Q(assignment__unit_id__in=roles.reporter_unit_ids)
+    if roles.oversees:
+        visible |= ~Q(status="draft")
+    return queryset.filter(visible)
 
 
 def can(user, action: str, obj=None) -> bool:

@@ -1,0 +1,682 @@
+"""What the API reads and writes. Field help is in Vietnamese: it is the schema's text."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from directives.imports import MAX_SECTIONS, NAME_LIMIT
+from directives.models import Assignment, Directive, Section, Task
+from reports.models import Export, ProgressReport, ReportingPeriod, ReportTransition, Summary
+from units.models import Unit
+
+TEXT_LIMIT = 100_000  # characters in a report's text field: a report, not a book
+COUNT_LIMIT = 10**9  # reports in one figure: far beyond a country, still a float's sum
+
+
+# JSON types are kept: a number is not text, text is not a number (DRF would convert).
+
+
+def _refuse_unless(field, data, *types) -> None:
+    if isinstance(data, bool) or not isinstance(data, types):
+        raise serializers.ValidationError(
+            _("Sai kiểu dữ liệu: cần %(kind)s.") % {"kind": field.json_kind}
+        )
+
+
+class Text(serializers.CharField):
+    json_kind = _("chuỗi ký tự")
+
+    def to_internal_value(self, data):
+        _refuse_unless(self, data, str)
+        return super().to_internal_value(data)
+
+
+class Whole(serializers.IntegerField):
+    json_kind = _("số nguyên")
+
+    def to_internal_value(self, data):
+        _refuse_unless(self, data, int)
+        return super().to_internal_value(data)
+
+
+class Number(serializers.FloatField):
+    json_kind = _("số")
+
+    def to_internal_value(self, data):
+        _refuse_unless(self, data, int, float)
+        return super().to_internal_value(data)
+
+
+class Amount(serializers.DecimalField):
+    json_kind = _("số")
+
+    def to_internal_value(self, data):
+        _refuse_unless(self, data, int, float)
+        return super().to_internal_value(str(data))
+
+
+class Ref(serializers.PrimaryKeyRelatedField):
+    json_kind = _("mã (số nguyên)")
+
+    def to_internal_value(self, data):
+        _refuse_unless(self, data, int)
+        return super().to_internal_value(data)
+
+
+class Day(serializers.DateField):
+    json_kind = _("ngày YYYY-MM-DD")
+
+    def to_internal_value(self, data):
+        _refuse_unless(self, data, str)
+        return super().to_internal_value(data)
+
+
+class HelpedModelSerializer(serializers.ModelSerializer):
+    """Every model field documented: its help text, else its Vietnamese name."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = model_field.verbose_name
+        return field_class, kwargs
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = relation_info.model_field.verbose_name
+        return field_class, kwargs
+
+
+# Errors --------------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = Text(help_text=_("Lý do, bằng tiếng Việt."))
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = Text(help_text=_("Lý do, bằng tiếng Việt."))
+    version = Whole(
+        required=False,
+        help_text=_("Phiên bản đang lưu: đối chiếu nội dung rồi gửi lại với số này."),
+    )
+
+
+# Units and directives ------------------------------------------------------------------
+
+
+class UnitSerializer(HelpedModelSerializer):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "short_name", "kind", "parent", "valid_from", "valid_to"]
+
+
+class PeriodSerializer(HelpedModelSerializer):
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "directive", "label", "start", "cutoff", "due", "lock_on"]
+
+
+class AssignmentSerializer(HelpedModelSerializer):
+    directive = Whole(
+        source="task.section.directive_id", read_only=True, help_text=_("Văn bản của nhiệm vụ.")
+    )
+    task_code = Text(
+        source="task.code", read_only=True, help_text=_("Số hiệu nhiệm vụ, ví dụ 1.2.")
+    )
+    unit_name = Text(source="unit.name", read_only=True, help_text=_("Tên đơn vị được giao."))
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "directive", "task", "task_code", "unit", "unit_name", "role"]
+
+
+class TaskSerializer(HelpedModelSerializer):
+    code = Text(read_only=True, help_text=_("Số hiệu nhiệm vụ, ví dụ 1.2."))
+
+    class Meta:
+        model = Task
+        fields = ["id", "code", "order", "text"]
+
+
+class SectionSerializer(HelpedModelSerializer):
+    tasks = TaskSerializer(many=True, read_only=True, help_text=_("Các nhiệm vụ của mục."))
+
+    class Meta:
+        model = Section
+        fields = ["id", "number", "order", "heading", "intro", "tasks"]
+
+
+class DirectiveSerializer(HelpedModelSerializer):
+    issuer_name = Text(source="issuer.name", read_only=True, help_text=_("Tên cơ quan ban hành."))
+
+    class Meta:
+        model = Directive
+        fields = [
+            "id",
+            "number",
+            "doc_type",
+            "issued_on",
+            "place",
+            "issuer",
+            "issuer_name",
+            "issuing_authority",
+            "subject",
+            "status",
+            "schedule",
+            "reporting_starts_on",
+            "reporting_ends_on",
+        ]
+
+
+class DirectiveDetailSerializer(DirectiveSerializer):
+    sections = SectionSerializer(many=True, read_only=True, help_text=_("Các mục của văn bản."))
+
+    class Meta(DirectiveSerializer.Meta):
+        fields = [
+            *DirectiveSerializer.Meta.fields,
+            "based_on",
+            "recipients",
+            "cc",
+            "signer_on_behalf",
+            "signer_title",
+            "signer_name",
+            "sections",
+        ]
+
+
+def _names(help_text, limit: int = NAME_LIMIT):
+    return serializers.ListField(
+        child=Text(max_length=limit),
+        required=False,
+        default=list,
+        max_length=500,
+        help_text=help_text,
+    )
+
+
+class ImportedSectionSerializer(serializers.Serializer):
+    number = Text(max_length=16, help_text=_("Số mục: 1, 2, I, II …"))
+    heading = Text(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("Tiêu đề mục; để trống: “Mục <số>”."),
+    )
+    intro = Text(
+        max_length=TEXT_LIMIT, required=False, allow_blank=True, help_text=_("Lời dẫn của mục.")
+    )
+    units = _names(
+        _(
+            "Đơn vị, nhóm đơn vị được giao, như in trong văn bản; thêm “(phối hợp)” cho "
+            "đơn vị phối hợp."
+        )
+    )
+    tasks = serializers.ListField(
+        child=Text(max_length=TEXT_LIMIT),
+        required=False,
+        default=list,
+        max_length=500,
+        help_text=_("Nội dung từng nhiệm vụ của mục."),
+    )
+
+
+class ImportedSignerSerializer(serializers.Serializer):
+    name = Text(
+        max_length=128, required=False, allow_blank=True, allow_null=True, help_text=_("Người ký.")
+    )
+    title = Text(
+        max_length=128,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("Chức vụ người ký."),
+    )
+    authority = Text(
+        max_length=128,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("Thẩm quyền ký, ví dụ T/M BAN THƯỜNG VỤ."),
+    )
+
+
+class DirectiveImportSerializer(serializers.Serializer):
+    """The shape `manage.py import_directive --json` prints."""
+
+    number = Text(max_length=64, help_text=_("Số và ký hiệu, ví dụ 136-CV/HU."))
+    doc_type = Text(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("Loại văn bản như in (“Công văn”, “Chỉ thị” …) hoặc mã (cong_van …)."),
+    )
+    date = Day(help_text=_("Ngày ban hành (YYYY-MM-DD)."))
+    place = Text(
+        max_length=128, required=False, allow_blank=True, allow_null=True, help_text=_("Địa danh.")
+    )
+    issuer = Text(max_length=NAME_LIMIT, help_text=_("Cơ quan ban hành."))
+    parent_issuer = Text(
+        max_length=NAME_LIMIT,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text=_("Cơ quan cấp trên của cơ quan ban hành."),
+    )
+    subject = Text(max_length=TEXT_LIMIT, help_text=_("Trích yếu (V/v …)."))
+    recipients = _names(_("Kính gửi: mỗi nơi một phần tử."), limit=1000)
+    based_on = _names(_("Căn cứ: mỗi văn bản một phần tử."), limit=TEXT_LIMIT)
+    sections = ImportedSectionSerializer(
+        many=True, max_length=MAX_SECTIONS, help_text=_("Các mục được đánh số.")
+    )
+    signer = ImportedSignerSerializer(required=False, help_text=_("Người ký."))
+    cc = _names(_("Nơi nhận: mỗi nơi một phần tử."), limit=1000)
+    letter = Text(
+        max_length=2_000_000,
+        required=False,
+        allow_blank=True,
+        help_text=_("Toàn văn văn bản, nếu có."),
+    )
+
+
+# Reports -------------------------------------------------------------------------------
+
+
+class IndicatorValueSerializer(serializers.Serializer):
+    indicator = Whole(min_value=1, max_value=2**31 - 1, help_text=_("Mã chỉ tiêu của nhiệm vụ."))
+    value = Amount(
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text=_("Giá trị (không âm); null: xóa giá trị đã nhập."),
+    )
+
+
+class TransitionSerializer(HelpedModelSerializer):
+    by_name = serializers.SerializerMethodField(help_text=_("Người thực hiện."))
+
+    class Meta:
+        model = ReportTransition
+        fields = ["from_status", "to_status", "at", "by_name", "reason"]
+
+    def get_by_name(self, transition) -> str:
+        by = transition.by
+        return (by.get_full_name() or by.username) if by else ""
+
+
+class ReportSerializer(HelpedModelSerializer):
+    directive = Whole(source="period.directive_id", read_only=True, help_text=_("Văn bản."))
+    unit = Whole(source="assignment.unit_id", read_only=True, help_text=_("Đơn vị báo cáo."))
+    unit_name = Text(
+        source="assignment.unit.name", read_only=True, help_text=_("Tên đơn vị báo cáo.")
+    )
+    task = Whole(source="assignment.task_id", read_only=True, help_text=_("Nhiệm vụ."))
+    task_code = Text(
+        source="assignment.task.code", read_only=True, help_text=_("Số hiệu nhiệm vụ.")
+    )
+    period_label = Text(source="period.label", read_only=True, help_text=_("Tên kỳ báo cáo."))
+    on_time = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Gửi lần đầu đúng hạn (null: chưa gửi)."),
+    )
+    indicators = serializers.SerializerMethodField(help_text=_("Giá trị các chỉ tiêu."))
+    transitions = TransitionSerializer(
+        many=True, read_only=True, help_text=_("Lịch sử trạng thái: ai, lúc nào, lý do.")
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "directive",
+            "assignment",
+            "unit",
+            "unit_name",
+            "task",
+            "task_code",
+            "period",
+            "period_label",
+            "status",
+            "assessment",
+            "percent_done",
+            "achievements",
+            "difficulties",
+            "proposals",
+            "version",
+            "submitted_at",
+            "on_time",
+            "updated_at",
+            "indicators",
+            "transitions",
+        ]
+
+    @extend_schema_field(IndicatorValueSerializer(many=True))
+    def get_indicators(self, report) -> list:
+        return [
+            {"indicator": value.indicator_id, "value": float(value.value)}
+            for value in report.indicator_values.all()
+        ]
+
+
+class ReportContentSerializer(serializers.Serializer):
+    """A report's text and figures, as the unit writes them."""
+
+    assessment = serializers.ChoiceField(
+        choices=ProgressReport.Assessment.choices, required=False, help_text=_("Tự đánh giá.")
+    )
+    percent_done = Whole(
+        min_value=0, max_value=100, required=False, help_text=_("Tỷ lệ hoàn thành (%), 0–100.")
+    )
+    achievements = Text(
+        max_length=TEXT_LIMIT,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=_("Kết quả thực hiện (bắt buộc khi gửi)."),
+    )
+    difficulties = Text(
+        max_length=TEXT_LIMIT,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=_("Khó khăn, vướng mắc."),
+    )
+    proposals = Text(
+        max_length=TEXT_LIMIT,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=_("Kiến nghị, đề xuất."),
+    )
+    indicators = IndicatorValueSerializer(
+        many=True, required=False, max_length=500, help_text=_("Giá trị các chỉ tiêu.")
+    )
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.validated_data.items() if k != "indicators"}
+        if "indicators" in self.validated_data:
+            data["indicators"] = {
+                i["indicator"]: i["value"] for i in self.validated_data["indicators"]
+            }
+        return data
+
+
+class ReportCreateSerializer(ReportContentSerializer):
+    assignment = Ref(
+        queryset=Assignment.objects.select_related("unit", "task__section__directive"),
+        help_text=_("Phân công (nhiệm vụ giao cho đơn vị) được báo cáo."),
+    )
+    period = Ref(queryset=ReportingPeriod.objects.all(), help_text=_("Kỳ báo cáo."))
+    version = Whole(
+        min_value=0,
+        max_value=2**31 - 1,
+        required=False,
+        default=0,
+        help_text=_("0 (mặc định): chưa có báo cáo; đã có thì trả về 409 kèm phiên bản đang lưu."),
+    )
+
+
+class ReportUpdateSerializer(ReportContentSerializer):
+    version = Whole(
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=_("Phiên bản đã đọc; báo cáo đã được lưu sau đó thì trả về 409."),
+    )
+
+
+class ReturnSerializer(serializers.Serializer):
+    reason = Text(max_length=TEXT_LIMIT, help_text=_("Lý do trả lại, để đơn vị bổ sung."))
+
+
+# Figures -------------------------------------------------------------------------------
+
+
+class FiguresSerializer(serializers.Serializer):
+    expected = Whole(min_value=0, max_value=COUNT_LIMIT, help_text=_("Số báo cáo phải nộp."))
+    received = Whole(
+        min_value=0,
+        max_value=COUNT_LIMIT,
+        help_text=_("Số báo cáo đã nhận (đã gửi ít nhất một lần)."),
+    )
+    on_time = Whole(
+        min_value=0, max_value=COUNT_LIMIT, help_text=_("Số báo cáo gửi lần đầu đúng hạn.")
+    )
+    missing = Whole(min_value=0, max_value=COUNT_LIMIT, help_text=_("Số báo cáo chưa nhận."))
+    overdue = Whole(
+        min_value=0,
+        max_value=COUNT_LIMIT,
+        help_text=_("Số báo cáo quá hạn (chưa nhận, đã qua hạn)."),
+    )
+    behind = Whole(
+        min_value=0, max_value=COUNT_LIMIT, help_text=_("Số báo cáo chậm tiến độ so với thời gian.")
+    )
+    completeness = Number(
+        allow_null=True, help_text=_("Tỷ lệ đầy đủ (%): nhận / phải nộp; null khi không phải nộp.")
+    )
+    timeliness = Number(allow_null=True, help_text=_("Tỷ lệ đúng hạn (%): đúng hạn / phải nộp."))
+    mean_percent = Number(
+        allow_null=True, help_text=_("Tiến độ bình quân (%) của các báo cáo đã gửi.")
+    )
+    done_share = Number(
+        allow_null=True, help_text=_("Tỷ lệ (%) nhiệm vụ tự đánh giá hoàn thành / phải nộp.")
+    )
+
+
+def figures_data(figures) -> dict:
+    return {name: getattr(figures, name) for name in FiguresSerializer._declared_fields}
+
+
+class PeriodFiguresSerializer(FiguresSerializer):
+    period = Whole(help_text=_("Mã kỳ báo cáo."))
+    label = Text(help_text=_("Tên kỳ."))
+    start = Day(help_text=_("Từ ngày."))
+    cutoff = Day(help_text=_("Ngày chốt số liệu."))
+    due = Day(help_text=_("Hạn nộp."))
+
+
+class DirectiveFiguresSerializer(serializers.Serializer):
+    directive = Whole(help_text=_("Mã văn bản."))
+    number = Text(help_text=_("Số và ký hiệu."))
+    periods = PeriodFiguresSerializer(
+        many=True, help_text=_("Số liệu từng kỳ, kỳ cũ trước (như trang tổng hợp).")
+    )
+
+
+class FiguresQuerySerializer(serializers.Serializer):
+    period = Whole(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("Chỉ kỳ này (mã kỳ của văn bản); để trống: mọi kỳ."),
+    )
+
+
+# Statistics exchanged between instances (a district's figures sent to its province) ---
+
+
+class StatisticsDirectiveSerializer(serializers.Serializer):
+    number = Text(max_length=64, help_text=_("Số và ký hiệu."))
+    doc_type = Text(max_length=64, help_text=_("Loại văn bản (mã)."))
+    subject = Text(max_length=TEXT_LIMIT, help_text=_("Trích yếu."))
+    issued_on = Day(help_text=_("Ngày ban hành."))
+    issuer = Text(max_length=NAME_LIMIT, help_text=_("Cơ quan ban hành."))
+    schedule = Text(max_length=16, help_text=_("Chế độ báo cáo (mã)."))
+
+
+class ExchangedFiguresSerializer(FiguresSerializer):
+    """The figures with the counts behind the rates, so that sums stay exact."""
+
+    readable = Whole(
+        min_value=0,
+        max_value=COUNT_LIMIT,
+        help_text=_("Số báo cáo đã gửi, không đang sửa: cơ sở của tiến độ."),
+    )
+    percent_sum = Whole(
+        min_value=0,
+        max_value=100 * COUNT_LIMIT,
+        help_text=_("Tổng tỷ lệ hoàn thành của các báo cáo đó."),
+    )
+    done = Whole(
+        min_value=0, max_value=COUNT_LIMIT, help_text=_("Số báo cáo tự đánh giá hoàn thành.")
+    )
+
+
+COUNTS = ("expected", "received", "on_time", "missing", "overdue", "behind")
+EXCHANGED = (*COUNTS, "readable", "percent_sum", "done")
+
+
+def exchanged_data(figures) -> dict:
+    return {name: getattr(figures, name) for name in ExchangedFiguresSerializer._declared_fields}
+
+
+def _check_counts(data: dict) -> None:
+    if any(data[name] < 0 for name in EXCHANGED):
+        raise serializers.ValidationError(_("Số liệu không được âm."))
+    if data["received"] > data["expected"] or data["on_time"] > data["received"]:
+        raise serializers.ValidationError(_("Số liệu không khớp: đúng hạn ≤ đã nhận ≤ phải nộp."))
+
+
+class StatisticsPeriodSerializer(ExchangedFiguresSerializer):
+    label = Text(max_length=64, help_text=_("Tên kỳ."))
+    start = Day(help_text=_("Từ ngày."))
+    cutoff = Day(help_text=_("Ngày chốt số liệu."))
+    due = Day(help_text=_("Hạn nộp."))
+
+    def validate(self, data):
+        _check_counts(data)
+        if not data["start"] <= data["cutoff"] <= data["due"]:
+            raise serializers.ValidationError(_("Ngày của kỳ không theo thứ tự."))
+        return data
+
+
+class StatisticsUnitSerializer(ExchangedFiguresSerializer):
+    unit = Text(max_length=NAME_LIMIT, help_text=_("Tên đơn vị."))
+
+    def validate(self, data):
+        _check_counts(data)
+        return data
+
+
+class StatisticsLastPeriodSerializer(serializers.Serializer):
+    label = Text(max_length=64, allow_null=True, help_text=_("Kỳ gần nhất (null: chưa có kỳ)."))
+    units = StatisticsUnitSerializer(
+        many=True, max_length=100_000, help_text=_("Số liệu từng đơn vị trong kỳ gần nhất.")
+    )
+
+
+class StatisticsSerializer(serializers.Serializer):
+    """A directive's figures, machine-readable, for the level above to aggregate."""
+
+    format = serializers.ChoiceField(
+        choices=["dondoc.statistics/1"], help_text=_("Định dạng: dondoc.statistics/1.")
+    )
+    source = Text(max_length=NAME_LIMIT, help_text=_("Nơi gửi: cơ quan ban hành của văn bản."))
+    made_at = serializers.DateTimeField(help_text=_("Lúc lập số liệu."))
+    directive = StatisticsDirectiveSerializer(help_text=_("Văn bản."))
+    periods = StatisticsPeriodSerializer(
+        many=True, max_length=1000, help_text=_("Số liệu từng kỳ, kỳ cũ trước.")
+    )
+    last_period = StatisticsLastPeriodSerializer(help_text=_("Số liệu theo đơn vị, kỳ gần nhất."))
+
+
+class AggregateRequestSerializer(serializers.Serializer):
+    directive = Whole(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("Văn bản của chính hệ thống này, cộng cùng số liệu cấp dưới (tùy chọn)."),
+    )
+    statistics = StatisticsSerializer(
+        many=True,
+        max_length=500,
+        help_text=_("Số liệu các đơn vị cấp dưới gửi lên (định dạng dondoc.statistics/1)."),
+    )
+
+
+class AggregateSourceSerializer(serializers.Serializer):
+    source = Text(help_text=_("Nơi gửi."))
+    number = Text(help_text=_("Số và ký hiệu văn bản của nơi gửi."))
+    periods = Whole(help_text=_("Số kỳ nơi gửi có."))
+
+
+class AggregatePeriodSerializer(FiguresSerializer):
+    label = Text(help_text=_("Tên kỳ: số liệu các nơi cùng tên kỳ được cộng."))
+    sources = Whole(help_text=_("Số nơi có kỳ này."))
+
+
+class AggregateSerializer(serializers.Serializer):
+    sources = AggregateSourceSerializer(many=True, help_text=_("Các nơi được cộng."))
+    periods = AggregatePeriodSerializer(many=True, help_text=_("Số liệu cộng theo kỳ."))
+
+
+# Exports -------------------------------------------------------------------------------
+
+
+class ExportSerializer(HelpedModelSerializer):
+    download = serializers.SerializerMethodField(
+        help_text=_("Đường dẫn tải tệp khi đã xong; null khi chưa.")
+    )
+
+    class Meta:
+        model = Export
+        fields = [
+            "id",
+            "directive",
+            "summary",
+            "format",
+            "periods",
+            "status",
+            "progress",
+            "size",
+            "error",
+            "created_at",
+            "finished_at",
+            "download",
+        ]
+
+    def get_download(self, export) -> str | None:
+        if export.status != Export.Status.DONE:
+            return None
+        return reverse("api:export-download", args=[export.pk])
+
+
+class ExportRequestSerializer(serializers.Serializer):
+    summary = Ref(
+        queryset=Summary.objects.select_related("directive", "period_from", "period_to"),
+        required=False,
+        help_text=_("Bản nháp báo cáo tổng hợp để xuất; hoặc cho văn bản và các kỳ."),
+    )
+    directive = Ref(
+        queryset=Directive.objects.select_related("issuer__parent"),
+        required=False,
+        help_text=_("Văn bản: xuất bản soạn tự động từ các báo cáo (không cần bản nháp)."),
+    )
+    period_from = Ref(queryset=ReportingPeriod.objects.all(), required=False, help_text=_("Từ kỳ."))
+    period_to = Ref(queryset=ReportingPeriod.objects.all(), required=False, help_text=_("Đến kỳ."))
+    format = serializers.ChoiceField(choices=Export.Format.choices, help_text=_("Định dạng tệp."))
+
+    def validate(self, data):
+        if data.get("summary"):
+            if any(data.get(k) for k in ("directive", "period_from", "period_to")):
+                raise serializers.ValidationError(
+                    _("Cho bản nháp, hoặc cho văn bản và các kỳ, không cho cả hai.")
+                )
+            return data
+        missing = [k for k in ("directive", "period_from", "period_to") if not data.get(k)]
+        if missing:
+            raise serializers.ValidationError(
+                {k: [_("Cần cho trường này khi không cho bản nháp.")] for k in missing}
+            )
+        directive = data["directive"]
+        wrong = [k for k in ("period_from", "period_to") if data[k].directive_id != directive.pk]
+        if wrong:
+            raise serializers.ValidationError(
+                {k: [_("Kỳ không thuộc văn bản này.")] for k in wrong}
+            )
+        return data

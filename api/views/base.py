@@ -1,0 +1,133 @@
+"""What every resource shares: the permission bridge, JSON in and out, a rule's refusal
+as the pages give it, a service's refusal as a 400 (or a 409 for a conflict), and the
+responses each operation declares in the schema."""
+
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from ..permissions import Rules
+from ..serializers import ConflictSerializer, ErrorSerializer
+
+ERRORS = {
+    400: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description=_(
+            "Dữ liệu không hợp lệ: mỗi trường sai kèm danh sách lý do; lỗi chung ở "
+            "“non_field_errors” hoặc “detail”."
+        ),
+    ),
+    401: OpenApiResponse(
+        ErrorSerializer, description=_("Chưa đăng nhập, hoặc mã truy cập sai hay đã thu hồi.")
+    ),
+    403: OpenApiResponse(
+        ErrorSerializer, description=_("Vai trò của bạn không được làm việc này.")
+    ),
+    404: OpenApiResponse(
+        ErrorSerializer, description=_("Không có, hoặc bạn không được xem (không tiết lộ).")
+    ),
+    409: OpenApiResponse(
+        ConflictSerializer,
+        description=_(
+            "Xung đột: đã có người lưu sau phiên bản bạn đọc, hoặc trạng thái không cho phép."
+        ),
+    ),
+    429: OpenApiResponse(ErrorSerializer, description=_("Gửi quá nhiều yêu cầu; thử lại sau.")),
+}
+
+
+OK = {
+    200: _("Thành công."),
+    201: _("Đã tạo."),
+    202: _("Đã nhận yêu cầu; tệp được tạo ở nền."),
+}
+
+
+def responses(ok: dict, *errors: int) -> dict:
+    """ok: {status: OpenApiResponse or serializer}; errors: the codes besides 401 and 429,
+    which every operation may answer."""
+    described = {
+        code: body if isinstance(body, OpenApiResponse) else OpenApiResponse(body, OK[code])
+        for code, body in ok.items()
+    }
+    return {**described, **{code: ERRORS[code] for code in sorted({*errors, 401, 429})}}
+
+
+MAX_ID = 2**31 - 1
+DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def query_id(request, name: str) -> int | None:
+    """A positive whole number from the query string (None if not given); anything else,
+    blank or repeated included, is a 400 that says so."""
+    if name not in request.query_params:
+        return None
+    values = request.query_params.getlist(name)
+    if len(values) != 1 or not DIGITS.fullmatch(values[0]) or not 1 <= int(values[0]) <= MAX_ID:
+        raise ValidationError({name: [_("Cần đúng một số nguyên dương.")]})
+    return int(values[0])
+
+
+class Pages(PageNumberPagination):
+    page_query_description = _("Số trang (mỗi trang 50 mục), từ 1.")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        query_id(request, self.page_query_param)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"] |= {"minimum": 1, "maximum": MAX_ID}
+        return parameters
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        described = {
+            "count": _("Tổng số mục."),
+            "next": _("Trang sau (null: đang ở trang cuối)."),
+            "previous": _("Trang trước (null: đang ở trang đầu)."),
+            "results": _("Các mục của trang này."),
+        }
+        for name, text in described.items():
+            paginated["properties"][name]["description"] = text
+        return paginated
+
+
+class Conflict(Exception):
+    def __init__(self, detail: str, version: int | None = None):
+        super().__init__(detail)
+        self.detail, self.version = detail, version
+
+
+def as_drf(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(serializers.as_serializer_error(error))
+
+
+class ApiViewSet(GenericViewSet):
+    permission_classes = [Rules]
+    pagination_class = Pages
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    rules: dict[str, str] = {}
+    object_rules: dict[str, str] = {}
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoValidationError):
+            exc = as_drf(exc)
+        if isinstance(exc, Conflict):
+            body = {"detail": exc.detail}
+            if exc.version is not None:
+                body["version"] = exc.version
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return super().handle_exception(exc)

@@ -1,0 +1,200 @@
+"""The dashboard's figures, as the overview shows them (reports.figures.trend), and a
+directive's figures as JSON for the level above, which adds up those of its districts."""
+
+from collections import defaultdict
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from directives.models import Directive
+from reports import figures, selectors
+from units.models import Unit
+
+from ..serializers import (
+    AggregateRequestSerializer,
+    AggregateSerializer,
+    DirectiveFiguresSerializer,
+    FiguresQuerySerializer,
+    StatisticsSerializer,
+    exchanged_data,
+    figures_data,
+)
+from .base import ApiViewSet, query_id, responses
+
+FIGURES = gettext_lazy("Số liệu tổng hợp")
+STATISTICS_FORMAT = "dondoc.statistics/1"
+
+
+def _period_row(period) -> dict:
+    return {
+        "label": period.label,
+        "start": period.start,
+        "cutoff": period.cutoff,
+        "due": period.due,
+    }
+
+
+def directive_statistics(directive: Directive) -> dict:
+    """The machine-readable summary: the directive's facts, every period's figures, and
+    each unit's in the current period (the one the dashboard opens on)."""
+    periods = list(directive.periods.order_by("start", "cutoff"))
+    trend = figures.trend(directive=directive, periods=periods)
+    current = selectors.current_period(periods)
+    units = []
+    if current is not None:
+        per_unit = figures.by_unit(directive=directive, period=current)
+        names = Unit.objects.in_bulk(list(per_unit))
+        units = sorted(
+            ({"unit": names[u].name, **exchanged_data(f)} for u, f in per_unit.items()),
+            key=lambda row: row["unit"],
+        )
+    return {
+        "format": STATISTICS_FORMAT,
+        "source": directive.issuer.name,
+        "made_at": timezone.now(),
+        "directive": {
+            "number": directive.number,
+            "doc_type": directive.doc_type,
+            "subject": directive.subject,
+            "issued_on": directive.issued_on,
+            "issuer": directive.issuer.name,
+            "schedule": directive.schedule,
+        },
+        "periods": [{**_period_row(t.period), **exchanged_data(t.figures)} for t in trend],
+        "last_period": {"label": current.label if current else None, "units": units},
+    }
+
+
+def aggregate(statistics: list[dict]) -> dict:
+    """Sum the figures of several instances period by period (periods of the same name),
+    the rates computed again from the sums."""
+    sums: dict[str, figures.Figures] = {}
+    overdue: dict[str, int] = defaultdict(int)
+    sources: dict[str, int] = defaultdict(int)
+    for one in statistics:
+        for row in one["periods"]:
+            total = sums.setdefault(row["label"], figures.Figures())
+            total.add(figures.Figures(**{name: row[name] for name in figures.COUNTS}))
+            overdue[row["label"]] += row["overdue"]
+            sources[row["label"]] += 1
+    periods = [
+        {
+            "label": label,
+            "sources": sources[label],
+            **figures_data(total),
+            "overdue": overdue[label],
+        }
+        for label, total in sums.items()
+    ]
+    return {
+        "sources": [
+            {
+                "source": one["source"],
+                "number": one["directive"]["number"],
+                "periods": len(one["periods"]),
+            }
+            for one in statistics
+        ],
+        "periods": periods,
+    }
+
+
+class FiguresViewSet(ApiViewSet):
+    """Figures read what leadership reads: the dashboard's rule."""
+
+    rules = {
+        "figures": "dashboard.view",
+        "statistics": "dashboard.view",
+        "aggregate": "dashboard.view",
+    }
+
+    @extend_schema(
+        tags=[FIGURES],
+        operation_id="directive_figures",
+        summary=gettext_lazy("Số liệu của một văn bản, như trang tổng hợp"),
+        description=gettext_lazy(
+            "Đúng các con số trang tổng hợp (tổng quan) hiển thị, theo định nghĩa của DHIS2: "
+            "phải nộp, đã nhận, đúng hạn, tỷ lệ đầy đủ, tỷ lệ đúng hạn, tiến độ bình quân, "
+            "tỷ lệ hoàn thành, chậm tiến độ, quá hạn; mọi kỳ, hoặc một kỳ."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "id", int, OpenApiParameter.PATH, description=gettext_lazy("Mã văn bản.")
+            ),
+            FiguresQuerySerializer,
+        ],
+        responses=responses({200: DirectiveFiguresSerializer}, 400, 403, 404),
+    )
+    def figures(self, request, pk=None):
+        directive = get_object_or_404(Directive, pk=pk)
+        period_id = query_id(request, "period")
+        # Over every period, as the overview: "behind" measures time against the last one.
+        trend = figures.trend(
+            directive=directive, periods=list(directive.periods.order_by("start", "cutoff"))
+        )
+        if period_id is not None:
+            trend = [t for t in trend if t.period.pk == period_id]
+            if not trend:
+                raise ValidationError({"period": [_("Kỳ không thuộc văn bản này.")]})
+        return Response(
+            {
+                "directive": directive.pk,
+                "number": directive.number,
+                "periods": [
+                    {"period": t.period.pk, **_period_row(t.period), **figures_data(t.figures)}
+                    for t in trend
+                ],
+            }
+        )
+
+    @extend_schema(
+        tags=[FIGURES],
+        operation_id="directive_statistics",
+        summary=gettext_lazy("Số liệu của văn bản để gửi cấp trên (JSON)"),
+        description=gettext_lazy(
+            "Thông tin văn bản, số liệu từng kỳ và số liệu từng đơn vị trong kỳ hiện tại, "
+            "dạng dondoc.statistics/1: cấp trên gửi nhiều bản như vậy vào "
+            "/api/v1/statistics/aggregate/ để cộng."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "id", int, OpenApiParameter.PATH, description=gettext_lazy("Mã văn bản.")
+            ),
+        ],
+        responses=responses({200: StatisticsSerializer}, 403, 404),
+    )
+    def statistics(self, request, pk=None):
+        directive = get_object_or_404(Directive.objects.select_related("issuer"), pk=pk)
+        return Response(StatisticsSerializer(directive_statistics(directive)).data)
+
+    @extend_schema(
+        tags=[FIGURES],
+        operation_id="statistics_aggregate",
+        summary=gettext_lazy("Cộng số liệu các đơn vị cấp dưới"),
+        description=gettext_lazy(
+            "Nhận số liệu (dondoc.statistics/1) của các hệ thống cấp dưới, ví dụ các huyện "
+            "gửi tỉnh, kiểm tra và cộng theo kỳ (cùng tên kỳ), kèm số liệu của một văn bản "
+            "của hệ thống này nếu cho `directive`. Không lưu gì."
+        ),
+        request=AggregateRequestSerializer,
+        responses=responses({200: AggregateSerializer}, 400, 403),
+    )
+    def aggregate(self, request):
+        body = AggregateRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        statistics = list(body.validated_data["statistics"])
+        if "directive" in body.validated_data:
+            own = (
+                Directive.objects.select_related("issuer")
+                .filter(pk=body.validated_data["directive"])
+                .first()
+            )
+            if own is None:
+                raise ValidationError({"directive": [_("Không có văn bản này.")]})
+            statistics.insert(0, directive_statistics(own))
+        return Response(AggregateSerializer(aggregate(statistics)).data)

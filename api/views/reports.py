@@ -1,0 +1,222 @@
+"""Progress reports: read what you may see, file your unit's (draft → submit), review
+(accept, return with a reason). Each write calls the service the pages call."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from directives.models import Assignment
+from reports import selectors, services
+from reports.models import ProgressReport, ReportTransition
+from units.permissions import can, filing_unit_ids, visible_reports
+
+from .. import filters
+from ..permissions import SIGNED_IN
+from ..serializers import (
+    ReportCreateSerializer,
+    ReportSerializer,
+    ReportUpdateSerializer,
+    ReturnSerializer,
+)
+from .base import ApiViewSet, Conflict, as_drf, responses
+
+REPORTS = gettext_lazy("Báo cáo tiến độ")
+
+
+def _saved(save, slot: dict):
+    """Run report_save_draft; a stale version is a 409 with the version now saved."""
+    try:
+        return save()
+    except DjangoValidationError as refusal:
+        if getattr(refusal, "code", None) == "stale":
+            current = ProgressReport.objects.filter(**slot).values_list("version", flat=True)
+            raise Conflict(" ".join(refusal.messages), current.first()) from refusal
+        raise as_drf(refusal) from refusal
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=[REPORTS],
+        summary=gettext_lazy("Danh sách báo cáo"),
+        description=gettext_lazy(
+            "Các báo cáo bạn được xem: của đơn vị mình (kể cả bản nháp); bộ phận theo dõi "
+            "và lãnh đạo xem mọi báo cáo đã gửi, không bao giờ thấy bản nháp của đơn vị khác."
+        ),
+        responses=responses({200: ReportSerializer(many=True)}, 400, 404),
+    ),
+    retrieve=extend_schema(
+        tags=[REPORTS],
+        summary=gettext_lazy("Một báo cáo"),
+        responses=responses({200: ReportSerializer}, 404),
+    ),
+    create=extend_schema(
+        tags=[REPORTS],
+        summary=gettext_lazy("Lưu nháp báo cáo mới (cán bộ của đơn vị)"),
+        description=gettext_lazy(
+            "Tạo bản nháp báo cáo của đơn vị mình cho một phân công và một kỳ. Đã có báo "
+            "cáo cho phân công và kỳ đó thì trả về 409 kèm phiên bản đang lưu: sửa bằng "
+            "PATCH với phiên bản đó."
+        ),
+        request=ReportCreateSerializer,
+        responses=responses(
+            {
+                201: ReportSerializer,
+                200: OpenApiResponse(
+                    ReportSerializer, description=gettext_lazy("Đã lưu vào báo cáo đã có.")
+                ),
+            },
+            400,
+            403,
+            409,
+        ),
+    ),
+    partial_update=extend_schema(
+        tags=[REPORTS],
+        summary=gettext_lazy("Sửa bản nháp (hoặc báo cáo bị trả lại)"),
+        description=gettext_lazy(
+            "Ghi các trường được gửi. `version` là phiên bản bạn đã đọc: nếu có người lưu "
+            "sau đó, không ghi gì và trả về 409 kèm lời nhắn và phiên bản đang lưu."
+        ),
+        request=ReportUpdateSerializer,
+        responses=responses({200: ReportSerializer}, 400, 403, 404, 409),
+    ),
+    submit=extend_schema(
+        tags=[REPORTS],
+        summary=gettext_lazy("Gửi báo cáo"),
+        description=gettext_lazy(
+            "Gửi báo cáo cho bộ phận theo dõi. Thiếu nội dung bắt buộc thì trả về 400 với "
+            "lý do từng trường."
+        ),
+        request=None,
+        responses=responses({200: ReportSerializer}, 400, 403, 404),
+    ),
+    accept=extend_schema(
+        tags=[REPORTS],
+        summary=gettext_lazy("Tiếp nhận báo cáo (bộ phận theo dõi)"),
+        description=gettext_lazy(
+            "Chỉ chuyên viên theo dõi, không phải của đơn vị báo cáo; chỉ báo cáo đang chờ "
+            "xem xét (khác thì 409)."
+        ),
+        request=None,
+        responses=responses({200: ReportSerializer}, 403, 404, 409),
+    ),
+    return_for_revision=extend_schema(
+        tags=[REPORTS],
+        summary=gettext_lazy("Trả lại báo cáo để bổ sung (bộ phận theo dõi)"),
+        description=gettext_lazy(
+            "Trả lại cho đơn vị kèm lý do; đơn vị được báo. Chỉ báo cáo đang chờ xem xét."
+        ),
+        request=ReturnSerializer,
+        responses=responses({200: ReportSerializer}, 400, 403, 404, 409),
+    ),
+)
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    serializer_class = ReportSerializer
+    filterset_class = filters.ReportFilter
+    rules = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,
+        "create": "unit_work.view",  # a reporter of some unit; which one, the body says
+        "partial_update": SIGNED_IN,
+        "submit": SIGNED_IN,
+        "accept": SIGNED_IN,
+        "return_for_revision": SIGNED_IN,
+    }
+    object_rules = {
+        "retrieve": "report.view",
+        "partial_update": "report.edit",
+        "submit": "report.edit",
+        "accept": "report.review",
+        "return_for_revision": "report.review",
+    }
+
+    def get_queryset(self):
+        reports = selectors.reports_with_context().prefetch_related(
+            "indicator_values",
+            Prefetch("transitions", ReportTransition.objects.select_related("by")),
+        )
+        return visible_reports(self.request.user, reports).order_by("period__start", "pk")
+
+    def _answer(self, report, code=status.HTTP_200_OK) -> Response:
+        report = self.get_queryset().get(pk=report.pk)
+        return Response(ReportSerializer(report).data, status=code)
+
+    def create(self, request):
+        body = ReportCreateSerializer(data=request.data)
+        # Only the units one files for: another unit's assignment is not disclosed.
+        body.fields["assignment"].queryset = body.fields["assignment"].queryset.filter(
+            unit_id__in=filing_unit_ids(request.user)
+        )
+        body.is_valid(raise_exception=True)
+        assignment: Assignment = body.validated_data["assignment"]
+        period = body.validated_data["period"]
+        if not can(request.user, "assignment.file", assignment):
+            raise PermissionDenied(_("Văn bản này không còn nhận báo cáo."))
+        slot = {"assignment": assignment, "period": period}
+        existed = ProgressReport.objects.filter(**slot).exists()
+        report = _saved(
+            lambda: services.report_save_draft(
+                **slot,
+                by=request.user,
+                data=body.service_data(),
+                version=body.validated_data["version"],
+            ),
+            slot,
+        )
+        return self._answer(report, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        report = self.get_object()
+        body = ReportUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        slot = {"assignment": report.assignment, "period": report.period}
+        _saved(
+            lambda: services.report_save_draft(
+                **slot,
+                by=request.user,
+                data=body.service_data(),
+                version=body.validated_data["version"],
+            ),
+            slot,
+        )
+        return self._answer(report)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = self.get_object()
+        try:
+            services.report_submit(report=report, by=request.user)
+        except DjangoValidationError as refusal:
+            raise as_drf(refusal) from refusal
+        return self._answer(report)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        report = self.get_object()
+        try:
+            services.report_accept(report=report, by=request.user)
+        except DjangoValidationError as refusal:
+            raise Conflict(" ".join(refusal.messages)) from refusal
+        return self._answer(report)
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_for_revision(self, request, pk=None):
+        report = self.get_object()
+        body = ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.report_return(
+                report=report, by=request.user, reason=body.validated_data["reason"]
+            )
+        except DjangoValidationError as refusal:
+            if hasattr(refusal, "error_dict"):
+                raise as_drf(refusal) from refusal
+            raise Conflict(" ".join(refusal.messages)) from refusal
+        return self._answer(report)
