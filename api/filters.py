@@ -1,38 +1,64 @@
-"""The query parameters of the lists. A filter naming an object that does not exist is a
-400 with the reason, never an empty list that hides a typo."""
+"""The query parameters of the lists. The schema declares each precisely (an id is a
+positive whole number, a status one of its values) and what it allows is answered: an id
+that names nothing filters to an empty page, as any filter that matches nothing."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
-from directives.models import Assignment, Directive, Task
+from directives.models import Assignment
 from reports.models import Export, ProgressReport, ReportingPeriod
 from units.models import Unit, fold
 
+MAX_ID = 2**31 - 1
+NO_NUL = r"^[^\x00]*$"
+
 
 class StrictFilterSet(django_filters.FilterSet):
-    """A parameter given blank or twice is refused, not silently dropped."""
+    """A parameter given twice is refused, not silently dropped; so is a blank one,
+    except where blank means “not given” (blank_is_absent)."""
+
+    blank_is_absent: tuple[str, ...] = ()
 
     def is_valid(self) -> bool:
         self.form.errors  # noqa: B018 (cleans the form, so errors can be added)
         for name in self.filters:
             values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
-            if name in self.data and (len(values) != 1 or not values[0].strip()):
+            if name not in self.data:
+                continue
+            if len(values) != 1:
+                self.form.add_error(name, _("Cần đúng một giá trị."))
+            elif not values[0].strip() and name not in self.blank_is_absent:
                 self.form.add_error(name, _("Cần đúng một giá trị, không để trống."))
         return super().is_valid()
 
 
-def _choice(queryset, help_text, field_name):
-    return django_filters.ModelChoiceFilter(
-        queryset=queryset, field_name=field_name, help_text=help_text
-    )
+class IdFilter(django_filters.NumberFilter):
+    """A positive whole number naming an object; one that names nothing matches nothing."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, field_name, help_text):
+        super().__init__(field_name=field_name, help_text=help_text, min_value=1, max_value=MAX_ID)
+        extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})(self)
+
+
+def _choices(choices, help_text):
+    choice = django_filters.ChoiceFilter(choices=choices, help_text=help_text)
+    extend_schema_field({"type": "string", "enum": [value for value, _label in choices]})(choice)
+    return choice
 
 
 class UnitFilter(StrictFilterSet):
     q = django_filters.CharFilter(
-        method="search", max_length=100, help_text=_("Tìm theo tên (không phân biệt dấu).")
+        method="search",
+        max_length=100,
+        help_text=_("Tìm theo tên (không phân biệt dấu); để trống: mọi đơn vị."),
     )
-    kind = django_filters.ChoiceFilter(choices=Unit.Kind.choices, help_text=_("Loại đơn vị."))
-    parent = _choice(Unit.objects.all(), _("Đơn vị cấp trên."), "parent")
+    kind = _choices(Unit.Kind.choices, _("Loại đơn vị."))
+    parent = IdFilter("parent_id", _("Đơn vị cấp trên."))
+    blank_is_absent = ("q",)
 
     class Meta:
         model = Unit
@@ -42,10 +68,15 @@ class UnitFilter(StrictFilterSet):
         return queryset.filter(search_name__contains=fold(value)) if value.strip() else queryset
 
 
+extend_schema_field({"type": "string", "maxLength": 100, "pattern": NO_NUL})(
+    UnitFilter.base_filters["q"]
+)
+
+
 class AssignmentFilter(StrictFilterSet):
-    directive = _choice(Directive.objects.all(), _("Văn bản."), "task__section__directive")
-    unit = _choice(Unit.objects.all(), _("Đơn vị được giao."), "unit")
-    task = _choice(Task.objects.all(), _("Nhiệm vụ."), "task")
+    directive = IdFilter("task__section__directive_id", _("Văn bản."))
+    unit = IdFilter("unit_id", _("Đơn vị được giao."))
+    task = IdFilter("task_id", _("Nhiệm vụ."))
 
     class Meta:
         model = Assignment
@@ -53,7 +84,7 @@ class AssignmentFilter(StrictFilterSet):
 
 
 class PeriodFilter(StrictFilterSet):
-    directive = _choice(Directive.objects.all(), _("Văn bản."), "directive")
+    directive = IdFilter("directive_id", _("Văn bản."))
 
     class Meta:
         model = ReportingPeriod
@@ -61,12 +92,10 @@ class PeriodFilter(StrictFilterSet):
 
 
 class ReportFilter(StrictFilterSet):
-    directive = _choice(Directive.objects.all(), _("Văn bản."), "period__directive")
-    period = _choice(ReportingPeriod.objects.all(), _("Kỳ báo cáo."), "period")
-    unit = _choice(Unit.objects.all(), _("Đơn vị báo cáo."), "assignment__unit")
-    status = django_filters.ChoiceFilter(
-        choices=ProgressReport.Status.choices, help_text=_("Trạng thái báo cáo.")
-    )
+    directive = IdFilter("period__directive_id", _("Văn bản."))
+    period = IdFilter("period_id", _("Kỳ báo cáo."))
+    unit = IdFilter("assignment__unit_id", _("Đơn vị báo cáo."))
+    status = _choices(ProgressReport.Status.choices, _("Trạng thái báo cáo."))
 
     class Meta:
         model = ProgressReport
@@ -74,10 +103,8 @@ class ReportFilter(StrictFilterSet):
 
 
 class ExportFilter(StrictFilterSet):
-    directive = _choice(Directive.objects.all(), _("Văn bản."), "directive")
-    status = django_filters.ChoiceFilter(
-        choices=Export.Status.choices, help_text=_("Trạng thái bản xuất.")
-    )
+    directive = IdFilter("directive_id", _("Văn bản."))
+    status = _choices(Export.Status.choices, _("Trạng thái bản xuất."))
 
     class Meta:
         model = Export

@@ -1,5 +1,9 @@
 """What the API reads and writes. Field help is in Vietnamese: it is the schema's text."""
 
+import contextlib
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
+
+from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -11,6 +15,7 @@ from reports.models import Export, ProgressReport, ReportingPeriod, ReportTransi
 from units.models import Unit
 
 TEXT_LIMIT = 100_000  # characters in a report's text field: a report, not a book
+MAX_ID = 2**31 - 1
 COUNT_LIMIT = 10**9  # reports in one figure: far beyond a country, still a float's sum
 
 
@@ -24,8 +29,22 @@ def _refuse_unless(field, data, *types) -> None:
         )
 
 
+# What the schema says of text, so that what it allows is accepted: no NUL character
+# (refused by DRF); when blank is refused, some character that is not a space (blank once
+# trimmed is blank).
+ANY_TEXT = r"^[^\x00]*$"
+SOME_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
 class Text(serializers.CharField):
     json_kind = _("chuỗi ký tự")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if not self.read_only:
+            blank_refused = not self.allow_blank and self.trim_whitespace
+            pattern = SOME_TEXT if blank_refused else ANY_TEXT
+            self.validators.append(RegexValidator(pattern, _("Cần có chữ, không chứa ký tự NUL.")))
 
     def to_internal_value(self, data):
         _refuse_unless(self, data, str)
@@ -49,18 +68,34 @@ class Number(serializers.FloatField):
 
 
 class Amount(serializers.DecimalField):
+    """A JSON number kept to its decimal places: more digits after the point are cut
+    (not refused: the schema says a number, and 1.005 is one)."""
+
     json_kind = _("số")
 
     def to_internal_value(self, data):
         _refuse_unless(self, data, int, float)
+        with contextlib.suppress(InvalidOperation):  # inf, nan, too large: refused below
+            data = Decimal(str(data)).quantize(Decimal(1).scaleb(-self.decimal_places), ROUND_DOWN)
         return super().to_internal_value(str(data))
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class Ref(serializers.PrimaryKeyRelatedField):
+    """An object named by its id. One that does not exist, or that you may not see, is
+    refused with the code does_not_exist: the view answers 404."""
+
     json_kind = _("mã (số nguyên)")
+    default_error_messages = {
+        "does_not_exist": _("Không có đối tượng mã {pk_value}, hoặc bạn không được xem."),
+    }
 
     def to_internal_value(self, data):
         _refuse_unless(self, data, int)
+        if not 1 <= data <= MAX_ID:
+            raise serializers.ValidationError(
+                _("Mã là số nguyên từ 1 đến %(max)s.") % {"max": MAX_ID}
+            )
         return super().to_internal_value(data)
 
 
@@ -100,6 +135,11 @@ class ConflictSerializer(serializers.Serializer):
     version = Whole(
         required=False,
         help_text=_("Phiên bản đang lưu: đối chiếu nội dung rồi gửi lại với số này."),
+    )
+    reasons = serializers.DictField(
+        child=serializers.ListField(child=Text()),
+        required=False,
+        help_text=_("Lý do theo từng trường, khi có (ví dụ báo cáo thiếu nội dung khi gửi)."),
     )
 
 
@@ -293,7 +333,7 @@ class IndicatorValueSerializer(serializers.Serializer):
         min_value=0,
         allow_null=True,
         coerce_to_string=False,
-        help_text=_("Giá trị (không âm); null: xóa giá trị đã nhập."),
+        help_text=_("Giá trị (không âm, giữ 2 chữ số thập phân); null: xóa giá trị đã nhập."),
     )
 
 
@@ -539,7 +579,9 @@ def _check_counts(data: dict) -> None:
     if any(data[name] < 0 for name in EXCHANGED):
         raise serializers.ValidationError(_("Số liệu không được âm."))
     if data["received"] > data["expected"] or data["on_time"] > data["received"]:
-        raise serializers.ValidationError(_("Số liệu không khớp: đúng hạn ≤ đã nhận ≤ phải nộp."))
+        raise serializers.ValidationError(
+            _("Số liệu không khớp: đúng hạn ≤ đã nhận ≤ phải nộp."), code="conflict"
+        )
 
 
 class StatisticsPeriodSerializer(ExchangedFiguresSerializer):
@@ -551,7 +593,7 @@ class StatisticsPeriodSerializer(ExchangedFiguresSerializer):
     def validate(self, data):
         _check_counts(data)
         if not data["start"] <= data["cutoff"] <= data["due"]:
-            raise serializers.ValidationError(_("Ngày của kỳ không theo thứ tự."))
+            raise serializers.ValidationError(_("Ngày của kỳ không theo thứ tự."), code="conflict")
         return data
 
 
@@ -665,18 +707,20 @@ class ExportRequestSerializer(serializers.Serializer):
         if data.get("summary"):
             if any(data.get(k) for k in ("directive", "period_from", "period_to")):
                 raise serializers.ValidationError(
-                    _("Cho bản nháp, hoặc cho văn bản và các kỳ, không cho cả hai.")
+                    _("Cho bản nháp, hoặc cho văn bản và các kỳ, không cho cả hai."),
+                    code="conflict",
                 )
             return data
         missing = [k for k in ("directive", "period_from", "period_to") if not data.get(k)]
         if missing:
             raise serializers.ValidationError(
-                {k: [_("Cần cho trường này khi không cho bản nháp.")] for k in missing}
+                {k: [_("Cần cho trường này khi không cho bản nháp.")] for k in missing},
+                code="conflict",
             )
         directive = data["directive"]
         wrong = [k for k in ("period_from", "period_to") if data[k].directive_id != directive.pk]
         if wrong:
             raise serializers.ValidationError(
-                {k: [_("Kỳ không thuộc văn bản này.")] for k in wrong}
+                {k: [_("Kỳ không thuộc văn bản này.")] for k in wrong}, code="conflict"
             )
         return data

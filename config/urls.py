@@ -11,5 +11,6 @@ urlpatterns = [
     path("van-ban/", include("directives.urls")),
     path("api/", include("api.urls")),
     path("", include("reports.urls")),
+    path("nhat-ky/", include("ops.urls")),
     path("quan-tri/", admin.site.urls),
 ]

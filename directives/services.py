@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
+from ops.audit import audit
+
 from .models import (
     Addressee,
     Assignment,
@@ -130,10 +132,20 @@ def _lock(directive_id: int) -> None:
         raise ValidationError(_("Văn bản đã kết thúc: không sửa cấu trúc, không ban hành lại."))
 
 
-def _record(directive: Directive, by, what: str, **data) -> None:
-    """A change to a published directive joins its history; a draft's do not."""
+def _record(directive: Directive, by, what: str, action="directive.changed", **data) -> None:
+    """A change to a published directive joins its history (and the audit log); a
+    draft's do not."""
     if directive.is_published:
-        DirectiveChange.objects.create(directive=directive, by=by, what=what[:500], data=data)
+        change = DirectiveChange.objects.create(
+            directive=directive, by=by, what=what[:500], data=data
+        )
+        audit(
+            actor=by,
+            action=action,
+            obj=change,
+            summary=f"{directive.number}: {what}",
+            directive_id=directive.pk,
+        )
 
 
 def _json(value):
@@ -226,7 +238,7 @@ def directive_publish(*, directive: Directive, by=None) -> None:
     directive.save(update_fields=["status"])
     assignments_sync(directive=directive)
     if was_draft:
-        _record(directive, by, _("Ban hành văn bản"))
+        _record(directive, by, _("Ban hành văn bản"), action="directive.published")
     transaction.on_commit(lambda: directive_published.send(sender=Directive, directive=directive))
 
 

@@ -363,6 +363,15 @@ def evidence_add(*, report: ProgressReport, upload, by) -> Evidence:
     except Exception:
         evidence.file.delete(save=False)
         raise
+    services.audit_slot(
+        by=by,
+        action="evidence.added",
+        obj=evidence,
+        what=_("Thêm tệp minh chứng (%(kind)s)") % {"kind": LABELS[content_type]},
+        assignment=report.assignment_id,
+        period=report.period_id,
+        report=report.pk,
+    )
     logger.info("Evidence %s (%s) added to report %s by %s", evidence.pk, name, report.pk, by)
     return evidence
 
@@ -392,6 +401,15 @@ def evidence_delete(*, evidence: Evidence, by) -> None:
     deleted, _rows = Evidence.objects.filter(pk=evidence.pk).delete()
     if deleted and stored_name:
         transaction.on_commit(lambda: storage.delete(stored_name), robust=True)
+    services.audit_slot(
+        by=by,
+        action="evidence.removed",
+        obj=evidence,
+        what=_("Xóa tệp minh chứng"),
+        assignment=report.assignment_id,
+        period=report.period_id,
+        report=report.pk,
+    )
     logger.info(
         "Evidence %s (%s) removed from report %s by %s", evidence.pk, evidence.name, report.pk, by
     )

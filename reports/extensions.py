@@ -13,11 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.models import Assignment
+from ops.audit import audit
 from units.models import Unit
 
 from . import selectors
 from .models import ExtensionRequest, PeriodReopening, ProgressReport, ReportingPeriod
 from .notifications import extension_decided_notify, extension_requested_notify
+from .services import audit_slot
 
 MAX_EXTENSION_DAYS = 90  # past the period's due date
 Status = ExtensionRequest.Status
@@ -53,6 +55,14 @@ def extension_request(
                 reason=reason,
                 requested_by=by,
             )
+            audit_slot(
+                by=by,
+                action="extension.requested",
+                obj=extension,
+                what=_("Xin gia hạn đến %(day)s") % {"day": f"{new_due:%d/%m/%Y}"},
+                assignment=assignment.pk,
+                period=period.pk,
+            )
             extension_requested_notify(extension=extension)
             return extension
     except IntegrityError:
@@ -78,10 +88,20 @@ def extension_decide(
     extension.decided_at = timezone.now()
     extension.decision_note = note
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_slot(
+        by=by,
+        action="extension.granted" if grant else "extension.refused",
+        obj=extension,
+        what=(_("Cho gia hạn đến %(day)s") if grant else _("Không cho gia hạn đến %(day)s"))
+        % {"day": f"{extension.new_due:%d/%m/%Y}"},
+        assignment=extension.assignment_id,
+        period=extension.period_id,
+    )
     extension_decided_notify(extension=extension)
     return extension
 
 
+@transaction.atomic
 def period_reopen(
     *, period: ReportingPeriod, unit: Unit, until: datetime.date, by, reason: str = ""
 ) -> PeriodReopening:
@@ -93,6 +113,16 @@ def period_reopen(
         raise ValidationError(
             {"until": _("Chỉ mở lại tối đa %(days)d ngày.") % {"days": MAX_EXTENSION_DAYS}}
         )
-    return PeriodReopening.objects.create(
+    reopening = PeriodReopening.objects.create(
         period=period, unit=unit, until=until, by=by, reason=(reason or "").strip()
     )
+    audit(
+        actor=by,
+        action="period.reopened",
+        obj=reopening,
+        summary=_("Mở lại kỳ %(period)s cho %(unit)s đến %(day)s")
+        % {"period": period.label, "unit": unit.name, "day": f"{until:%d/%m/%Y}"},
+        directive_id=period.directive_id,
+        unit_id=unit.pk,
+    )
+    return reopening

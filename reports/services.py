@@ -10,11 +10,12 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directives.models import Assignment, Directive, Indicator
+from ops.audit import audit
 from ops.outbox import outbox_add
 
 from . import periods as period_rules
@@ -123,6 +124,62 @@ def periods_open_all(*, today: datetime.date | None = None) -> int:
     return sum(
         periods_generate(directive=directive, until=today)
         for directive in Directive.objects.in_force()
+    )
+
+
+def audit_slot(*, by, action: str, obj, what: str, assignment, period, **data) -> None:
+    """An audit event about one unit's task in one period (a report, a file, an
+    extension): "<what> — nhiệm vụ 1.2, Đảng bộ xã A, kỳ Tháng 9/2021". Names only, never
+    the report's text. assignment and period: ids (their names cost one query), or
+    objects with the task's section and the unit loaded (no query)."""
+    if isinstance(assignment, Assignment) and isinstance(period, ReportingPeriod):
+        task = assignment.task
+        names = (task.code, assignment.unit.name, assignment.unit_id, task.section.directive_id)
+        label = period.label
+    else:
+        label = ReportingPeriod.objects.filter(pk=period).values("label")[:1]
+        number, order, unit, unit_id, directive_id, label = (
+            Assignment.objects.filter(pk=assignment)
+            .annotate(period_label=Subquery(label))
+            .values_list(
+                "task__section__number",
+                "task__order",
+                "unit__name",
+                "unit_id",
+                "task__section__directive_id",
+                "period_label",
+            )
+            .get()
+        )
+        names = (f"{number}.{order}", unit, unit_id, directive_id)
+    code, unit, unit_id, directive_id = names
+    summary = _("%(what)s — nhiệm vụ %(task)s, %(unit)s, kỳ %(period)s") % {
+        "what": what,
+        "task": code,
+        "unit": unit,
+        "period": label,
+    }
+    audit(
+        actor=by,
+        action=action,
+        obj=obj,
+        summary=summary,
+        directive_id=directive_id,
+        unit_id=unit_id,
+        period_id=getattr(period, "pk", period),
+        **data,
+    )
+
+
+def _audit_report(report: ProgressReport, by, action: str, what: str, **data) -> None:
+    audit_slot(
+        by=by,
+        action=action,
+        obj=report,
+        what=what,
+        assignment=report.assignment_id,
+        period=report.period_id,
+        **data,
     )
 
 
@@ -262,11 +319,22 @@ def report_save_draft(
             setattr(report, field, data[field])
     report.updated_by = by
     report.version = current + 1
-    report.full_clean()
+    # The slot (assignment, period) is the row just locked: checking that both exist and
+    # that no other report holds it would only repeat that query.
+    report.full_clean(exclude=["assignment", "period"])
     report_start_revision(report=report, by=by, save=False)
     report.save()
     if "indicators" in data:
         _save_indicator_values(report, data["indicators"])
+    audit_slot(
+        by=by,
+        action="report.draft_saved",
+        obj=report,
+        what=_("Lưu báo cáo"),
+        assignment=assignment,
+        period=period,
+        version=report.version,
+    )
     return report
 
 
@@ -275,6 +343,7 @@ def report_start_revision(*, report: ProgressReport, by, save: bool = True) -> N
     to draft: from then on reviewers no longer see it until it is sent again."""
     if report.status == Status.RETURNED:
         _transition(report, Status.DRAFT, by=by)
+        _audit_report(report, by, "report.revised", _("Bắt đầu sửa báo cáo bị trả lại"))
         if save:
             report.save(update_fields=["status", "updated_at"])
 
@@ -315,6 +384,7 @@ def report_submit(*, report: ProgressReport, by, at: datetime.datetime | None = 
         report.submitted_at = at
         report.submitted_by = by
     report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    _audit_report(report, by, "report.submitted", _("Gửi báo cáo"))
     return report
 
 
@@ -325,6 +395,7 @@ def report_accept(*, report: ProgressReport, by, at: datetime.datetime | None = 
         raise ValidationError(_("Chỉ tiếp nhận được báo cáo đang chờ xem xét."))
     _transition(report, Status.ACCEPTED, by=by, at=at)
     report.save(update_fields=["status", "updated_at"])
+    _audit_report(report, by, "report.accepted", _("Tiếp nhận báo cáo"))
     return report
 
 
@@ -348,14 +419,24 @@ def report_return(
         raise ValidationError(_("Chỉ trả lại được báo cáo đang chờ xem xét."))
     _transition(report, Status.RETURNED, by=by, reason=reason.strip(), at=at)
     report.save(update_fields=["status", "updated_at"])
+    _audit_report(report, by, "report.returned", _("Trả lại báo cáo"))
     day = timezone.localdate(at) if at else timezone.localdate()
     if entry_closed_reason(assignment=report.assignment, period=report.period, day=day):
-        PeriodReopening.objects.create(
+        reopening = PeriodReopening.objects.create(
             period=report.period,
             unit_id=report.assignment.unit_id,
             until=day + datetime.timedelta(days=report.period.directive.lock_days),
             by=by,
             reason=_("Mở lại để bổ sung báo cáo bị trả lại."),
+        )
+        audit_slot(
+            by=by,
+            action="period.reopened",
+            obj=reopening,
+            what=_("Mở lại kỳ báo cáo (trả lại sau khi khóa)"),
+            assignment=report.assignment_id,
+            period=report.period_id,
+            until=reopening.until.isoformat(),
         )
     if notify:
         # Through the outbox: sent after commit, and later if the broker is down.

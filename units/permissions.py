@@ -149,6 +149,8 @@ RULES: dict[str, Callable[..., bool]] = {
     # Directives: reviewers enter them (the editor, the importer) and publish them.
     "directive.edit": lambda user, obj=None: roles_of(user).is_reviewer,
     "export.view": lambda user, obj=None: roles_of(user).oversees,
+    # The audit log (nhật ký hệ thống) names every unit's actions, drafts included.
+    "audit.view": lambda user, obj=None: roles_of(user).is_reviewer,
 }
 
 

@@ -1,5 +1,6 @@
 """What every resource shares: the permission bridge, JSON in and out, a rule's refusal
-as the pages give it, a service's refusal as a 400 (or a 409 for a conflict), and the
+as the pages give it, malformed data as a 400, an object named that does not exist as a
+404, well-formed data a rule or the state of things refuses as a 409, and the
 responses each operation declares in the schema."""
 
 import re
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -34,12 +35,17 @@ ERRORS = {
         ErrorSerializer, description=_("Vai trò của bạn không được làm việc này.")
     ),
     404: OpenApiResponse(
-        ErrorSerializer, description=_("Không có, hoặc bạn không được xem (không tiết lộ).")
+        ErrorSerializer,
+        description=_(
+            "Không có, hoặc bạn không được xem (không tiết lộ); cả khi dữ liệu gửi nêu mã "
+            "một đối tượng như vậy."
+        ),
     ),
     409: OpenApiResponse(
         ConflictSerializer,
         description=_(
-            "Xung đột: đã có người lưu sau phiên bản bạn đọc, hoặc trạng thái không cho phép."
+            "Xung đột: đã có người lưu sau phiên bản bạn đọc, hoặc dữ liệu đúng dạng nhưng "
+            "trái quy định hay trạng thái hiện tại (lý do ở “detail”, từng trường ở “reasons”)."
         ),
     ),
     429: OpenApiResponse(ErrorSerializer, description=_("Gửi quá nhiều yêu cầu; thử lại sau.")),
@@ -105,13 +111,47 @@ class Pages(PageNumberPagination):
 
 
 class Conflict(Exception):
-    def __init__(self, detail: str, version: int | None = None):
+    def __init__(self, detail: str, version: int | None = None, reasons: dict | None = None):
         super().__init__(detail)
-        self.detail, self.version = detail, version
+        self.detail, self.version, self.reasons = detail, version, reasons
 
 
 def as_drf(error: DjangoValidationError) -> ValidationError:
     return ValidationError(serializers.as_serializer_error(error))
+
+
+def refused(error: DjangoValidationError) -> Conflict:
+    """A service's refusal of well-formed data (a rule of the work, not of the format):
+    a 409 with the reasons, field by field when the service gives them."""
+    reasons = error.message_dict if hasattr(error, "error_dict") else None
+    return Conflict(" ".join(error.messages), reasons=reasons)
+
+
+NOT_FOUND, CONFLICT = "does_not_exist", "conflict"
+
+
+def _leaves(errors) -> list:
+    if isinstance(errors, dict):
+        return [leaf for e in errors.values() for leaf in _leaves(e)]
+    if isinstance(errors, list):
+        return [leaf for e in errors for leaf in _leaves(e)]
+    return [errors]
+
+
+def checked(body: serializers.Serializer) -> dict:
+    """The body's validated data. Malformed: 400 with each field's reasons. Well-formed
+    but naming an object that does not exist (or that you may not see): 404. Well-formed
+    but contradicting itself or the state of things: 409 with the reasons."""
+    if body.is_valid():
+        return body.validated_data
+    leaves = _leaves(body.errors)
+    codes = {getattr(leaf, "code", None) for leaf in leaves}
+    if not codes <= {NOT_FOUND, CONFLICT}:
+        raise ValidationError(body.errors)
+    detail = " ".join(dict.fromkeys(str(leaf) for leaf in leaves))
+    if NOT_FOUND in codes:
+        raise NotFound(detail)
+    raise Conflict(detail)
 
 
 class ApiViewSet(GenericViewSet):
@@ -129,5 +169,7 @@ class ApiViewSet(GenericViewSet):
             body = {"detail": exc.detail}
             if exc.version is not None:
                 body["version"] = exc.version
+            if exc.reasons:
+                body["reasons"] = exc.reasons
             return Response(body, status=status.HTTP_409_CONFLICT)
         return super().handle_exception(exc)

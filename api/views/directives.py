@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from directives.imports import SectionDraft, directive_import, doc_type_of, subject_of
@@ -27,7 +26,7 @@ from ..serializers import (
     PeriodSerializer,
     UnitSerializer,
 )
-from .base import ApiViewSet, as_drf, responses
+from .base import ApiViewSet, Conflict, refused, responses
 
 DIRECTIVES = gettext_lazy("Văn bản chỉ đạo")
 
@@ -54,10 +53,11 @@ DIRECTIVES = gettext_lazy("Văn bản chỉ đạo")
             "Gửi kết quả đọc văn bản theo dạng `manage.py import_directive --json` (đã sửa "
             "nếu cần). Văn bản được lưu ở trạng thái đang soạn: tên đơn vị được khớp với "
             "đơn vị đã có, tên chưa có thì tạo mới (tên số nhiều “Các …” thành nhóm đơn vị). "
-            "Kiểm tra rồi ban hành trên trang văn bản."
+            "Kiểm tra rồi ban hành trên trang văn bản. Đúng dạng nhưng không lưu được (đã "
+            "có văn bản số đó, cơ quan ban hành là nhóm đơn vị …) thì 409 kèm lý do."
         ),
         request=DirectiveImportSerializer,
-        responses=responses({201: DirectiveDetailSerializer}, 400, 403),
+        responses=responses({201: DirectiveDetailSerializer}, 400, 403, 409),
     ),
 )
 class DirectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -115,12 +115,10 @@ class DirectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
                 signer_title=signer.get("title") or "",
                 signer_name=signer.get("name") or "",
             )
-        except DjangoValidationError as refusal:
-            raise as_drf(refusal) from refusal
+        except DjangoValidationError as refusal:  # a number already used …
+            raise refused(refusal) from refusal
         except IntegrityError as clash:  # a name made by another import at the same moment
-            raise ValidationError(
-                {"non_field_errors": [_("Không lưu được: dữ liệu vừa thay đổi, hãy gửi lại.")]}
-            ) from clash
+            raise Conflict(_("Không lưu được: dữ liệu vừa thay đổi, hãy gửi lại.")) from clash
         directive = self.get_queryset().get(pk=directive.pk)
         return Response(DirectiveDetailSerializer(directive).data, status=status.HTTP_201_CREATED)
 

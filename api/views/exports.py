@@ -1,6 +1,7 @@
 """Exports of the summary report: start one (202: it is made in the background), follow
 its progress, download the file."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +18,7 @@ from reports.models import Export
 
 from .. import filters
 from ..serializers import ExportRequestSerializer, ExportSerializer
-from .base import ApiViewSet, responses
+from .base import ApiViewSet, checked, refused, responses
 
 EXPORTS = gettext_lazy("Xuất báo cáo tổng hợp")
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("Tệp DOCX, XLSX hoặc PDF."))
@@ -41,10 +42,12 @@ FILE = OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("Tệp DOCX
             "Cho một bản nháp báo cáo tổng hợp (`summary`), hoặc văn bản và các kỳ "
             "(`directive`, `period_from`, `period_to`: bản soạn tự động từ các báo cáo), và "
             "định dạng. Nội dung được chốt ngay; tệp được tạo ở nền: theo dõi bằng "
-            "GET /api/v1/exports/{id}/ rồi tải về khi trạng thái là “done”."
+            "GET /api/v1/exports/{id}/ rồi tải về khi trạng thái là “done”. Bản nháp, văn "
+            "bản hay kỳ không có thì 404; cho cả hai cách, thiếu kỳ, kỳ không thuộc văn bản "
+            "thì 409 kèm lý do."
         ),
         request=ExportRequestSerializer,
-        responses=responses({202: ExportSerializer}, 400, 403),
+        responses=responses({202: ExportSerializer}, 400, 403, 404, 409),
     ),
     download=extend_schema(
         tags=[EXPORTS],
@@ -72,15 +75,17 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 
     def create(self, request):
         body = ExportRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = body.validated_data
-        summary = data.get("summary") or summary_compose(
-            directive=data["directive"],
-            period_from=data["period_from"],
-            period_to=data["period_to"],
-            by=request.user,
-        )
-        export = export_request(summary=summary, format=data["format"], by=request.user)
+        data = checked(body)
+        try:
+            summary = data.get("summary") or summary_compose(
+                directive=data["directive"],
+                period_from=data["period_from"],
+                period_to=data["period_to"],
+                by=request.user,
+            )
+            export = export_request(summary=summary, format=data["format"], by=request.user)
+        except DjangoValidationError as refusal:
+            raise refused(refusal) from refusal
         return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
 
     @action(detail=True, methods=["get"])

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from directives.models import Directive
@@ -24,7 +24,7 @@ from ..serializers import (
     exchanged_data,
     figures_data,
 )
-from .base import ApiViewSet, query_id, responses
+from .base import ApiViewSet, checked, query_id, responses
 
 FIGURES = gettext_lazy("Số liệu tổng hợp")
 STATISTICS_FORMAT = "dondoc.statistics/1"
@@ -120,7 +120,8 @@ class FiguresViewSet(ApiViewSet):
         description=gettext_lazy(
             "Đúng các con số trang tổng hợp (tổng quan) hiển thị, theo định nghĩa của DHIS2: "
             "phải nộp, đã nhận, đúng hạn, tỷ lệ đầy đủ, tỷ lệ đúng hạn, tiến độ bình quân, "
-            "tỷ lệ hoàn thành, chậm tiến độ, quá hạn; mọi kỳ, hoặc một kỳ."
+            "tỷ lệ hoàn thành, chậm tiến độ, quá hạn; mọi kỳ, hoặc một kỳ (kỳ không thuộc "
+            "văn bản thì 404)."
         ),
         parameters=[
             OpenApiParameter(
@@ -140,7 +141,7 @@ class FiguresViewSet(ApiViewSet):
         if period_id is not None:
             trend = [t for t in trend if t.period.pk == period_id]
             if not trend:
-                raise ValidationError({"period": [_("Kỳ không thuộc văn bản này.")]})
+                raise NotFound(_("Văn bản này không có kỳ báo cáo đó."))
         return Response(
             {
                 "directive": directive.pk,
@@ -179,22 +180,20 @@ class FiguresViewSet(ApiViewSet):
         description=gettext_lazy(
             "Nhận số liệu (dondoc.statistics/1) của các hệ thống cấp dưới, ví dụ các huyện "
             "gửi tỉnh, kiểm tra và cộng theo kỳ (cùng tên kỳ), kèm số liệu của một văn bản "
-            "của hệ thống này nếu cho `directive`. Không lưu gì."
+            "của hệ thống này nếu cho `directive` (không có thì 404). Số liệu đúng dạng mà "
+            "không khớp nhau (đã nhận nhiều hơn phải nộp, ngày của kỳ không theo thứ tự) "
+            "thì 409 kèm lý do. Không lưu gì."
         ),
         request=AggregateRequestSerializer,
-        responses=responses({200: AggregateSerializer}, 400, 403),
+        responses=responses({200: AggregateSerializer}, 400, 403, 404, 409),
     )
     def aggregate(self, request):
         body = AggregateRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        statistics = list(body.validated_data["statistics"])
-        if "directive" in body.validated_data:
-            own = (
-                Directive.objects.select_related("issuer")
-                .filter(pk=body.validated_data["directive"])
-                .first()
-            )
+        data = checked(body)
+        statistics = list(data["statistics"])
+        if "directive" in data:
+            own = Directive.objects.select_related("issuer").filter(pk=data["directive"]).first()
             if own is None:
-                raise ValidationError({"directive": [_("Không có văn bản này.")]})
+                raise NotFound(_("Không có văn bản này."))
             statistics.insert(0, directive_statistics(own))
         return Response(AggregateSerializer(aggregate(statistics)).data)

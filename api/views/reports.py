@@ -24,7 +24,7 @@ from ..serializers import (
     ReportUpdateSerializer,
     ReturnSerializer,
 )
-from .base import ApiViewSet, Conflict, as_drf, responses
+from .base import ApiViewSet, Conflict, checked, refused, responses
 
 REPORTS = gettext_lazy("Báo cáo tiến độ")
 
@@ -37,7 +37,7 @@ def _saved(save, slot: dict):
         if getattr(refusal, "code", None) == "stale":
             current = ProgressReport.objects.filter(**slot).values_list("version", flat=True)
             raise Conflict(" ".join(refusal.messages), current.first()) from refusal
-        raise as_drf(refusal) from refusal
+        raise refused(refusal) from refusal
 
 
 @extend_schema_view(
@@ -59,9 +59,10 @@ def _saved(save, slot: dict):
         tags=[REPORTS],
         summary=gettext_lazy("Lưu nháp báo cáo mới (cán bộ của đơn vị)"),
         description=gettext_lazy(
-            "Tạo bản nháp báo cáo của đơn vị mình cho một phân công và một kỳ. Đã có báo "
-            "cáo cho phân công và kỳ đó thì trả về 409 kèm phiên bản đang lưu: sửa bằng "
-            "PATCH với phiên bản đó."
+            "Tạo bản nháp báo cáo của đơn vị mình cho một phân công và một kỳ. Phân công "
+            "hay kỳ không có (hoặc không phải của đơn vị mình) thì 404. Đã có báo cáo cho "
+            "phân công và kỳ đó thì trả về 409 kèm phiên bản đang lưu: sửa bằng PATCH với "
+            "phiên bản đó; kỳ đã khóa, báo cáo đã gửi … cũng là 409 kèm lý do."
         ),
         request=ReportCreateSerializer,
         responses=responses(
@@ -73,6 +74,7 @@ def _saved(save, slot: dict):
             },
             400,
             403,
+            404,
             409,
         ),
     ),
@@ -90,11 +92,11 @@ def _saved(save, slot: dict):
         tags=[REPORTS],
         summary=gettext_lazy("Gửi báo cáo"),
         description=gettext_lazy(
-            "Gửi báo cáo cho bộ phận theo dõi. Thiếu nội dung bắt buộc thì trả về 400 với "
-            "lý do từng trường."
+            "Gửi báo cáo cho bộ phận theo dõi. Thiếu nội dung bắt buộc (hay đã gửi, kỳ đã "
+            "khóa) thì trả về 409 với lý do, từng trường ở “reasons”."
         ),
         request=None,
-        responses=responses({200: ReportSerializer}, 400, 403, 404),
+        responses=responses({200: ReportSerializer}, 403, 404, 409),
     ),
     accept=extend_schema(
         tags=[REPORTS],
@@ -154,9 +156,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         body.fields["assignment"].queryset = body.fields["assignment"].queryset.filter(
             unit_id__in=filing_unit_ids(request.user)
         )
-        body.is_valid(raise_exception=True)
-        assignment: Assignment = body.validated_data["assignment"]
-        period = body.validated_data["period"]
+        data = checked(body)
+        assignment: Assignment = data["assignment"]
+        period = data["period"]
         if not can(request.user, "assignment.file", assignment):
             raise PermissionDenied(_("Văn bản này không còn nhận báo cáo."))
         slot = {"assignment": assignment, "period": period}
@@ -194,7 +196,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         try:
             services.report_submit(report=report, by=request.user)
         except DjangoValidationError as refusal:
-            raise as_drf(refusal) from refusal
+            raise refused(refusal) from refusal
         return self._answer(report)
 
     @action(detail=True, methods=["post"])
@@ -203,7 +205,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         try:
             services.report_accept(report=report, by=request.user)
         except DjangoValidationError as refusal:
-            raise Conflict(" ".join(refusal.messages)) from refusal
+            raise refused(refusal) from refusal
         return self._answer(report)
 
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
@@ -216,7 +218,5 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
                 report=report, by=request.user, reason=body.validated_data["reason"]
             )
         except DjangoValidationError as refusal:
-            if hasattr(refusal, "error_dict"):
-                raise as_drf(refusal) from refusal
-            raise Conflict(" ".join(refusal.messages)) from refusal
+            raise refused(refusal) from refusal
         return self._answer(report)

@@ -15,11 +15,13 @@ import time
 from collections.abc import Callable
 
 from django.core.files import File
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ops.audit import audit
 from ops.outbox import outbox_add
 from units.models import fold
 
@@ -58,9 +60,27 @@ def export_filename(export: Export) -> str:
     return f"{stem[:120]}.{export.format}"
 
 
+def _audit(export: Export, action: str, what: str) -> None:
+    """The person the export is for is its actor, the worker's outcome included."""
+    summary = _("%(what)s: %(format)s, văn bản %(number)s, %(periods)s") % {
+        "what": what,
+        "format": export.get_format_display(),
+        "number": export.directive.number,
+        "periods": export.periods,
+    }
+    audit(
+        actor=export.created_by,
+        action=action,
+        obj=export,
+        summary=summary,
+        directive_id=export.directive_id,
+    )
+
+
+@transaction.atomic
 def _new_export(summary: Summary, format: str, by) -> Export:
     snapshot = draft_snapshot(summary)
-    return Export.objects.create(
+    export = Export.objects.create(
         directive=summary.directive,
         summary=summary if summary.pk else None,
         format=format,
@@ -68,6 +88,8 @@ def _new_export(summary: Summary, format: str, by) -> Export:
         snapshot=snapshot,
         created_by=by,
     )
+    _audit(export, "export.requested", _("Yêu cầu xuất báo cáo tổng hợp"))
+    return export
 
 
 def export_request(*, summary: Summary, format: str, by=None) -> Export:
@@ -116,11 +138,13 @@ def _claim(export_id: int) -> bool:
     )
 
 
+@transaction.atomic
 def _fail(export: Export, message: str) -> Export:
     export.status = Export.Status.FAILED
     export.error = message
     export.finished_at = timezone.now()
     export.save(update_fields=["status", "error", "finished_at"])
+    _audit(export, "export.failed", _("Không tạo được tệp xuất"))
     return export
 
 
@@ -133,7 +157,7 @@ def export_run(export_id: int) -> Export:
         if export.status == Export.Status.RUNNING:
             raise ExportBusy(export_id)
         return export
-    export = Export.objects.select_related("directive").get(pk=export_id)
+    export = Export.objects.select_related("directive", "created_by").get(pk=export_id)
     if export.attempts > MAX_ATTEMPTS:
         return _fail(export, _("Không tạo được tệp sau nhiều lần thử; hãy báo quản trị hệ thống."))
     progress = _Progress(export.pk)
@@ -153,7 +177,9 @@ def export_run(export_id: int) -> Export:
         export.status = Export.Status.DONE
         export.progress = 100
         export.finished_at = timezone.now()
-        export.save(update_fields=["status", "progress", "file", "size", "finished_at"])
+        with transaction.atomic():
+            export.save(update_fields=["status", "progress", "file", "size", "finished_at"])
+            _audit(export, "export.made", _("Đã tạo tệp xuất"))
     except Exception:  # a time limit included: SoftTimeLimitExceeded is an Exception
         log.exception("Export %s failed", export.pk)
         return _fail(

@@ -47,8 +47,8 @@ def test_a_reading_is_saved_as_a_draft_directive(reviewer, unit_a):
     assert directive.sections.get().addressees.filter(unit=unit_a).exists()
 
     again = token_client(reviewer).post("/api/v1/directives/", READING, format="json")
-    assert again.status_code == 400
-    assert "Đã có văn bản số 140-CV/HU." in again.json()["non_field_errors"]
+    assert again.status_code == 409  # well-formed, refused by a rule: a conflict
+    assert "Đã có văn bản số 140-CV/HU." in again.json()["detail"]
 
 
 def test_a_reading_with_the_same_section_twice_is_refused(reviewer):
@@ -56,7 +56,7 @@ def test_a_reading_with_the_same_section_twice_is_refused(reviewer):
 
     response = token_client(reviewer).post("/api/v1/directives/", reading, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Số mục bị trùng" in str(response.json())
     assert not Directive.objects.filter(number="140-CV/HU").exists()
 
@@ -89,5 +89,11 @@ def test_an_export_needs_periods_of_its_directive(small_directive, reviewer):
 
     response = token_client(reviewer).post("/api/v1/exports/", body, format="json")
 
-    assert response.status_code == 400
-    assert set(response.json()) == {"period_from"}
+    assert response.status_code == 404  # a period that names nothing: not found
+    assert "987654" in response.json()["detail"]
+
+    body = {**body, "period_from": small_directive.period.pk}  # no period_to
+    response = token_client(reviewer).post("/api/v1/exports/", body, format="json")
+
+    assert response.status_code == 409
+    assert "Cần cho trường này khi không cho bản nháp." in response.json()["detail"]

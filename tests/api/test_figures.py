@@ -74,7 +74,7 @@ def test_one_periods_figures_are_the_overviews_for_that_period(two_months, revie
             assert row[name] == getattr(page.context["current"], name)
 
 
-def test_a_period_of_another_directive_is_a_400(two_months, reviewer):
+def test_a_period_of_another_directive_is_a_404(two_months, reviewer):
     directive, _periods = two_months
     other = ReportingPeriodFactory()
 
@@ -82,8 +82,8 @@ def test_a_period_of_another_directive_is_a_400(two_months, reviewer):
         f"/api/v1/directives/{directive.pk}/figures/?period={other.pk}"
     )
 
-    assert response.status_code == 400
-    assert "period" in response.json()
+    assert response.status_code == 404
+    assert "không có kỳ" in response.json()["detail"]
 
 
 def test_the_statistics_add_up_across_instances(two_months, reviewer):
@@ -121,4 +121,15 @@ def test_statistics_that_do_not_add_up_are_refused(two_months, reviewer):
         "/api/v1/statistics/aggregate/", {"statistics": [statistics]}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
+
+
+def test_aggregating_with_a_directive_that_names_nothing_is_a_404(reviewer):
+    response = token_client(reviewer).post(
+        "/api/v1/statistics/aggregate/",
+        {"directive": 987654, "statistics": []},
+        format="json",
+    )
+
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Không có văn bản này."

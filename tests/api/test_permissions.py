@@ -123,7 +123,7 @@ def _writes(w):
 
 # Status per write, for:                reporter_a reporter_b reviewer leader
 WRITE_STATUS = {
-    "file A's report": (409, 400, 403, 403),  # A has sent it already: a stale version 0
+    "file A's report": (409, 404, 403, 403),  # A: sent already (stale version 0); B: not B's
     "edit B's draft": (404, 200, 404, 404),
     "submit A's report": (403, 404, 403, 403),
     "submit B's draft": (404, 200, 404, 404),

@@ -56,8 +56,8 @@ def test_an_incomplete_report_is_not_sent(small_directive, reporter_a):
 
     response = unit.post(f"{V1}/reports/{report['id']}/submit/", format="json")
 
-    assert response.status_code == 400
-    assert set(response.json()) == {"achievements", "percent_done"}
+    assert response.status_code == 409  # well-formed, but not complete: not sent
+    assert set(response.json()["reasons"]) == {"achievements", "percent_done"}
     assert ProgressReport.objects.get(pk=report["id"]).status == "draft"
 
 
@@ -77,16 +77,24 @@ def test_a_returned_report_carries_its_reason(submitted_a, reviewer, reporter_a)
     assert token_client(reporter_a).patch(url, edit, format="json").json()["status"] == "draft"
 
 
-def test_bad_ids_are_400_not_500(small_directive, reporter_a):
+def test_bad_ids_are_400_ids_naming_nothing_404_never_500(small_directive, reporter_a):
     unit = token_client(reporter_a)
+    for body in (
+        {"assignment": "x", "period": None},
+        {"assignment": 2**70, "period": 2**70},
+        {"assignment": 0, "period": small_directive.period.pk},
+    ):
+        assert unit.post(f"{V1}/reports/", body, format="json").status_code == 400
     for body in (
         {"assignment": 987654, "period": small_directive.period.pk},
         {"assignment": small_directive.assignment_a.pk, "period": 987654},
-        {"assignment": "x", "period": None},
-        {"assignment": 2**70, "period": 2**70},
-    ):
-        assert unit.post(f"{V1}/reports/", body, format="json").status_code == 400
-    assert unit.get(f"{V1}/reports/?period=987654").status_code == 400
+        {"assignment": small_directive.assignment_b.pk, "period": small_directive.period.pk},
+    ):  # names nothing, or another unit's: not found (not disclosed)
+        response = unit.post(f"{V1}/reports/", body, format="json")
+        assert response.status_code == 404
+        assert "không được xem" in response.json()["detail"]
+    assert unit.get(f"{V1}/reports/?period=987654").json()["count"] == 0  # an empty page
+    assert unit.get(f"{V1}/reports/?period=0").status_code == 400
     assert unit.get(f"{V1}/reports/?status=lost").status_code == 400
     assert unit.get(f"{V1}/reports/?unit={2**70}").status_code == 400
     assert unit.get(f"{V1}/reports/{2**70}/").status_code == 404
@@ -109,3 +117,21 @@ def test_the_session_of_the_pages_works_too(small_directive, reporter_a, client)
     client.force_login(reporter_a)
 
     assert client.get(f"{V1}/reports/").status_code == 200
+
+
+def test_list_filters_naming_nothing_give_an_empty_page(small_directive, reporter_a):
+    unit = token_client(reporter_a)
+
+    for url in (
+        f"{V1}/assignments/?directive=987654",
+        f"{V1}/periods/?directive=987654",
+        f"{V1}/units/?parent=987654",
+        f"{V1}/exports/?directive=987654",
+    ):
+        response = unit.get(url)
+        assert response.status_code in (200, 403), url
+        if response.status_code == 200:
+            assert response.json()["count"] == 0, url
+    assert unit.get(f"{V1}/units/?q=").json()["count"] > 0  # blank: not given
+    assert unit.get(f"{V1}/assignments/?directive=").status_code == 400
+    assert unit.get(f"{V1}/assignments/?unit=1&unit=2").status_code == 400

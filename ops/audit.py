@@ -1,0 +1,49 @@
+"""The audit log (nhật ký hệ thống): one line per state change and per export.
+
+Services call `audit()` inside their own transaction, so an event exists exactly when
+its change was committed. Summaries say who did what to which task, unit and period,
+never what a report says: reviewers read the log across units, drafts included.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent
+
+# Every action code, as the log's filter offers it.
+ACTIONS = {
+    "report.draft_saved": _("Lưu báo cáo"),
+    "report.submitted": _("Gửi báo cáo"),
+    "report.accepted": _("Tiếp nhận báo cáo"),
+    "report.returned": _("Trả lại báo cáo"),
+    "report.revised": _("Sửa báo cáo bị trả lại"),
+    "evidence.added": _("Thêm minh chứng"),
+    "evidence.removed": _("Xóa minh chứng"),
+    "extension.requested": _("Xin gia hạn"),
+    "extension.granted": _("Cho gia hạn"),
+    "extension.refused": _("Không cho gia hạn"),
+    "period.reopened": _("Mở lại kỳ báo cáo"),
+    "directive.published": _("Ban hành văn bản"),
+    "directive.changed": _("Sửa văn bản"),
+    "export.requested": _("Yêu cầu xuất"),
+    "export.made": _("Đã tạo tệp xuất"),
+    "export.failed": _("Xuất lỗi"),
+}
+
+
+def audit(
+    *, actor, action: str, obj, summary: str, directive_id=None, unit_id=None, **data
+) -> AuditEvent:
+    """Record `action` (e.g. "report.submitted") on `obj` by `actor` (a user or None).
+    `data`: a few JSON-able facts (ids, dates as text), never report text."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None  # AnonymousUser, from a command or a task
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=getattr(obj, "pk", None),
+        directive_id=directive_id,
+        unit_id=unit_id,
+        summary=str(summary)[:500],
+        data=data,
+    )
