@@ -329,3 +329,12 @@ def test_the_page_costs_the_same_few_queries_however_many_events(
     page = client.get(LOG).content.decode()
     assert page.count("<tr>") == 1 + 50  # the heading and one page
     assert "trang=2" in page
+
+
+@pytest.mark.parametrize("model", ["auditevent", "outboxmessage"])
+def test_the_admin_shows_the_records_and_changes_none(model, admin_client):
+    listing = admin_client.get(f"/quan-tri/ops/{model}/")
+    adding = admin_client.get(f"/quan-tri/ops/{model}/add/")
+
+    assert listing.status_code == 200
+    assert adding.status_code == 403
