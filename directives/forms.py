@@ -4,26 +4,15 @@ and indicators. Messages are Vietnamese; the rules themselves live in services.p
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit, UnitGroup
 
 from .models import Addressee, Directive, Indicator, Section, Task
+from .services import HEADER_FIELDS
 
 DATE_HELP = _("Ngày/tháng/năm, ví dụ 25/08/2021.")
-
-
-def add_validation_error(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 class LinesField(forms.CharField):
@@ -56,26 +45,7 @@ class DirectiveForm(forms.ModelForm):
 
     class Meta:
         model = Directive
-        fields = [
-            "number",
-            "doc_type",
-            "issued_on",
-            "place",
-            "issuer",
-            "issuing_authority",
-            "signer_on_behalf",
-            "signer_title",
-            "signer_name",
-            "subject",
-            "based_on",
-            "recipients",
-            "cc",
-            "body",
-            "schedule",
-            "reporting_starts_on",
-            "reporting_ends_on",
-            "lock_days",
-        ]
+        fields = [name.removesuffix("_id") for name in HEADER_FIELDS]
         widgets = {
             "issued_on": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
             "reporting_starts_on": forms.DateInput(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from units.forms import add_validation_error
 from units.permissions import requires
 
 from .. import services
@@ -24,7 +25,6 @@ from ..forms import (
     IndicatorForm,
     SectionForm,
     TaskForm,
-    add_validation_error,
 )
 from ..models import Addressee, Directive, Indicator, Section, Task
 

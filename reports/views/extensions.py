@@ -10,16 +10,12 @@ from django.views.decorators.http import require_POST
 
 from directives.models import Assignment
 from units import permissions
+from units.forms import add_validation_error
 from units.permissions import ensure, requires
 
 from .. import selectors, services
 from ..extensions import extension_decide, extension_request, period_reopen
-from ..forms import (
-    ExtensionDecisionForm,
-    ExtensionRequestForm,
-    ReopenForm,
-    add_validation_error,
-)
+from ..forms import ExtensionDecisionForm, ExtensionRequestForm, ReopenForm
 from ..models import ExtensionRequest, ProgressReport, ReportingPeriod
 
 

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from directives.models import Assignment
 from units import permissions
+from units.forms import add_validation_error
 from units.permissions import ensure, requires
 
 from .. import selectors, services
-from ..forms import ProgressReportForm, add_validation_error
+from ..forms import ProgressReportForm
 from ..models import ProgressReport, ReportingPeriod
 from . import extensions
 from .review import report_panels
