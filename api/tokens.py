@@ -2,13 +2,14 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+
+from units.permissions import ensure, requires
 
 from .models import ApiToken
 
@@ -24,7 +25,7 @@ class TokenForm(forms.Form):
 
 
 @never_cache
-@login_required
+@requires("api_token.manage")
 def token_list(request):
     form = TokenForm(request.POST or None)
     key = None
@@ -39,11 +40,12 @@ def token_list(request):
     return render(request, "api/tokens.html", {"form": form, "tokens": tokens, "key": key})
 
 
-@login_required
+@requires("api_token.manage")
 @require_POST
 def token_revoke(request, token_id: int):
     """Only one's own token: another person's is not found."""
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
+    ensure(request.user, "api_token.manage", token)
     token.revoke()
     messages.success(request, _("Đã thu hồi mã “%(name)s”.") % {"name": token.name})
     return redirect("api:tokens")

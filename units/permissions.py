@@ -148,6 +148,10 @@ RULES: dict[str, Callable[..., bool]] = {
     "summary.edit": lambda user, obj=None: roles_of(user).is_reviewer,
     # Directives: reviewers enter them (the editor, the importer) and publish them.
     "directive.edit": lambda user, obj=None: roles_of(user).is_reviewer,
+    # Everyone signed in makes and revokes their own API tokens (obj: the token).
+    "api_token.manage": lambda user, obj=None: (
+        user.is_active and (obj is None or obj.user_id == user.pk)
+    ),
     "export.view": lambda user, obj=None: roles_of(user).oversees,
     # The audit log (nhật ký hệ thống) names every unit's actions, drafts included.
     "audit.view": lambda user, obj=None: roles_of(user).is_reviewer,

@@ -26,22 +26,20 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
+from .text import NO_VALUE, clean, rate
+
 TEMPLATE = "reports/exports/summary_pdf.html"
-NO_VALUE = "–"  # a rate that cannot be computed (nothing was due)
 STT_WIDTH = 5.0  # % of the annex table's width
 NAME_WIDTH = 30.0
 ANNEX_ROWS = 300  # rows laid out at once: WeasyPrint's memory grows with them
 REPORT_SHARE = 0.1  # of the progress: the report, before the annex
 ROW_ID = re.compile(r"r(\d+)")  # a row's id in the annex table: "r12" is rows[12]
-# Characters no HTML/XML text may hold (control characters but tab and line ends, lone
-# surrogates, non-characters): WeasyPrint would print them as blank boxes.
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _clean(value):
-    """Texts (in lists and dicts too) without ILLEGAL characters; anything else as it is."""
+    """Texts (in lists and dicts too) cleaned (text.clean); anything else as it is."""
     if isinstance(value, str):
-        return ILLEGAL.sub("", value)
+        return clean(value)
     if isinstance(value, list | tuple):
         return [_clean(item) for item in value]
     if isinstance(value, dict):
@@ -62,16 +60,9 @@ def _number(value) -> str:
     return text.translate(str.maketrans({",": ".", ".": ","}))
 
 
-def _rate(value) -> str:
-    """87.5 as "87,5" (one decimal, decimal comma); None as "–"."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:.1f}".replace(".", ",")
-    return NO_VALUE if value is None else str(value)
-
-
 def _cells(row: list, kinds: list[str]) -> list[str]:
     """A row of the annex as the table shows it."""
-    shown = {"rate": _rate, "number": _number, "ordinal": str}
+    shown = {"rate": rate, "number": _number, "ordinal": str}
     return [shown[kinds[i]](value) if value != "" else "" for i, value in enumerate(row)]
 
 

@@ -24,6 +24,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from lxml import etree
 
+from .text import clean, rate
+
 FONT = "Times New Roman"
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 RECIPIENTS = "Nơi nhận"
@@ -31,9 +33,6 @@ A4_SHORT, A4_LONG = Mm(210), Mm(297)
 ANNEX_TEXT_STYLE, ANNEX_NUMBER_STYLE = "AnnexText", "AnnexNumber"
 PROGRESS_ROWS = 500  # annex rows between progress calls (more when there are many rows)
 
-# Characters XML 1.0 forbids (a DOCX holding one does not open), and the control
-# characters it allows but nobody means (DEL, C1).
-_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SPACES = re.compile(r"[\t\n\r]+")
 
 _TR, _TC, _P, _R, _T = qn("w:tr"), qn("w:tc"), qn("w:p"), qn("w:r"), qn("w:t")
@@ -41,17 +40,10 @@ _PPR, _RPR, _PSTYLE, _B, _VAL = qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-def clean(text) -> str:
-    """`text` as a string without control characters (but tab, newline, carriage return)."""
-    return _NOT_XML.sub("", str(text))
-
-
 def cell_text(value) -> str:
     """An annex value as written: rates with a decimal comma ("87,5"), None as "–"."""
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
+    if value is None or isinstance(value, float):
+        return rate(value)
     return _SPACES.sub(" ", clean(value))
 
 

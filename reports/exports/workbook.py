@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.spreadsheets import text_cell
+
+from .text import clean
 
 # Sheet titles: lazy, translated when a workbook is written.
 MATRIX_TITLE = gettext_lazy("Ma trận")
@@ -56,7 +57,7 @@ def _text(value):
     """A value as a cell holds it: text without the control characters XLSX refuses
     ("" as an empty cell); anything else as it is."""
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value) or None
+        return clean(value) or None
     return value
 
 
