@@ -115,6 +115,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+else:
+    # Connections kept for a minute and checked before reuse, so a restarted PostgreSQL
+    # costs one failed request per worker at most, not a broken worker.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A covering index (reports.ProgressReport) is PostgreSQL's; SQLite keeps its key columns.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
@@ -135,6 +140,13 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# The outbox (ops/outbox.py) is drained this often; a message handed to the broker but not
+# done after OUTBOX_RESEND_SECONDS is handed over again (its worker must have been lost).
+# An export whose run has written no progress for EXPORT_LEASE_SECONDS is presumed dead
+# and taken over. bench/faults.py shortens all three to watch recovery in minutes.
+OUTBOX_DRAIN_SECONDS = env.float("OUTBOX_DRAIN_SECONDS", default=60.0)
+OUTBOX_RESEND_SECONDS = env.int("OUTBOX_RESEND_SECONDS", default=120)
+EXPORT_LEASE_SECONDS = env.int("EXPORT_LEASE_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE = {
     "open-periods": {
         "task": "reports.tasks.open_periods",
@@ -144,7 +156,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: 07:00 in Vietnam
     },
-    "drain-outbox": {"task": "ops.tasks.drain_outbox", "schedule": 60.0},
+    "drain-outbox": {"task": "ops.tasks.drain_outbox", "schedule": OUTBOX_DRAIN_SECONDS},
 }
 # Reminders (đôn đốc): the first goes this many days before the due date; the unit's
 # leadership is told once a report is this many days overdue.
@@ -280,6 +292,7 @@ else:
     EMAIL_BACKEND = env.str(
         "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
     )
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dondoc@localhost")
 
 LOGGING = {

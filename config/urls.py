@@ -14,3 +14,6 @@ urlpatterns = [
     path("nhat-ky/", include("ops.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+
+# A database that cannot be reached answers 503, not 500 (config/errors.py).
+handler500 = "config.errors.server_error"

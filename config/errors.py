@@ -1,0 +1,49 @@
+"""The site's handler500: an unreachable database is a 503 ("try again in a minute"),
+any other failure the usual 500. Nothing here may touch the database: the request's
+session, user and the context processors all need it, so templates render without a
+request."""
+
+import sys
+
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
+
+RETRY_AFTER_SECONDS = 30
+
+API_OUTAGE = _(
+    "Hệ thống tạm thời không kết nối được cơ sở dữ liệu. Dữ liệu vừa gửi có thể chưa "
+    "được lưu; đề nghị kiểm tra lại sau khoảng một phút và gửi lại nếu cần."
+)
+API_ERROR = _("Hệ thống gặp lỗi, yêu cầu chưa thực hiện được. Đề nghị thử lại sau ít phút.")
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Whether the database connection failed, here or anywhere down the chain of causes
+    (psycopg's error arrives wrapped, and code may re-raise it as something else).
+    IntegrityError and the like are bugs or bad data, not an outage."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def server_error(request):
+    # Django calls handler500 from inside its `except` block.
+    outage = database_unreachable(sys.exc_info()[1])
+    if request.path_info.startswith("/api/"):
+        if outage:
+            response = JsonResponse({"detail": API_OUTAGE}, status=503)
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+        return JsonResponse({"detail": API_ERROR}, status=500)
+    if not outage:
+        return defaults.server_error(request)
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
