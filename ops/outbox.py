@@ -3,7 +3,9 @@ committed, and never lost when the broker is down.
 
     outbox_add(task, *args)     in the business transaction
     @outbox_task                on the task: skips a message already done, marks it done
-    outbox_drain()              by beat, every minute: hands over what is still pending
+    outbox_drain()              by beat, every OUTBOX_DRAIN_SECONDS: hands over what is
+                                still pending, or handed over OUTBOX_RESEND_SECONDS ago
+                                and still not done
 """
 
 import datetime
@@ -11,6 +13,7 @@ import functools
 import logging
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,8 +22,14 @@ from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-RESEND_AFTER = datetime.timedelta(minutes=2)  # a message handed over but not done by then
+
 GIVE_UP_AFTER = 50  # hand-overs: then it is left for a person to look at (logged)
+
+
+def resend_after() -> datetime.timedelta:
+    """A message handed over but not done after this is handed over again (read at each
+    call, so that settings can change it)."""
+    return datetime.timedelta(seconds=settings.OUTBOX_RESEND_SECONDS)
 
 
 def outbox_add(task, *args) -> OutboxMessage:
@@ -47,7 +56,7 @@ def outbox_drain(*, now: datetime.datetime | None = None) -> int:
     that its worker must have been lost. Returns how many were handed over."""
     now = now or timezone.now()
     pending = OutboxMessage.objects.filter(
-        Q(queued_at__isnull=True) | Q(queued_at__lt=now - RESEND_AFTER),
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - resend_after()),
         done_at__isnull=True,
         attempts__lt=GIVE_UP_AFTER,
     ).order_by("created_at")

@@ -605,6 +605,9 @@ class Export(models.Model):
     error = models.TextField(_("lỗi"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    # Written by the run holding the export, at its claim and as it goes: a run silent for
+    # EXPORT_LEASE_SECONDS is presumed dead and another may take the export over.
+    heartbeat_at = models.DateTimeField(_("còn chạy lúc"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người xuất"),

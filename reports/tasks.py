@@ -1,10 +1,12 @@
 """Celery tasks: thin wrappers that load by id and call a service."""
 
+import math
+
 from celery import shared_task
 
 from ops.outbox import outbox_task
 
-from .exports.pipeline import LEASE, TIME_LIMIT, ExportBusy, export_run
+from .exports.pipeline import TIME_LIMIT, ExportBusy, export_run
 from .models import ProgressReport
 from .notifications import report_returned_notify
 from .reminders import reminders_send
@@ -35,6 +37,9 @@ def send_reminders() -> int:
     return reminders_send()
 
 
+BUSY_RETRY_MIN = 5  # seconds: the least a copy that found the export busy waits
+
+
 @shared_task(
     bind=True,
     acks_late=True,
@@ -46,8 +51,10 @@ def send_reminders() -> int:
 @outbox_task
 def make_export(self, export_id: int) -> str:
     """Make an export's file. Safe to deliver twice: a copy that finds another run at work
-    checks again once that run's lease has passed; an export made is left as it is."""
+    checks again just after that run's lease would pass (it takes over if that run has
+    fallen silent); an export made is left as it is."""
     try:
         return export_run(export_id).status
     except ExportBusy as busy:
-        raise self.retry(countdown=LEASE.total_seconds()) from busy
+        countdown = max(BUSY_RETRY_MIN, math.ceil(busy.wait.total_seconds()) + 1)
+        raise self.retry(countdown=countdown) from busy

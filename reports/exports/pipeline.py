@@ -1,19 +1,25 @@
 """Running an export: asked for in a request (the text frozen at once, the work queued
 after the transaction commits), run by a Celery task or the `export_summary` command.
 
-An export is claimed before it runs, for LEASE: a task delivered twice finds it taken
-(ExportBusy: the task retries after the lease) or made (nothing to do). A run whose worker
-died is taken over once its lease has passed, and reuses the figures already frozen.
-After MAX_ATTEMPTS runs it is marked failed, so a file that cannot be made is not tried
-for ever.
+An export is claimed before it runs. The run holding it writes a heartbeat (`heartbeat_at`)
+at its claim and as it reports progress, at least every HEARTBEAT_EVERY seconds; its lease
+lasts settings.EXPORT_LEASE_SECONDS after the last heartbeat. A task delivered twice finds
+the export taken (ExportBusy, saying when the lease will pass: the task retries then) or
+made (nothing to do). A run whose worker died falls silent and is taken over once its
+lease has passed, reusing the figures already frozen; were the silent run still alive, it
+finds the export no longer its own at its next write and stops without touching it.
+After MAX_ATTEMPTS runs the export is marked failed, so a file that cannot be made is not
+tried for ever.
 """
 
 import datetime
 import logging
+import math
 import tempfile
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
@@ -45,12 +51,29 @@ CONTENT_TYPES = {
 }
 FIGURES_SHARE = 0.45  # of the progress bar: reading the reports; the rest is rendering
 TIME_LIMIT = 600  # seconds a run may take (the Celery task's hard limit)
-LEASE = datetime.timedelta(seconds=TIME_LIMIT + 60)  # then a silent run is presumed dead
+HEARTBEAT_EVERY = 10.0  # seconds (a third of the lease if shorter): a run reporting progress
+# writes a heartbeat this often even when the share done stands still
 MAX_ATTEMPTS = 3
 
 
+def lease() -> datetime.timedelta:
+    """How long after its last heartbeat a silent run is presumed dead (read at each call,
+    so that settings can change it)."""
+    return datetime.timedelta(seconds=settings.EXPORT_LEASE_SECONDS)
+
+
 class ExportBusy(Exception):
-    """Another run holds the export and its lease has not passed."""
+    """Another run holds the export and its lease has not passed; `wait` is how long until
+    it does, if that run stays silent."""
+
+    def __init__(self, export_id: int, wait: datetime.timedelta = datetime.timedelta(0)):
+        super().__init__(export_id, wait)
+        self.export_id = export_id
+        self.wait = wait
+
+
+class _Lost(Exception):
+    """The export was taken over by another run while this one was silent."""
 
 
 def export_filename(export: Export) -> str:
@@ -107,43 +130,86 @@ def export_now(*, summary: Summary, format: str, by=None) -> Export:
     return export_run(_new_export(summary, format, by).pk)
 
 
-class _Progress:
-    """Writes the share done to the export's row, at most a few times a second."""
+def _held(export: Export):
+    """The export's row, as long as this run (its attempt) still holds it."""
+    return Export.objects.filter(
+        pk=export.pk, status=Export.Status.RUNNING, attempts=export.attempts
+    )
 
-    def __init__(self, export_id: int):
-        self.export_id = export_id
+
+class _Progress:
+    """Writes the share done to the export's row with a heartbeat, at most a few times a
+    second, and a heartbeat alone every HEARTBEAT_EVERY seconds (or a third of the lease)
+    while the share stands still. Raises _Lost if another run has taken the export over."""
+
+    def __init__(self, export: Export, clock: Callable[[], float] = time.monotonic):
+        self.export = export
+        self.clock = clock
+        self.every = min(HEARTBEAT_EVERY, lease().total_seconds() / 3)
         self.shown = 0
-        self.at = 0.0
+        self.at = -math.inf
 
     def __call__(self, fraction: float) -> None:
         percent = max(1, min(99, int(100 * fraction)))
-        now = time.monotonic()
-        if percent > self.shown and now - self.at >= 0.25:
-            Export.objects.filter(pk=self.export_id).update(progress=percent)
-            self.shown, self.at = percent, now
+        now = self.clock()
+        moved = percent > self.shown and now - self.at >= 0.25
+        if moved or now - self.at >= self.every:
+            changes = {"heartbeat_at": timezone.now()}
+            if percent > self.shown:
+                changes["progress"] = percent
+                self.shown = percent
+            if not _held(self.export).update(**changes):
+                raise _Lost(self.export.pk)
+            self.at = now
 
     def part(self, start: float, share: float) -> Callable[[float], None]:
         return lambda fraction: self(start + share * fraction)
 
 
 def _claim(export_id: int) -> bool:
-    """Take the export for this run: waiting, or held by a run silent for over LEASE."""
+    """Take the export for this run: waiting, or held by a run silent for over the lease
+    (no heartbeat since; an export from before heartbeats: started that long ago)."""
     now = timezone.now()
+    silent_since = now - lease()
     waiting = Q(status=Export.Status.QUEUED)
-    abandoned = Q(status=Export.Status.RUNNING, started_at__lt=now - LEASE)
+    abandoned = Q(status=Export.Status.RUNNING) & (
+        Q(heartbeat_at__lt=silent_since)
+        | Q(heartbeat_at__isnull=True, started_at__lt=silent_since)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True)
+    )
     return bool(
         Export.objects.filter(waiting | abandoned, pk=export_id).update(
-            status=Export.Status.RUNNING, started_at=now, attempts=F("attempts") + 1, error=""
+            status=Export.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            error="",
         )
     )
 
 
+def _busy(export: Export) -> ExportBusy:
+    """The export is running elsewhere: how long until its lease passes if it stays silent."""
+    last = export.heartbeat_at or export.started_at or timezone.now()
+    wait = max(datetime.timedelta(0), last + lease() - timezone.now())
+    return ExportBusy(export.pk, wait)
+
+
+def _lost(export: Export) -> Export:
+    log.warning("Export %s was taken over by another run; this one stops", export.pk)
+    return Export.objects.get(pk=export.pk)
+
+
 @transaction.atomic
 def _fail(export: Export, message: str) -> Export:
+    finished_at = timezone.now()
+    if not _held(export).update(
+        status=Export.Status.FAILED, error=message, finished_at=finished_at
+    ):
+        return _lost(export)
     export.status = Export.Status.FAILED
     export.error = message
-    export.finished_at = timezone.now()
-    export.save(update_fields=["status", "error", "finished_at"])
+    export.finished_at = finished_at
     _audit(export, "export.failed", _("Không tạo được tệp xuất"))
     return export
 
@@ -155,31 +221,44 @@ def export_run(export_id: int) -> Export:
     if not _claim(export_id):
         export = Export.objects.get(pk=export_id)
         if export.status == Export.Status.RUNNING:
-            raise ExportBusy(export_id)
+            raise _busy(export)
         return export
     export = Export.objects.select_related("directive", "created_by").get(pk=export_id)
     if export.attempts > MAX_ATTEMPTS:
         return _fail(export, _("Không tạo được tệp sau nhiều lần thử; hãy báo quản trị hệ thống."))
-    progress = _Progress(export.pk)
+    progress = _Progress(export)
     try:
         snapshot = export.snapshot
         if "annex" not in snapshot:
             add_figures(
                 snapshot, directive=export.directive, progress=progress.part(0, FIGURES_SHARE)
             )
-            Export.objects.filter(pk=export.pk).update(snapshot=snapshot)
+            if not _held(export).update(snapshot=snapshot, heartbeat_at=timezone.now()):
+                raise _Lost(export.pk)
         render = RENDERERS[export.format]
         with tempfile.TemporaryFile() as out:
             render(snapshot, out, progress=progress.part(FIGURES_SHARE, 1 - FIGURES_SHARE))
             out.seek(0)
             export.file.save(export_filename(export), File(out), save=False)
         export.size = export.file.size
-        export.status = Export.Status.DONE
         export.progress = 100
         export.finished_at = timezone.now()
         with transaction.atomic():
-            export.save(update_fields=["status", "progress", "file", "size", "finished_at"])
+            made = _held(export).update(
+                status=Export.Status.DONE,
+                progress=100,
+                file=export.file.name,
+                size=export.size,
+                finished_at=export.finished_at,
+                heartbeat_at=export.finished_at,
+            )
+            if not made:
+                export.file.delete(save=False)  # the run that took over makes its own
+                raise _Lost(export.pk)
+            export.status = Export.Status.DONE
             _audit(export, "export.made", _("Đã tạo tệp xuất"))
+    except _Lost:
+        return _lost(export)
     except Exception:  # a time limit included: SoftTimeLimitExceeded is an Exception
         log.exception("Export %s failed", export.pk)
         return _fail(

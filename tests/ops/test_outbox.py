@@ -58,3 +58,26 @@ def test_nothing_is_queued_for_a_change_rolled_back(submitted_a, reviewer):
         raise RuntimeError("the request failed after the return")
 
     assert not OutboxMessage.objects.exists()
+
+
+def _handed_over(ago: datetime.timedelta) -> OutboxMessage:
+    """A message handed to the broker that long ago and never done (its worker was lost)."""
+    return OutboxMessage.objects.create(
+        task=tasks.notify_report_returned.name,
+        args=[0],
+        queued_at=timezone.now() - ago,
+        attempts=1,
+    )
+
+
+@pytest.mark.parametrize("resend", [120, 30])
+def test_a_message_not_done_is_handed_over_again_after_the_resend_delay(resend, settings):
+    settings.OUTBOX_RESEND_SECONDS = resend
+    message = _handed_over(datetime.timedelta(seconds=resend - 5))
+
+    assert outbox_drain() == 0  # its worker may still be at it
+    assert outbox_drain(now=timezone.now() + datetime.timedelta(seconds=6)) == 1
+
+    message.refresh_from_db()
+    assert message.attempts == 2
+    assert message.done_at is not None

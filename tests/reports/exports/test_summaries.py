@@ -8,6 +8,7 @@ from decimal import Decimal
 import docx
 import openpyxl
 import pytest
+from celery.exceptions import Retry
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -336,38 +337,182 @@ def test_a_schedule_change_keeps_a_period_a_summary_covers(summary, small_direct
     assert directive.periods.filter(pk=october.pk).exists()
 
 
-def test_a_run_finds_an_export_another_run_holds(summary):
+def _running(export, *, started: datetime.timedelta, heartbeat: datetime.timedelta | None):
+    """Make `export` look held by a run that started and last wrote a heartbeat that long ago
+    (heartbeat None: a row from before heartbeats)."""
+    now = timezone.now()
+    Export.objects.filter(pk=export.pk).update(
+        status="running",
+        started_at=now - started,
+        heartbeat_at=None if heartbeat is None else now - heartbeat,
+        attempts=1,
+    )
+
+
+def test_a_run_finds_an_export_another_run_holds(summary, settings):
+    settings.EXPORT_LEASE_SECONDS = 120
     export = pipeline._new_export(summary, "docx", None)
     assert pipeline._claim(export.pk)
 
-    with pytest.raises(pipeline.ExportBusy):
+    with pytest.raises(pipeline.ExportBusy) as busy:
         pipeline.export_run(export.pk)
 
+    assert 110 < busy.value.wait.total_seconds() <= 120  # the lease of a run just claimed
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == (Export.Status.RUNNING, 1)
+    assert export.heartbeat_at == export.started_at  # the claim is the first heartbeat
+
+
+def test_a_run_still_beating_is_not_taken_over_however_long_it_has_run(summary, settings):
+    settings.EXPORT_LEASE_SECONDS = 120
+    export = pipeline._new_export(summary, "docx", None)
+    _running(export, started=datetime.timedelta(hours=1), heartbeat=datetime.timedelta(seconds=30))
+
+    with pytest.raises(pipeline.ExportBusy) as busy:
+        pipeline.export_run(export.pk)
+
+    assert 85 < busy.value.wait.total_seconds() <= 90  # 120 s after its last heartbeat
     export.refresh_from_db()
     assert (export.status, export.attempts) == (Export.Status.RUNNING, 1)
 
 
-def test_a_run_whose_worker_died_is_taken_over_after_its_lease(summary):
+def test_a_busy_export_is_tried_again_when_the_lease_would_pass(summary, settings):
+    from reports import tasks
+
+    settings.EXPORT_LEASE_SECONDS = 120
     export = pipeline._new_export(summary, "docx", None)
-    long_ago = timezone.now() - pipeline.LEASE - datetime.timedelta(seconds=1)
-    Export.objects.filter(pk=export.pk).update(status="running", started_at=long_ago, attempts=1)
+    _running(
+        export, started=datetime.timedelta(minutes=1), heartbeat=datetime.timedelta(seconds=50)
+    )
+
+    with pytest.raises(Retry) as retry:
+        tasks.make_export.apply(args=[export.pk])
+
+    assert 65 < retry.value.when <= 72  # what is left of the lease, and a second
+
+
+def test_a_busy_export_whose_lease_is_just_passing_is_tried_again_soon_not_at_once(
+    summary, settings
+):
+    from reports import tasks
+
+    settings.EXPORT_LEASE_SECONDS = 120
+    export = pipeline._new_export(summary, "docx", None)
+    _running(
+        export, started=datetime.timedelta(minutes=5), heartbeat=datetime.timedelta(seconds=119)
+    )
+
+    with pytest.raises(Retry) as retry:
+        tasks.make_export.apply(args=[export.pk])
+
+    assert retry.value.when == tasks.BUSY_RETRY_MIN
+
+
+@pytest.mark.parametrize("lease", [120, 45])
+def test_a_run_whose_heartbeat_stopped_is_taken_over_after_the_lease(lease, summary, settings):
+    """Its worker was killed: the run started minutes ago (far less than the task's time
+    limit) and has written nothing for longer than the lease."""
+    settings.EXPORT_LEASE_SECONDS = lease
+    export = pipeline._new_export(summary, "docx", None)
+    _running(
+        export,
+        started=datetime.timedelta(seconds=lease + 60),
+        heartbeat=datetime.timedelta(seconds=lease + 1),
+    )
 
     made = pipeline.export_run(export.pk)
 
     assert (made.status, made.attempts) == (Export.Status.DONE, 2)
+    made.refresh_from_db()
+    assert (made.status, made.progress) == (Export.Status.DONE, 100)
+    assert made.heartbeat_at >= made.started_at > timezone.now() - datetime.timedelta(minutes=1)
+
+
+def test_a_run_from_before_heartbeats_is_judged_by_its_start(summary, settings):
+    settings.EXPORT_LEASE_SECONDS = 120
+    recent, old = (pipeline._new_export(summary, "docx", None) for _ in range(2))
+    _running(recent, started=datetime.timedelta(seconds=60), heartbeat=None)
+    _running(old, started=datetime.timedelta(seconds=121), heartbeat=None)
+
+    with pytest.raises(pipeline.ExportBusy) as busy:
+        pipeline.export_run(recent.pk)
+    made = pipeline.export_run(old.pk)
+
+    assert 55 < busy.value.wait.total_seconds() <= 60
+    assert (made.status, made.attempts) == (Export.Status.DONE, 2)
+
+
+def test_progress_writes_a_heartbeat_and_at_least_every_ten_seconds(summary, settings):
+    settings.EXPORT_LEASE_SECONDS = 120
+    export = pipeline._new_export(summary, "docx", None)
+    assert pipeline._claim(export.pk)
+    export.refresh_from_db()
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    clock = [1000.0]
+    progress = pipeline._Progress(export, clock=lambda: clock[0])
+
+    def beat():
+        return Export.objects.values_list("progress", "heartbeat_at").get(pk=export.pk)
+
+    Export.objects.filter(pk=export.pk).update(heartbeat_at=long_ago)
+    progress(0.10)
+    percent, at = beat()
+    assert percent == 10 and at > long_ago  # progress writes carry a heartbeat
+
+    Export.objects.filter(pk=export.pk).update(heartbeat_at=long_ago)
+    clock[0] += 1
+    progress(0.10)  # nothing new, and only a second later: no write
+    assert beat() == (10, long_ago)
+    clock[0] += pipeline.HEARTBEAT_EVERY
+    progress(0.10)  # the share stands still, but the run must show it is alive
+    percent, at = beat()
+    assert percent == 10 and at > long_ago
+
+
+def test_a_short_lease_gets_a_heartbeat_well_within_it(summary, settings):
+    settings.EXPORT_LEASE_SECONDS = 15
+    export = pipeline._new_export(summary, "docx", None)
+    assert pipeline._claim(export.pk)
+    export.refresh_from_db()
+
+    assert pipeline._Progress(export).every == 5
+
+
+def test_a_run_taken_over_while_still_alive_leaves_the_export_to_the_new_run(summary, monkeypatch):
+    """A run silent for longer than the lease, but not dead: once it notices, it stops
+    without marking the export made or failed (the run that took over makes it)."""
+    export = pipeline._new_export(summary, "docx", None)
+    render = pipeline.RENDERERS["docx"]
+
+    def slow(snapshot, out, progress=None):
+        # Meanwhile another run took the export over.
+        Export.objects.filter(pk=export.pk).update(
+            attempts=2, started_at=timezone.now(), heartbeat_at=timezone.now()
+        )
+        return render(snapshot, out, progress=progress)
+
+    monkeypatch.setitem(pipeline.RENDERERS, "docx", slow)
+
+    pipeline.export_run(export.pk)
+
+    export.refresh_from_db()
+    assert (export.status, export.attempts, export.error) == (Export.Status.RUNNING, 2, "")
+    assert not export.file
 
 
 def test_an_export_that_keeps_dying_is_marked_failed(summary):
     export = pipeline._new_export(summary, "docx", None)
-    long_ago = timezone.now() - pipeline.LEASE - datetime.timedelta(seconds=1)
+    long_ago = timezone.now() - pipeline.lease() - datetime.timedelta(seconds=1)
     Export.objects.filter(pk=export.pk).update(
-        status="running", started_at=long_ago, attempts=pipeline.MAX_ATTEMPTS
+        status="running", started_at=long_ago, heartbeat_at=long_ago, attempts=pipeline.MAX_ATTEMPTS
     )
 
     made = pipeline.export_run(export.pk)
 
     assert made.status == Export.Status.FAILED
     assert "sau nhiều lần thử" in made.error
+    made.refresh_from_db()
+    assert made.status == Export.Status.FAILED
 
 
 def test_an_export_asked_for_while_the_broker_is_down_is_made_once_it_is_back(
