@@ -135,7 +135,10 @@ if REDIS_URL:
 
 # Celery: eager (in process) unless a broker is configured.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# No result backend: every task writes its outcome to the database, and a result store
+# that Redis's absence makes retry for 20 s would hold up the request that queues a task.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True

@@ -23,6 +23,9 @@ from .models import OutboxMessage
 log = logging.getLogger(__name__)
 
 
+# One quick second try, then the message waits for the drain: a broker that is down must
+# not hold up the request that committed the change.
+HAND_OVER_RETRY = {"max_retries": 1, "interval_start": 0.2}
 GIVE_UP_AFTER = 50  # hand-overs: then it is left for a person to look at (logged)
 
 
@@ -40,14 +43,17 @@ def outbox_add(task, *args) -> OutboxMessage:
 
 
 def _hand_over(pk: int, task: str, args: list) -> bool:
-    """Give the message to the broker. False if the broker cannot be reached: the drain
-    tries again later."""
-    OutboxMessage.objects.filter(pk=pk).update(queued_at=timezone.now(), attempts=F("attempts") + 1)
+    """Give the message to the broker. False if the broker cannot be reached: the message
+    stays as never handed over, and the next drain tries again (a broker down for an hour
+    does not use up its hand-overs)."""
     try:
-        current_app.tasks[task].apply_async(args=args, kwargs={"outbox_id": pk})
+        current_app.tasks[task].apply_async(
+            args=args, kwargs={"outbox_id": pk}, retry_policy=HAND_OVER_RETRY
+        )
     except Exception:  # the broker is down: the message waits in the database
         log.warning("Outbox message %s not handed over; the drain will retry", pk, exc_info=True)
         return False
+    OutboxMessage.objects.filter(pk=pk).update(queued_at=timezone.now(), attempts=F("attempts") + 1)
     return True
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ops.models import OutboxMessage
-from ops.outbox import outbox_drain
+from ops.outbox import GIVE_UP_AFTER, outbox_drain
 from reports import services, tasks
 from reports.models import Notification
 
@@ -38,6 +38,24 @@ def test_a_return_while_the_broker_is_down_is_saved_and_its_notice_sent_later(
 
     assert Notification.objects.filter(user=reporter_a).count() == 1
     assert OutboxMessage.objects.get().done_at is not None
+
+
+def test_a_broker_down_for_long_leaves_the_message_waiting_not_used_up(
+    submitted_a, reviewer, reporter_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Failed hand-overs are not hand-overs: every drain while the broker is down tries
+    again, and none of them counts towards giving up."""
+    with monkeypatch.context() as down:
+        down.setattr(tasks.notify_report_returned, "apply_async", _unreachable)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_return(report=submitted_a, by=reviewer, reason="Thiếu số liệu.")
+        for _ in range(GIVE_UP_AFTER + 5):
+            assert outbox_drain() == 0
+        message = OutboxMessage.objects.get()
+        assert (message.queued_at, message.attempts) == (None, 0)
+
+    assert outbox_drain() == 1  # the very next drain once the broker is back
+    assert Notification.objects.filter(user=reporter_a).count() == 1
 
 
 def test_a_redelivered_message_is_not_done_twice(
