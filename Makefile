@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs in development mode unless told otherwise.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run serve test lint format migrate demo bench clean
+.PHONY: run serve test lint format migrate demo bench faults clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,13 @@ bench: $(VENV)/.installed-dev
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(BENCH_ENV) $(PY) bench/dashboards.py --units $${UNITS:-5000} --requests $${REQUESTS:-20}
 	$(BENCH_ENV) $(PY) bench/exports.py --units $${UNITS:-5000} --runs $${RUNS:-3}
+
+# The production stack under load and faults (bench/faults.py; figures in
+# docs/reliability.md). It starts its own PostgreSQL, Redis, gunicorn, worker and beat on
+# spare loopback ports and stops only those; the machine's services are not touched.
+faults: $(VENV)/.installed-dev
+	DEBUG=0 HTTPS=0 SECRET_KEY=faults-only-not-secret $(PY) manage.py collectstatic --no-input -v0
+	$(PY) bench/faults.py --clients $${CLIENTS:-50} --seconds $${LOAD_SECONDS:-60}
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
