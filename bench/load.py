@@ -17,7 +17,7 @@ import requests
 
 PASSWORD = "faults-password-1"
 TIMEOUT = 60  # seconds: longer than any queueing the run should cause
-RETURN_EVERY = 4  # the reviewer returns one report in this many
+RETURN_EVERY = 4  # one report in this many is queued for the reviewer to return
 SENT_PAGE = re.compile(r"/bao-cao/(\d+)/$")
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
@@ -130,8 +130,10 @@ class Reporter(Client):
         form = self.call("form", "GET", path)
         if self.pause_if_refused(form):
             return False
-        if form.status_code == 302:  # sent already: the answer to an earlier try was lost
-            return True
+        if form.status_code == 302:
+            if not SENT_PAGE.search(form.headers.get("Location", "")):
+                raise RuntimeError(f"{self.username}: the form sent to {form.headers}")
+            return True  # sent already: the answer to an earlier try was lost
         version = VERSION.search(form.text)
         data = {
             "assessment": "in_progress",

@@ -8,6 +8,7 @@ import contextlib
 import glob
 import os
 import pwd
+import random
 import re
 import shlex
 import shutil
@@ -23,9 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def spare_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A free port below the kernel's ephemeral range, so no outgoing connection takes it
+    between now and the service's start, nor while the service is stopped in a fault."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for port in random.sample(range(20000, min(low, 32000)), 200):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no spare port")
 
 
 def _pg_bin(name: str) -> str:
@@ -38,11 +47,12 @@ def _pg_bin(name: str) -> str:
     return found
 
 
-def _wait_for(what: str, ready, timeout: float = 60) -> None:
+def _wait_for(process: "Process", ready, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not ready():
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{what} did not start in {timeout:.0f} s")
+        if process.popen.poll() is not None or time.monotonic() > deadline:
+            tail = process.log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"{process.name} did not start:\n{tail}")
         time.sleep(0.2)
 
 
@@ -129,7 +139,8 @@ class Process:
     def kill(self) -> None:
         """SIGKILL to the whole group: no shutdown code runs anywhere in it."""
         self.signal(signal.SIGKILL)
-        self.popen.wait()
+        if self.popen:
+            self.popen.wait()
 
 
 def procfile(env: dict) -> dict[str, list[str]]:
@@ -162,6 +173,7 @@ class Stack:
         self.mail.mkdir()
         self.env = {
             **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": self.pg.url,
             "REDIS_URL": f"redis://127.0.0.1:{self.redis_port}/0",
             "DEBUG": "0",
@@ -203,11 +215,11 @@ class Stack:
 
     def start_redis(self) -> None:
         self.redis.start()
-        _wait_for("Redis", lambda: _port_open(self.redis_port))
+        _wait_for(self.redis, lambda: _port_open(self.redis_port))
 
     def start_web(self) -> None:
         self.web.start()
-        _wait_for("gunicorn", self._web_answers)
+        _wait_for(self.web, self._web_answers)
 
     def _web_answers(self) -> bool:
         try:

@@ -20,16 +20,24 @@ API_OUTAGE = _(
 API_ERROR = _("Hệ thống gặp lỗi, yêu cầu chưa thực hiện được. Đề nghị thử lại sau ít phút.")
 
 
+# SQLSTATE of a lost or refused server: connection exceptions (class 08), and the server
+# shutting down or starting (57P01-57P03). A failure to connect at all carries none.
+CONNECTION_STATES = ("08", "57P01", "57P02", "57P03")
+
+
 def database_unreachable(exc: BaseException | None) -> bool:
-    """Whether the database connection failed, here or anywhere down the chain of causes
-    (psycopg's error arrives wrapped, and code may re-raise it as something else).
-    IntegrityError and the like are bugs or bad data, not an outage."""
+    """Whether the database could not be reached, here or down the chain of causes
+    (psycopg's error arrives wrapped in Django's, and code may re-raise it as something
+    else). A deadlock, a statement timeout or an IntegrityError is not an outage: 500."""
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, (OperationalError, InterfaceError)):
+        if isinstance(exc, InterfaceError):
             return True
+        if isinstance(exc, OperationalError):
+            state = getattr(exc.__cause__, "sqlstate", None)
+            return state is None or state.startswith(CONNECTION_STATES)
         seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__
+        exc = exc.__cause__
     return False
 
 

@@ -150,14 +150,18 @@ CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 OUTBOX_DRAIN_SECONDS = env.float("OUTBOX_DRAIN_SECONDS", default=60.0)
 OUTBOX_RESEND_SECONDS = env.int("OUTBOX_RESEND_SECONDS", default=120)
 EXPORT_LEASE_SECONDS = env.int("EXPORT_LEASE_SECONDS", default=120)
+# Beat sends its tasks straight to Redis, not through the outbox: a run missed while
+# Redis or the worker was down is made up by the next one. Both tasks are idempotent, so
+# periods open every hour and reminders go at 07:00 (Vietnam) with hourly catch-ups until
+# 17:00 that send only what has not gone out.
 CELERY_BEAT_SCHEDULE = {
     "open-periods": {
         "task": "reports.tasks.open_periods",
-        "schedule": crontab(hour=0, minute=5),
+        "schedule": crontab(minute=5),
     },
     "send-reminders": {
         "task": "reports.tasks.send_reminders",
-        "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: 07:00 in Vietnam
+        "schedule": crontab(hour="7-17", minute=0),
     },
     "drain-outbox": {"task": "ops.tasks.drain_outbox", "schedule": OUTBOX_DRAIN_SECONDS},
 }

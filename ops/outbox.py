@@ -42,18 +42,31 @@ def outbox_add(task, *args) -> OutboxMessage:
     return message
 
 
-def _hand_over(pk: int, task: str, args: list) -> bool:
-    """Give the message to the broker. False if the broker cannot be reached: the message
-    stays as never handed over, and the next drain tries again (a broker down for an hour
-    does not use up its hand-overs)."""
+def _due(now: datetime.datetime) -> Q:
+    """Never handed over, or handed over long enough ago that its worker must be lost."""
+    return Q(queued_at__isnull=True) | Q(queued_at__lt=now - resend_after())
+
+
+def _hand_over(pk: int, task: str, args: list, *, now: datetime.datetime | None = None) -> bool:
+    """Claim the message, then give it to the broker. The claim is one conditional UPDATE,
+    so the request's hand-over and a drain running at the same moment cannot both send it.
+    False if the broker cannot be reached: the claim is undone and the failed try not
+    counted, so the next drain tries again and a broker down for an hour does not use up
+    the message's hand-overs."""
+    now = now or timezone.now()
+    mine = OutboxMessage.objects.filter(_due(now), pk=pk, done_at__isnull=True)
+    if not mine.update(queued_at=now, attempts=F("attempts") + 1):
+        return True  # done, or handed over by someone else just now
     try:
         current_app.tasks[task].apply_async(
             args=args, kwargs={"outbox_id": pk}, retry_policy=HAND_OVER_RETRY
         )
     except Exception:  # the broker is down: the message waits in the database
+        OutboxMessage.objects.filter(pk=pk, queued_at=now).update(
+            queued_at=None, attempts=F("attempts") - 1
+        )
         log.warning("Outbox message %s not handed over; the drain will retry", pk, exc_info=True)
         return False
-    OutboxMessage.objects.filter(pk=pk).update(queued_at=timezone.now(), attempts=F("attempts") + 1)
     return True
 
 
@@ -62,13 +75,11 @@ def outbox_drain(*, now: datetime.datetime | None = None) -> int:
     that its worker must have been lost. Returns how many were handed over."""
     now = now or timezone.now()
     pending = OutboxMessage.objects.filter(
-        Q(queued_at__isnull=True) | Q(queued_at__lt=now - resend_after()),
-        done_at__isnull=True,
-        attempts__lt=GIVE_UP_AFTER,
+        _due(now), done_at__isnull=True, attempts__lt=GIVE_UP_AFTER
     ).order_by("created_at")
     handed = 0
     for pk, task, args in pending.values_list("pk", "task", "args")[:1000]:
-        if not _hand_over(pk, task, args):
+        if not _hand_over(pk, task, args, now=now):
             break  # the broker is still down: no use trying the rest now
         handed += 1
     return handed

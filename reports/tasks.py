@@ -3,14 +3,17 @@
 import math
 
 from celery import shared_task
+from celery.exceptions import Ignore
 
 from ops.outbox import outbox_task
 
-from .exports.pipeline import TIME_LIMIT, ExportBusy, export_run
+from .exports.pipeline import TIME_LIMIT, ExportBusy, ExportTakenOver, export_run
 from .models import ProgressReport
 from .notifications import report_returned_notify
 from .reminders import reminders_send
 from .services import periods_open_all
+
+BUSY_RETRY_MIN = 5  # seconds: the least an export task that found the export busy waits
 
 
 @shared_task
@@ -37,9 +40,6 @@ def send_reminders() -> int:
     return reminders_send()
 
 
-BUSY_RETRY_MIN = 5  # seconds: the least a copy that found the export busy waits
-
-
 @shared_task(
     bind=True,
     acks_late=True,
@@ -58,3 +58,6 @@ def make_export(self, export_id: int) -> str:
     except ExportBusy as busy:
         countdown = max(BUSY_RETRY_MIN, math.ceil(busy.wait.total_seconds()) + 1)
         raise self.retry(countdown=countdown) from busy
+    except ExportTakenOver as taken:
+        # Not done: the outbox message stays open for the run that took over.
+        raise Ignore() from taken

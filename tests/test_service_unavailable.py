@@ -135,7 +135,31 @@ def _wrapped_outage(request):
         raise RuntimeError("could not load the dashboard") from exc
 
 
+def _from_postgres(error: Exception):
+    """Django's OperationalError wrapping psycopg's, as the database wrapper raises it."""
+
+    def view(request):
+        try:
+            raise error
+        except Exception as exc:
+            raise OperationalError(str(exc)) from exc
+
+    return view
+
+
+def _bug_while_handling_an_outage(request):
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        raise ValueError("a bug in the error handling") from None
+
+
 urlpatterns = [
+    path("khoa-cheo/", _from_postgres(psycopg.errors.DeadlockDetected("deadlock detected"))),
+    path("qua-gio/", _from_postgres(psycopg.errors.QueryCanceled("statement timeout"))),
+    path("dang-tat/", _from_postgres(psycopg.errors.AdminShutdown("terminating connection"))),
+    path("tu-choi/", _from_postgres(psycopg.OperationalError("connection refused"))),
+    path("loi-khi-xu-ly/", _bug_while_handling_an_outage),
     path("loi/", _raises(ValueError("a plain bug"))),
     path("trung-lap/", _raises(IntegrityError("UNIQUE constraint failed"))),
     path("mat-ket-noi/", _raises(InterfaceError("connection already closed"))),
@@ -148,7 +172,9 @@ handler500 = "config.errors.server_error"
 
 
 @pytest.mark.urls(__name__)
-@pytest.mark.parametrize("url", ["/loi/", "/trung-lap/"])
+@pytest.mark.parametrize(
+    "url", ["/loi/", "/trung-lap/", "/khoa-cheo/", "/qua-gio/", "/loi-khi-xu-ly/"]
+)
 def test_a_bug_or_bad_data_is_still_the_500_page(url):
     response = Client(raise_request_exception=False).get(url)
 
@@ -158,7 +184,7 @@ def test_a_bug_or_bad_data_is_still_the_500_page(url):
 
 
 @pytest.mark.urls(__name__)
-@pytest.mark.parametrize("url", ["/mat-ket-noi/", "/boc-loi/"])
+@pytest.mark.parametrize("url", ["/mat-ket-noi/", "/boc-loi/", "/dang-tat/", "/tu-choi/"])
 def test_a_lost_connection_anywhere_in_the_chain_is_a_503(url):
     response = Client(raise_request_exception=False).get(url)
 

@@ -2,12 +2,15 @@
 after the transaction commits), run by a Celery task or the `export_summary` command.
 
 An export is claimed before it runs. The run holding it writes a heartbeat (`heartbeat_at`)
-at its claim and as it reports progress, at least every HEARTBEAT_EVERY seconds; its lease
-lasts settings.EXPORT_LEASE_SECONDS after the last heartbeat. A task delivered twice finds
+at its claim and as it reports progress, at least every HEARTBEAT_EVERY seconds while it
+does (the renderers report per chunk of rows, so no step between two reports should last
+as long as the lease); its lease lasts settings.EXPORT_LEASE_SECONDS after the last
+heartbeat. A task delivered twice finds
 the export taken (ExportBusy, saying when the lease will pass: the task retries then) or
 made (nothing to do). A run whose worker died falls silent and is taken over once its
 lease has passed, reusing the figures already frozen; were the silent run still alive, it
-finds the export no longer its own at its next write and stops without touching it.
+finds the export no longer its own at its next write and stops without touching it
+(ExportTakenOver).
 After MAX_ATTEMPTS runs the export is marked failed, so a file that cannot be made is not
 tried for ever.
 """
@@ -51,8 +54,9 @@ CONTENT_TYPES = {
 }
 FIGURES_SHARE = 0.45  # of the progress bar: reading the reports; the rest is rendering
 TIME_LIMIT = 600  # seconds a run may take (the Celery task's hard limit)
-HEARTBEAT_EVERY = 10.0  # seconds (a third of the lease if shorter): a run reporting progress
-# writes a heartbeat this often even when the share done stands still
+# Seconds (a third of the lease if shorter): a run reporting progress writes a heartbeat
+# this often even when the share done stands still.
+HEARTBEAT_EVERY = 10.0
 MAX_ATTEMPTS = 3
 
 
@@ -72,8 +76,10 @@ class ExportBusy(Exception):
         self.wait = wait
 
 
-class _Lost(Exception):
-    """The export was taken over by another run while this one was silent."""
+class ExportTakenOver(Exception):
+    """Another run took the export over while this one was silent: this run stops and
+    leaves it alone. The task must not count as done, so that if the run that took over
+    dies too, the outbox sends the export again."""
 
 
 def export_filename(export: Export) -> str:
@@ -140,7 +146,7 @@ def _held(export: Export):
 class _Progress:
     """Writes the share done to the export's row with a heartbeat, at most a few times a
     second, and a heartbeat alone every HEARTBEAT_EVERY seconds (or a third of the lease)
-    while the share stands still. Raises _Lost if another run has taken the export over."""
+    while the share stands still. Raises ExportTakenOver if another run has taken it over."""
 
     def __init__(self, export: Export, clock: Callable[[], float] = time.monotonic):
         self.export = export
@@ -159,7 +165,7 @@ class _Progress:
                 changes["progress"] = percent
                 self.shown = percent
             if not _held(self.export).update(**changes):
-                raise _Lost(self.export.pk)
+                raise ExportTakenOver(self.export.pk)
             self.at = now
 
     def part(self, start: float, share: float) -> Callable[[float], None]:
@@ -195,18 +201,13 @@ def _busy(export: Export) -> ExportBusy:
     return ExportBusy(export.pk, wait)
 
 
-def _lost(export: Export) -> Export:
-    log.warning("Export %s was taken over by another run; this one stops", export.pk)
-    return Export.objects.get(pk=export.pk)
-
-
 @transaction.atomic
 def _fail(export: Export, message: str) -> Export:
     finished_at = timezone.now()
     if not _held(export).update(
         status=Export.Status.FAILED, error=message, finished_at=finished_at
     ):
-        return _lost(export)
+        raise ExportTakenOver(export.pk)
     export.status = Export.Status.FAILED
     export.error = message
     export.finished_at = finished_at
@@ -234,7 +235,7 @@ def export_run(export_id: int) -> Export:
                 snapshot, directive=export.directive, progress=progress.part(0, FIGURES_SHARE)
             )
             if not _held(export).update(snapshot=snapshot, heartbeat_at=timezone.now()):
-                raise _Lost(export.pk)
+                raise ExportTakenOver(export.pk)
         render = RENDERERS[export.format]
         with tempfile.TemporaryFile() as out:
             render(snapshot, out, progress=progress.part(FIGURES_SHARE, 1 - FIGURES_SHARE))
@@ -254,11 +255,12 @@ def export_run(export_id: int) -> Export:
             )
             if not made:
                 export.file.delete(save=False)  # the run that took over makes its own
-                raise _Lost(export.pk)
+                raise ExportTakenOver(export.pk)
             export.status = Export.Status.DONE
             _audit(export, "export.made", _("Đã tạo tệp xuất"))
-    except _Lost:
-        return _lost(export)
+    except ExportTakenOver:
+        log.warning("Export %s was taken over by another run; this one stops", export.pk)
+        raise
     except Exception:  # a time limit included: SoftTimeLimitExceeded is an Exception
         log.exception("Export %s failed", export.pk)
         return _fail(

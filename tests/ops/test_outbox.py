@@ -2,13 +2,14 @@
 at the time, exactly once."""
 
 import datetime
+from unittest.mock import ANY
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
 from ops.models import OutboxMessage
-from ops.outbox import GIVE_UP_AFTER, outbox_drain
+from ops.outbox import GIVE_UP_AFTER, _hand_over, outbox_drain
 from reports import services, tasks
 from reports.models import Notification
 
@@ -99,3 +100,21 @@ def test_a_message_not_done_is_handed_over_again_after_the_resend_delay(resend, 
     message.refresh_from_db()
     assert message.attempts == 2
     assert message.done_at is not None
+
+
+def test_the_request_and_a_drain_at_the_same_moment_send_a_message_once(monkeypatch):
+    message = OutboxMessage.objects.create(task=tasks.notify_report_returned.name, args=[0])
+    sent = []
+
+    def publish(**kwargs):
+        sent.append(kwargs)
+        if len(sent) == 1:
+            outbox_drain()  # beat's drain runs while the request is still publishing
+
+    monkeypatch.setattr(tasks.notify_report_returned, "apply_async", publish)
+
+    _hand_over(message.pk, message.task, message.args)  # the request, after commit
+
+    assert sent == [{"args": [0], "kwargs": {"outbox_id": message.pk}, "retry_policy": ANY}]
+    message.refresh_from_db()
+    assert message.attempts == 1
