@@ -52,7 +52,7 @@ RECOVERY_SETTINGS = {
     "WEB_CONCURRENCY": "4",
     "WORKER_CONCURRENCY": "2",
 }
-TASKS = 30  # per unit: with 12 periods, 360 slots a unit, a third for each load run
+TASKS = 30  # per unit: with 12-13 periods, 360 slots a unit or more, a third a load run
 EXPORT_UNITS = 2000  # the export killed in (c): large enough to take a while
 
 
@@ -97,16 +97,18 @@ def seed(units: int) -> dict:
             subject="Văn bản thử lỗi",
             status=Directive.Status.ACTIVE,
             schedule=Directive.Schedule.MONTHLY,
-            reporting_starts_on=today.replace(day=1),
-            reporting_ends_on=today.replace(day=1) + datetime.timedelta(days=360),
-            lock_days=30,
+            # Periods exist once they have started (beat's hourly run removes any other):
+            # the past year's, all still open for entry.
+            reporting_starts_on=(today - datetime.timedelta(days=365)).replace(day=1),
+            reporting_ends_on=today + datetime.timedelta(days=365),
+            lock_days=400,
         )
         section = Section.objects.create(directive=directive, number="1", order=1, heading="Mục 1")
         Addressee.objects.create(section=section, group=group)
         for t in range(1, TASKS + 1):
             Task.objects.create(section=section, order=t, text=f"Nhiệm vụ thử lỗi {t}.")
         assignments_sync(directive=directive)
-        periods_generate(directive=directive, until=directive.reporting_ends_on)
+        periods_generate(directive=directive)
         password = make_password(clients.PASSWORD)  # hashed once: argon2 is slow on purpose
         for i, unit in enumerate(members, start=1):
             user = User.objects.create(
