@@ -2,29 +2,28 @@
 after the transaction commits), run by a Celery task or the `export_summary` command.
 
 An export is claimed before it runs. The run holding it writes a heartbeat (`heartbeat_at`)
-at its claim and as it reports progress, at least every HEARTBEAT_EVERY seconds while it
-does (the renderers report per chunk of rows, so no step between two reports should last
-as long as the lease); its lease lasts settings.EXPORT_LEASE_SECONDS after the last
-heartbeat. A task delivered twice finds
-the export taken (ExportBusy, saying when the lease will pass: the task retries then) or
-made (nothing to do). A run whose worker died falls silent and is taken over once its
-lease has passed, reusing the figures already frozen; were the silent run still alive, it
-finds the export no longer its own at its next write and stops without touching it
-(ExportTakenOver).
-After MAX_ATTEMPTS runs the export is marked failed, so a file that cannot be made is not
-tried for ever.
+at its claim, with its progress, and from a thread of its own every HEARTBEAT_EVERY seconds
+whatever it is doing; its lease lasts settings.EXPORT_LEASE_SECONDS after the last
+heartbeat. A task delivered twice finds the export taken (ExportBusy, saying when the lease
+will pass: the task retries then) or made (nothing to do). A run whose worker died falls
+silent and is taken over once its lease has passed, reusing the figures already frozen;
+were the silent run still alive (its database unreachable for that long, say), it finds the
+export no longer its own at its next write and stops without touching it
+(ExportTakenOver). After MAX_ATTEMPTS runs the export is marked failed, so a file that
+cannot be made is not tried for ever.
 """
 
 import datetime
 import logging
 import math
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -54,9 +53,7 @@ CONTENT_TYPES = {
 }
 FIGURES_SHARE = 0.45  # of the progress bar: reading the reports; the rest is rendering
 TIME_LIMIT = 600  # seconds a run may take (the Celery task's hard limit)
-# Seconds (a third of the lease if shorter): a run reporting progress writes a heartbeat
-# this often even when the share done stands still.
-HEARTBEAT_EVERY = 10.0
+HEARTBEAT_EVERY = 10.0  # seconds (a third of the lease if shorter)
 MAX_ATTEMPTS = 3
 
 
@@ -144,32 +141,56 @@ def _held(export: Export):
 
 
 class _Progress:
-    """Writes the share done to the export's row with a heartbeat, at most a few times a
-    second, and a heartbeat alone every HEARTBEAT_EVERY seconds (or a third of the lease)
-    while the share stands still. Raises ExportTakenOver if another run has taken it over."""
+    """Writes the share done to the export's row, with a heartbeat, at most a few times a
+    second. Raises ExportTakenOver if another run has taken the export over."""
 
     def __init__(self, export: Export, clock: Callable[[], float] = time.monotonic):
         self.export = export
         self.clock = clock
-        self.every = min(HEARTBEAT_EVERY, lease().total_seconds() / 3)
         self.shown = 0
         self.at = -math.inf
 
     def __call__(self, fraction: float) -> None:
         percent = max(1, min(99, int(100 * fraction)))
         now = self.clock()
-        moved = percent > self.shown and now - self.at >= 0.25
-        if moved or now - self.at >= self.every:
-            changes = {"heartbeat_at": timezone.now()}
-            if percent > self.shown:
-                changes["progress"] = percent
-                self.shown = percent
-            if not _held(self.export).update(**changes):
+        if percent > self.shown and now - self.at >= 0.25:
+            if not _held(self.export).update(progress=percent, heartbeat_at=timezone.now()):
                 raise ExportTakenOver(self.export.pk)
-            self.at = now
+            self.shown, self.at = percent, now
 
     def part(self, start: float, share: float) -> Callable[[float], None]:
         return lambda fraction: self(start + share * fraction)
+
+
+class _Heartbeat(threading.Thread):
+    """Writes the run's heartbeat every HEARTBEAT_EVERY seconds (a third of the lease if
+    shorter), whatever step the run is in: a long save or upload between two progress
+    reports must not pass for a dead worker. It stops with the run, or once the export is
+    no longer the run's (the run finds out at its next write)."""
+
+    def __init__(self, export: Export):
+        super().__init__(name=f"export-{export.pk}-heartbeat", daemon=True)
+        self.export = export
+        self.every = min(HEARTBEAT_EVERY, lease().total_seconds() / 3)
+        self.finished = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.finished.wait(self.every):
+                if not _held(self.export).update(heartbeat_at=timezone.now()):
+                    return
+        except DatabaseError:  # the run's own writes will tell what is wrong
+            log.warning("Export %s: heartbeat stopped", self.export.pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own
+
+    def __enter__(self) -> "_Heartbeat":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.finished.set()
+        self.join()
 
 
 def _claim(export_id: int) -> bool:
@@ -228,6 +249,12 @@ def export_run(export_id: int) -> Export:
     if export.attempts > MAX_ATTEMPTS:
         return _fail(export, _("Không tạo được tệp sau nhiều lần thử; hãy báo quản trị hệ thống."))
     progress = _Progress(export)
+    with _Heartbeat(export):
+        return _make(export, progress)
+
+
+def _make(export: Export, progress: _Progress) -> Export:
+    """The run proper: figures (unless frozen by an earlier run), file, done."""
     try:
         snapshot = export.snapshot
         if "annex" not in snapshot:
