@@ -11,8 +11,7 @@ from directives.models import Assignment
 from reports.models import Export, ProgressReport, ReportingPeriod
 from units.models import Unit, fold
 
-MAX_ID = 2**31 - 1
-NO_NUL = r"^[^\x00]*$"
+from .serializers import ANY_TEXT, MAX_ID
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -68,7 +67,7 @@ class UnitFilter(StrictFilterSet):
         return queryset.filter(search_name__contains=fold(value)) if value.strip() else queryset
 
 
-extend_schema_field({"type": "string", "maxLength": 100, "pattern": NO_NUL})(
+extend_schema_field({"type": "string", "maxLength": 100, "pattern": ANY_TEXT})(
     UnitFilter.base_filters["q"]
 )
 

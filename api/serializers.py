@@ -326,7 +326,7 @@ class DirectiveImportSerializer(serializers.Serializer):
 
 
 class IndicatorValueSerializer(serializers.Serializer):
-    indicator = Whole(min_value=1, max_value=2**31 - 1, help_text=_("Mã chỉ tiêu của nhiệm vụ."))
+    indicator = Whole(min_value=1, max_value=MAX_ID, help_text=_("Mã chỉ tiêu của nhiệm vụ."))
     value = Amount(
         max_digits=14,
         decimal_places=2,
@@ -404,6 +404,17 @@ class ReportSerializer(HelpedModelSerializer):
         ]
 
 
+def _report_text(help_text) -> Text:
+    """One of a report's texts: kept as the unit wrote it, blank allowed until sending."""
+    return Text(
+        max_length=TEXT_LIMIT,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=help_text,
+    )
+
+
 class ReportContentSerializer(serializers.Serializer):
     """A report's text and figures, as the unit writes them."""
 
@@ -413,27 +424,9 @@ class ReportContentSerializer(serializers.Serializer):
     percent_done = Whole(
         min_value=0, max_value=100, required=False, help_text=_("Tỷ lệ hoàn thành (%), 0–100.")
     )
-    achievements = Text(
-        max_length=TEXT_LIMIT,
-        required=False,
-        allow_blank=True,
-        trim_whitespace=False,
-        help_text=_("Kết quả thực hiện (bắt buộc khi gửi)."),
-    )
-    difficulties = Text(
-        max_length=TEXT_LIMIT,
-        required=False,
-        allow_blank=True,
-        trim_whitespace=False,
-        help_text=_("Khó khăn, vướng mắc."),
-    )
-    proposals = Text(
-        max_length=TEXT_LIMIT,
-        required=False,
-        allow_blank=True,
-        trim_whitespace=False,
-        help_text=_("Kiến nghị, đề xuất."),
-    )
+    achievements = _report_text(_("Kết quả thực hiện (bắt buộc khi gửi)."))
+    difficulties = _report_text(_("Khó khăn, vướng mắc."))
+    proposals = _report_text(_("Kiến nghị, đề xuất."))
     indicators = IndicatorValueSerializer(
         many=True, required=False, max_length=500, help_text=_("Giá trị các chỉ tiêu.")
     )
@@ -455,7 +448,7 @@ class ReportCreateSerializer(ReportContentSerializer):
     period = Ref(queryset=ReportingPeriod.objects.all(), help_text=_("Kỳ báo cáo."))
     version = Whole(
         min_value=0,
-        max_value=2**31 - 1,
+        max_value=MAX_ID,
         required=False,
         default=0,
         help_text=_("0 (mặc định): chưa có báo cáo; đã có thì trả về 409 kèm phiên bản đang lưu."),
@@ -465,7 +458,7 @@ class ReportCreateSerializer(ReportContentSerializer):
 class ReportUpdateSerializer(ReportContentSerializer):
     version = Whole(
         min_value=0,
-        max_value=2**31 - 1,
+        max_value=MAX_ID,
         help_text=_("Phiên bản đã đọc; báo cáo đã được lưu sau đó thì trả về 409."),
     )
 
@@ -532,7 +525,7 @@ class FiguresQuerySerializer(serializers.Serializer):
     period = Whole(
         required=False,
         min_value=1,
-        max_value=2**31 - 1,
+        max_value=MAX_ID,
         help_text=_("Chỉ kỳ này (mã kỳ của văn bản); để trống: mọi kỳ."),
     )
 
@@ -567,17 +560,12 @@ class ExchangedFiguresSerializer(FiguresSerializer):
     )
 
 
-COUNTS = ("expected", "received", "on_time", "missing", "overdue", "behind")
-EXCHANGED = (*COUNTS, "readable", "percent_sum", "done")
-
-
 def exchanged_data(figures) -> dict:
     return {name: getattr(figures, name) for name in ExchangedFiguresSerializer._declared_fields}
 
 
 def _check_counts(data: dict) -> None:
-    if any(data[name] < 0 for name in EXCHANGED):
-        raise serializers.ValidationError(_("Số liệu không được âm."))
+    """Counts that cannot all be true at once (each one is already at least 0)."""
     if data["received"] > data["expected"] or data["on_time"] > data["received"]:
         raise serializers.ValidationError(
             _("Số liệu không khớp: đúng hạn ≤ đã nhận ≤ phải nộp."), code="conflict"
@@ -631,7 +619,7 @@ class AggregateRequestSerializer(serializers.Serializer):
     directive = Whole(
         required=False,
         min_value=1,
-        max_value=2**31 - 1,
+        max_value=MAX_ID,
         help_text=_("Văn bản của chính hệ thống này, cộng cùng số liệu cấp dưới (tùy chọn)."),
     )
     statistics = StatisticsSerializer(

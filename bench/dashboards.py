@@ -29,6 +29,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bench import synthetic
+from bench.stats import p95
 from directives.models import Assignment, Task
 from reports.models import ProgressReport
 from units.models import Membership
@@ -101,10 +102,6 @@ def count_queries(run) -> int:
     with connection.execute_wrapper(counter):
         run()
     return len(executed)
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
 
 def main() -> None:

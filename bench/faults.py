@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import load as clients
 from bench.stack import Stack
+from bench.stats import p95
 
 # Shortened so recovery is seen in minutes; production keeps the defaults
 # (config/settings.py: 60 s, 120 s, 120 s).
@@ -259,13 +260,6 @@ def mail_subjects(folder: Path) -> list[str]:
 # The figures -----------------------------------------------------------------------
 
 
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def figures(run: clients.Run, seconds: float, allow_503: bool, failures: list[str]) -> dict:
     answered = [r for r in run.calls if r.status is not None and r.status < 500]
     errors = [
@@ -287,10 +281,8 @@ def figures(run: clients.Run, seconds: float, allow_503: bool, failures: list[st
         "returns_acknowledged": len(run.returned),
         "sent_per_s": round(len(run.sent) / seconds, 1),
         "median_ms": round(statistics.median(latency)) if latency else 0,
-        "p95_ms": round(percentile(latency, 0.95)),
-        "p95_submit_ms": round(
-            percentile([r.seconds * 1000 for r in answered if r.kind == "submit"], 0.95)
-        ),
+        "p95_ms": round(p95(latency)),
+        "p95_submit_ms": round(p95([r.seconds * 1000 for r in answered if r.kind == "submit"])),
         "max_ms": {
             kind: round(max(r.seconds for r in answered if r.kind == kind) * 1000)
             for kind in sorted({r.kind for r in answered})
@@ -306,7 +298,7 @@ def window(run: clients.Run, start: float, end: float) -> dict:
         "requests": len(inside),
         "ok": sum(1 for r in inside if r.status < 400),
         "clean_503": sum(1 for r in inside if r.clean_503),
-        "p95_ms": round(percentile(latency, 0.95)),
+        "p95_ms": round(p95(latency)),
     }
 
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -105,7 +104,11 @@ def sections_of(proposal) -> list[SectionDraft]:
         tasks = ["\n".join([task.text, *task.subtasks]) for task in section.tasks]
         context = [] if section.addressed else [task.text for task in section.items]
         intro = "\n\n".join([*section.intro, *context])
-        heading = section.heading or intro.split("\n")[0][:200] or f"Mục {section.number}"
+        heading = (
+            section.heading
+            or intro.split("\n")[0][:200]
+            or _("Mục %(number)s") % {"number": section.number}
+        )
         lines = [addressee_line(unit.name, unit.role) for unit in section.units]
         if section.addressed:  # "Chỉ đạo cơ quan chức năng: A, B …": A and B support it
             named = {fold(unit.name) for unit in section.units}
@@ -139,7 +142,7 @@ def guess_kind(name: str) -> str:
 def _known_units():
     """The units one may give tasks to today (a closed unit is history) and the groups."""
     today = timezone.localdate()
-    units = Unit.objects.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    units = Unit.objects.active_between(today, today)
     return list(units.values_list("pk", "name", "short_name")), list(
         UnitGroup.objects.values_list("pk", "name")
     )

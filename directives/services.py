@@ -227,9 +227,7 @@ def directive_publish(*, directive: Directive, by=None) -> None:
     """Put the directive in force and give every task to its units; listeners (the
     reporting periods) follow after commit. Refused while a section's tasks would reach
     no unit."""
-    _lock(directive.pk)
-    if directive.status == Directive.Status.CLOSED:
-        raise ValidationError(_("Văn bản đã kết thúc: không ban hành lại."))
+    _lock(directive.pk)  # refuses a closed directive
     problems = directive_problems(directive)
     if problems:
         raise ValidationError(problems)
@@ -410,10 +408,6 @@ def _renumber(section: Section) -> list[Task]:
     return tasks
 
 
-def _code(section: Section, order: int) -> str:
-    return f"{section.number}.{order}"
-
-
 @transaction.atomic
 def task_save(*, task: Task, by) -> Task:
     """Add a task at the end of its section, or save its text. A new task of a published
@@ -430,7 +424,7 @@ def task_save(*, task: Task, by) -> Task:
         _record(
             directive,
             by,
-            _("Thêm nhiệm vụ %(code)s") % {"code": _code(section, task.order)},
+            _("Thêm nhiệm vụ %(code)s") % {"code": task.code},
             after={"text": task.text},
         )
         return task
@@ -440,7 +434,7 @@ def task_save(*, task: Task, by) -> Task:
         _record(
             section.directive,
             by,
-            _("Sửa nhiệm vụ %(code)s") % {"code": _code(section, task.order)},
+            _("Sửa nhiệm vụ %(code)s") % {"code": task.code},
             before={"text": before},
             after={"text": task.text},
         )
@@ -464,8 +458,7 @@ def task_move(*, task: Task, up: bool, by) -> bool:
     _record(
         section.directive,
         by,
-        _("Chuyển nhiệm vụ %(old)s thành %(new)s")
-        % {"old": _code(section, other.order), "new": _code(section, moved.order)},
+        _("Chuyển nhiệm vụ %(old)s thành %(new)s") % {"old": other.code, "new": moved.code},
         before={"order": other.order},
         after={"order": moved.order},
     )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def locked_out(
@@ -12,11 +13,10 @@ def locked_out(
 ) -> HttpResponse:
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    message = (
-        f"Đăng nhập sai quá {settings.AXES_FAILURE_LIMIT} lần: tài khoản này tạm khóa đăng "
-        f"nhập từ máy của bạn trong {minutes} phút. Vui lòng thử lại sau, hoặc nhờ quản trị "
-        "viên mở khóa."
-    )
+    message = _(
+        "Đăng nhập sai quá %(limit)s lần: tài khoản này tạm khóa đăng nhập từ máy của bạn "
+        "trong %(minutes)s phút. Vui lòng thử lại sau, hoặc nhờ quản trị viên mở khóa."
+    ) % {"limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes}
     context = {
         "form": AuthenticationForm(request, initial={"username": username}),
         "next": request.POST.get("next", ""),

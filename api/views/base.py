@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
 from ..permissions import Rules
-from ..serializers import ConflictSerializer, ErrorSerializer
+from ..serializers import MAX_ID, ConflictSerializer, ErrorSerializer
 
 ERRORS = {
     400: OpenApiResponse(
@@ -69,7 +69,6 @@ def responses(ok: dict, *errors: int) -> dict:
     return {**described, **{code: ERRORS[code] for code in sorted({*errors, 401, 429})}}
 
 
-MAX_ID = 2**31 - 1
 DIGITS = re.compile(r"[0-9]{1,10}")
 
 

@@ -72,7 +72,7 @@ class DirectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
             Prefetch(
                 "sections",
                 Section.objects.order_by("order").prefetch_related(
-                    Prefetch("tasks", Task.objects.select_related("section"))
+                    Prefetch("tasks", Task.objects.all())
                 ),
             )
         )
