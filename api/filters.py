@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from directives.models import Assignment
-from reports.models import Export, ProgressReport, ReportingPeriod
+from reports.filing.models import ProgressReport
+from reports.periods.models import ReportingPeriod
+from reports.summaries.models import Export
 from units.models import Unit, fold
 
 from .serializers import ANY_TEXT, MAX_ID

@@ -11,7 +11,9 @@ from rest_framework import serializers
 
 from directives.imports import MAX_SECTIONS, NAME_LIMIT
 from directives.models import Assignment, Directive, Section, Task
-from reports.models import Export, ProgressReport, ReportingPeriod, ReportTransition, Summary
+from reports.filing.models import ProgressReport, ReportTransition
+from reports.periods.models import ReportingPeriod
+from reports.summaries.models import Export, Summary
 from units.models import Unit
 
 TEXT_LIMIT = 100_000  # characters in a report's text field: a report, not a book

@@ -31,7 +31,7 @@ from django.urls import reverse
 from bench import synthetic
 from bench.stats import p95
 from directives.models import Assignment, Task
-from reports.models import ProgressReport
+from reports.filing.models import ProgressReport
 from units.models import Membership
 
 # The figures each page shows, computed by hand in one statement.

@@ -76,7 +76,7 @@ def seed(units: int) -> dict:
     from bench import synthetic
     from directives.models import Addressee, Assignment, Directive, Section, Task
     from directives.services import assignments_sync
-    from reports.services import periods_generate
+    from reports.periods.services import periods_generate
     from units.models import Membership, Unit, UnitGroup
 
     User = get_user_model()
@@ -149,7 +149,7 @@ def database_whole(directive_id: int, failures: list[str]) -> dict:
     from django.db.models import Count, Q
 
     from ops.models import AuditEvent, OutboxMessage
-    from reports.models import ProgressReport, ReportTransition
+    from reports.filing.models import ProgressReport, ReportTransition
 
     connections.close_all()  # the connection from before a restart is gone
     reports = ProgressReport.objects.filter(assignment__task__section__directive=directive_id)
@@ -194,7 +194,7 @@ def database_whole(directive_id: int, failures: list[str]) -> dict:
 
 
 def acknowledged_kept(run: clients.Run, failures: list[str]) -> None:
-    from reports.models import ProgressReport, ReportTransition
+    from reports.filing.models import ProgressReport, ReportTransition
 
     stored = {
         pk: (assignment, period, status)
@@ -224,7 +224,8 @@ def notifications_delivered(stack: Stack, wait: float, failures: list[str]) -> d
     from django.db import connections
 
     from ops.models import OutboxMessage
-    from reports.models import Notification, ReportTransition
+    from reports.filing.models import ReportTransition
+    from reports.notifications.models import Notification
 
     connections.close_all()
     deadline = time.monotonic() + wait
@@ -404,9 +405,9 @@ def scenario_c(stack, data, args):
     from pypdf import PdfReader
 
     from directives.models import Directive
-    from reports.exports.compose import summary_compose
-    from reports.exports.pipeline import export_request
-    from reports.models import Export
+    from reports.summaries.compose import summary_compose
+    from reports.summaries.models import Export
+    from reports.summaries.pipeline import export_request
 
     failures: list[str] = []
     connections.close_all()

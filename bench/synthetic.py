@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from directives.models import Addressee, Assignment, Directive, Section, Task
 from directives.services import assignments_sync
-from reports.models import ProgressReport
-from reports.services import periods_generate
+from reports.filing.models import ProgressReport
+from reports.periods.services import periods_generate
 from units.models import Unit, UnitGroup, fold
 
 TASKS_PER_SECTION = 3

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "ops",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.roles",
-                "reports.context_processors.unread_notifications",
+                "reports.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -349,8 +350,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "DirectiveStatusEnum": "directives.models.Directive.Status",
-        "ReportStatusEnum": "reports.models.ProgressReport.Status",
-        "ExportStatusEnum": "reports.models.Export.Status",
-        "ExportFormatEnum": "reports.models.Export.Format",
+        "ReportStatusEnum": "reports.filing.models.ProgressReport.Status",
+        "ExportStatusEnum": "reports.summaries.models.Export.Status",
+        "ExportFormatEnum": "reports.summaries.models.Export.Format",
     },
 }

@@ -25,3 +25,12 @@ SECURE_HSTS_SECONDS = 0
 # Test clients log in with force_login() or client.login(), which passes no request and
 # so cannot go through django-axes; tests/test_security.py turns it on for its own test.
 AXES_ENABLED = False
+
+# Under pytest-xdist every worker has a test database of its own (pytest-django), and a
+# Redis database of its own, so one worker's Celery test never takes another's tasks.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _WORKER.startswith("gw"):  # noqa: F405
+    from urllib.parse import urlsplit
+
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + int(_WORKER[2:])}").geturl()  # noqa: F405
+    CELERY_BROKER_URL = CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405

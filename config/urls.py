@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reports.views.filing import home
+from reports.filing.views.work import home
 
 urlpatterns = [
     path("", home, name="home"),

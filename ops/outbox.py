@@ -1,7 +1,8 @@
 """The transactional outbox: side effects queued only once the change they follow is
 committed, and never lost when the broker is down.
 
-    outbox_add(task, *args)     in the business transaction
+    outbox_add(name, *args)     in the business transaction, naming the task: a service
+                                never imports the tasks that carry out its side effects
     @outbox_task                on the task: skips a message already done, marks it done
     outbox_drain()              by beat, every OUTBOX_DRAIN_SECONDS: hands over what is
                                 still pending, or handed over OUTBOX_RESEND_SECONDS ago
@@ -35,10 +36,13 @@ def resend_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.OUTBOX_RESEND_SECONDS)
 
 
-def outbox_add(task, *args) -> OutboxMessage:
-    """Record `task(*args)` with the current transaction; hand it over after commit."""
-    message = OutboxMessage.objects.create(task=task.name, args=list(args))
-    transaction.on_commit(lambda: _hand_over(message.pk, task.name, list(args)), robust=True)
+def outbox_add(task: str, *args) -> OutboxMessage:
+    """Record the task named `task`, called with `args`, in the current transaction; hand
+    it over after commit. A name no task has is refused at once, not at the drain."""
+    if task not in current_app.tasks:
+        raise LookupError(f"No Celery task is named {task!r}")
+    message = OutboxMessage.objects.create(task=task, args=list(args))
+    transaction.on_commit(lambda: _hand_over(message.pk, task, list(args)), robust=True)
     return message
 
 

@@ -1,14 +1,13 @@
 from django.contrib import admin
 
-from .models import (
-    CalendarException,
-    Export,
+from reports.filing.models import (
     ExtensionRequest,
     PeriodReopening,
     ProgressReport,
-    ReportingPeriod,
     ReportTransition,
 )
+from reports.periods.models import CalendarException, ReportingPeriod
+from reports.summaries.models import Export
 
 
 @admin.register(ReportingPeriod)

@@ -8,8 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from directives.signals import directive_published, schedule_changed
-
-        from .services import periods_open_on_publish
+        from reports import tasks  # noqa: F401  (registers the tasks the outbox names)
+        from reports.periods.services import periods_open_on_publish
 
         directive_published.connect(periods_open_on_publish, dispatch_uid="reports.periods")
         schedule_changed.connect(periods_open_on_publish, dispatch_uid="reports.schedule")

@@ -6,12 +6,11 @@ from celery import shared_task
 from celery.exceptions import Ignore
 
 from ops.outbox import outbox_task
-
-from .exports.pipeline import TIME_LIMIT, ExportBusy, ExportTakenOver, export_run
-from .models import ProgressReport
-from .notifications import report_returned_notify
-from .reminders import reminders_send
-from .services import periods_open_all
+from reports.filing.models import ProgressReport
+from reports.filing.notices import report_returned_notify
+from reports.periods.services import periods_open_all
+from reports.reminders.services import reminders_send
+from reports.summaries.pipeline import TIME_LIMIT, ExportBusy, ExportTakenOver, export_run
 
 BUSY_RETRY_MIN = 5  # seconds: the least an export task that found the export busy waits
 

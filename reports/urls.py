@@ -1,24 +1,20 @@
-from .views import (
-    comments,
-    dashboard,
-    evidence,
-    exports,
-    extensions,
-    filing,
-    notifications,
-    review,
-    spreadsheets,
-)
+"""Every room's pages, under the one "reports" namespace (the URLs users know)."""
+
+from reports.figures import views as figures
+from reports.filing.views import comments, evidence, extensions, review, work
+from reports.notifications import views as notifications
+from reports.spreadsheets import views as spreadsheets
+from reports.summaries import views as summaries
 
 app_name = "reports"
 urlpatterns = [
-    *filing.urlpatterns,
+    *work.urlpatterns,
     *review.urlpatterns,
-    *dashboard.urlpatterns,
+    *figures.urlpatterns,
     *evidence.urlpatterns,
     *comments.urlpatterns,
     *extensions.urlpatterns,
     *notifications.urlpatterns,
     *spreadsheets.urlpatterns,
-    *exports.urlpatterns,
+    *summaries.urlpatterns,
 ]

@@ -16,8 +16,9 @@ from django.test import Client
 from config.celery import app
 from directives.models import Assignment, Directive, Role, Section, Task
 from directives.services import assignments_sync
-from reports.models import ProgressReport, ReportingPeriod
-from reports.services import periods_generate
+from reports.filing.models import ProgressReport
+from reports.periods.models import ReportingPeriod
+from reports.periods.services import periods_generate
 from units.models import Membership, Unit
 
 from .factories import (

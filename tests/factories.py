@@ -8,7 +8,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from directives.models import Addressee, Assignment, Directive, Role, Section, Task
-from reports.models import ProgressReport, ReportingPeriod
+from reports.filing.models import ProgressReport
+from reports.periods.models import ReportingPeriod
 from units.models import Membership, Unit, UnitGroup
 
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

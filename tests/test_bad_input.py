@@ -8,7 +8,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reports.exports.compose import summary_compose
+from reports.summaries.compose import summary_compose
 
 from .conftest import login
 

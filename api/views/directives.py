@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from directives.imports import SectionDraft, directive_import, doc_type_of, subject_of
 from directives.models import Assignment, Directive, Section, Task
-from reports.models import ReportingPeriod
+from reports.periods.models import ReportingPeriod
 from units.models import Unit
 from units.permissions import visible_directives
 

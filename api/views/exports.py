@@ -12,9 +12,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from reports.exports.compose import summary_compose
-from reports.exports.pipeline import CONTENT_TYPES, export_filename, export_request
-from reports.models import Export
+from reports.summaries.compose import summary_compose
+from reports.summaries.models import Export
+from reports.summaries.pipeline import CONTENT_TYPES, export_filename, export_request
 
 from .. import filters
 from ..serializers import ExportRequestSerializer, ExportSerializer

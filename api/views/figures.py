@@ -12,7 +12,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from directives.models import Directive
-from reports import figures, selectors
+from reports.figures import engine as figures
+from reports.periods import selectors
 from units.models import Unit
 
 from ..serializers import (

@@ -12,8 +12,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from directives.models import Assignment
-from reports import selectors, services
-from reports.models import ProgressReport, ReportTransition
+from reports.filing import selectors, services
+from reports.filing.models import ProgressReport, ReportTransition
 from units.permissions import can, filing_unit_ids, visible_reports
 
 from .. import filters

@@ -2,7 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import ProgressReport
+from reports.filing.models import ProgressReport
 
 register = template.Library()
 

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from rest_framework.test import APIClient
 
 from api.models import ApiToken
-from reports.exports.compose import summary_compose
-from reports.models import Export
+from reports.summaries.compose import summary_compose
+from reports.summaries.models import Export
 
 
 def token_client(user) -> APIClient:

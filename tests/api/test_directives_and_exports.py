@@ -4,8 +4,8 @@ downloaded through the API."""
 import pytest
 
 from directives.models import Directive
-from reports.exports.pipeline import CONTENT_TYPES, export_run
-from reports.models import Export
+from reports.summaries.models import Export
+from reports.summaries.pipeline import CONTENT_TYPES, export_run
 
 from .conftest import token_client
 

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from reports import figures
-from reports.models import ProgressReport
+from reports.figures import engine as figures
+from reports.filing.models import ProgressReport
 
 from ..conftest import login
 from ..factories import ProgressReportFactory, ReportingPeriodFactory

@@ -5,7 +5,8 @@ may not see is a 404; an action its role may not take on one it sees is a 403.""
 import pytest
 
 from directives.models import Directive
-from reports.models import Export, ProgressReport, ReportTransition
+from reports.filing.models import ProgressReport, ReportTransition
+from reports.summaries.models import Export
 
 from ..conftest import PERSONAS
 

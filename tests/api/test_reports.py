@@ -4,7 +4,7 @@ sending it, and the reviewer's answer; and the token that carries it all."""
 import pytest
 
 from api.models import ApiToken
-from reports.models import ProgressReport
+from reports.filing.models import ProgressReport
 
 from .conftest import token_client
 

@@ -1,19 +1,18 @@
 """Issue 6's journey in Chromium: a reviewer pastes the text of 136-CV/HU, checks the
 reading beside the letter, saves it, and publishes it from the structure page."""
 
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from demo import data as demo
 from directives.models import Assignment, Directive
-from reports import demo
 
 from .test_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SEED = Path(__file__).parent.parent / "directives" / "importer" / "corpus" / "136-CV-HU.md"
+SEED = demo.LETTER
 
 
 def test_paste_review_save_publish(page):

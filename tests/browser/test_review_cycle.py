@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from reports import demo
-from reports.models import ProgressReport
+from demo import data as demo
+from reports.filing.models import ProgressReport
 
 from .test_journey import log_in
 

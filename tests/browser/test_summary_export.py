@@ -8,9 +8,9 @@ import docx
 import pytest
 from playwright.sync_api import expect
 
-from reports import demo
-from reports.exports import pipeline
-from reports.models import Export
+from demo import data as demo
+from reports.summaries import pipeline
+from reports.summaries.models import Export
 
 from .test_journey import log_in
 

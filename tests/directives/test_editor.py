@@ -21,7 +21,7 @@ from directives.models import (
     Section,
     Task,
 )
-from reports.models import IndicatorValue
+from reports.filing.models import IndicatorValue
 
 from ..conftest import PERSONAS, login
 from ..factories import (

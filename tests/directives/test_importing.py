@@ -6,15 +6,14 @@ import datetime
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from demo import data as demo
 from directives.models import Directive
-from reports import demo
 from units.models import Unit, UnitGroup
 
 from ..conftest import login
@@ -22,7 +21,7 @@ from .importer.test_files import seed_docx
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).parent / "importer" / "corpus" / "136-CV-HU.md"
+SEED = demo.LETTER
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from directives.models import Directive, Role
 from directives.services import directive_publish
 from ops.audit import audit
 from ops.models import AuditEvent, AuditLogIsAppendOnly
-from reports import extensions, services
-from reports.exports import pipeline
-from reports.exports.compose import summary_compose
-from reports.models import Export
+from reports.filing import extensions, services
+from reports.summaries import pipeline
+from reports.summaries.compose import summary_compose
+from reports.summaries.models import Export
 
 from ..factories import AddresseeFactory, DirectiveFactory, SectionFactory, TaskFactory
 

@@ -11,7 +11,7 @@ from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
 
 from ops.backups import BackupError, backup_make, backup_restore
-from reports.models import ProgressReport
+from reports.filing.models import ProgressReport
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from ops.models import OutboxMessage
 from ops.outbox import GIVE_UP_AFTER, _hand_over, outbox_drain
-from reports import services, tasks
-from reports.models import Notification
+from reports import tasks
+from reports.filing import services
+from reports.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

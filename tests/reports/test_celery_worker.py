@@ -5,8 +5,8 @@ in-memory transport, which a worker thread in this process can consume."""
 import pytest
 from django.core import mail
 
-from reports import services
-from reports.models import ProgressReport
+from reports.filing import services
+from reports.filing.models import ProgressReport
 
 from ..conftest import wait_for
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from directives.services import assignments_sync
-from reports.services import periods_generate
+from reports.periods.services import periods_generate
 from units.models import Membership
 
 from ..conftest import login
@@ -101,8 +101,8 @@ def test_page_queries_grow_neither_with_units_nor_with_periods(page):
 def test_a_summary_reads_a_fixed_number_of_queries_per_period():
     """Composing the draft and freezing the figures: the same queries at 10 and at 100
     units; one more for each period covered."""
-    from reports.exports.compose import summary_compose
-    from reports.exports.snapshot import add_figures, draft_snapshot
+    from reports.summaries.compose import summary_compose
+    from reports.summaries.snapshot import add_figures, draft_snapshot
 
     counts = []
     for unit_count, until in ((10, datetime.date(2021, 9, 30)), (100, datetime.date(2022, 6, 30))):
@@ -119,8 +119,8 @@ def test_a_summary_reads_a_fixed_number_of_queries_per_period():
 
 
 def test_the_summary_pages_read_a_fixed_number_of_queries():
-    from reports.exports.compose import summary_compose
-    from reports.exports.pipeline import export_now
+    from reports.summaries.compose import summary_compose
+    from reports.summaries.pipeline import export_now
 
     counts = []
     for unit_count, until in ((10, datetime.date(2021, 9, 30)), (100, datetime.date(2022, 6, 30))):

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reports.models import ProgressReport, ReportTransition
+from reports.filing.models import ProgressReport, ReportTransition
 
 from ..conftest import PERSONAS, login
 from ..factories import ProgressReportFactory, ReportingPeriodFactory

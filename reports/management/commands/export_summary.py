@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from directives.models import Directive
-from reports.exports.compose import summary_compose
-from reports.exports.pipeline import export_now
-from reports.models import Export
+from reports.summaries.compose import summary_compose
+from reports.summaries.models import Export
+from reports.summaries.pipeline import export_now
 
 MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 

@@ -4,13 +4,13 @@ import json
 import re
 from pathlib import Path
 
+from demo.data import LETTER
 from directives.importer.text import canon
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
-SEED = CORPUS / "136-CV-HU.md"
-DOCUMENTS = sorted(CORPUS.glob("*.md"))
-DOCUMENTS = [p for p in DOCUMENTS if p.name != "EXPECTED.md"]
+SEED = LETTER  # the demo's letter is one of the corpus
+DOCUMENTS = sorted([SEED, *(p for p in CORPUS.glob("*.md") if p.name != "EXPECTED.md")])
 
 
 def norm(text: str | None) -> str | None:
@@ -21,4 +21,5 @@ def norm(text: str | None) -> str | None:
 
 
 def read(name: str) -> str:
-    return (CORPUS / name).read_text(encoding="utf-8")
+    path = SEED if name == SEED.name else CORPUS / name
+    return path.read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ def seed():
 
 
 def test_136_reads_as_the_demo_loads_it(seed):
-    from reports import demo
+    from demo import data as demo
 
     assert seed.number == demo.NUMBER
     assert seed.subject == "V/v " + demo.SUBJECT

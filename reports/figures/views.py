@@ -1,0 +1,291 @@
+"""Leadership dashboards: the overview with its trend, the matrix, the roll-up through
+the unit tree and groups, and the units to urge on (cần đôn đốc)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directives.models import Assignment, Directive, Section, Task
+from reports.figures import charts
+from reports.figures import engine as figures
+from reports.figures import matrix as dashboards
+from reports.filing.models import ProgressReport
+from reports.periods import selectors
+from reports.reminders.services import remind_unit_now
+from units.models import Unit, UnitGroup
+from units.permissions import requires
+
+MATRIX_PAGE = 50  # units per page
+
+
+def link_patterns(directive: Directive, period) -> dict[str, str]:
+    """The matrix's links, reversed once with placeholders for the template's link_to."""
+    marker = 987654321
+
+    def pattern(name: str, *args) -> str:
+        return reverse(name, args=args).replace(str(marker), "{}")
+
+    return {
+        "report": pattern("reports:detail", marker),
+        "follow_up": pattern("reports:follow_up", marker, period.pk),
+        "unit": pattern("reports:unit_page", directive.pk, marker),
+    }
+
+
+def _directive_and_period(request, directive_id: int):
+    """The directive, its periods, and the one chosen by "ky" (default: the current)."""
+    directive = get_object_or_404(Directive, pk=directive_id)
+    periods = list(directive.periods.order_by("start"))
+    chosen = (request.POST if request.method == "POST" else request.GET).get("ky", "")
+    period = next((p for p in periods if str(p.pk) == chosen), None)
+    return directive, periods, period or selectors.current_period(periods)
+
+
+@requires("dashboard.view")
+def dashboard_index(request):
+    """The overview of the directive in force issued last, or the list to choose from."""
+    directive = Directive.objects.in_force().first()
+    if directive:
+        return redirect("reports:overview", directive_id=directive.pk)
+    return redirect("directives:list")
+
+
+@requires("dashboard.view")
+def overview(request, directive_id: int):
+    directive, periods, period = _directive_and_period(request, directive_id)
+    trend = figures.trend(directive=directive, periods=periods)
+    current = next((t.figures for t in trend if t.period == period), None)
+    chart = charts.percent_bars(
+        [t.period.label for t in trend],
+        [
+            (_("Đầy đủ"), [t.figures.completeness for t in trend]),
+            (_("Đúng hạn"), [t.figures.timeliness for t in trend]),
+            (_("Tiến độ bình quân"), [t.figures.mean_percent for t in trend]),
+        ],
+    )
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "directive": directive,
+            "periods": periods,
+            "period": period,
+            "current": current,
+            "trend": trend,
+            "chart": chart,
+        },
+    )
+
+
+@requires("dashboard.view")
+def dashboard(request, directive_id: int):
+    """The matrix: units (by their place in the tree) × tasks for one period, filtered,
+    a page of units at a time."""
+    directive, periods, period = _directive_and_period(request, directive_id)
+    sections = list(Section.objects.filter(directive=directive).order_by("order"))
+    section_id = next((s.pk for s in sections if str(s.pk) == request.GET.get("muc")), None)
+    status = request.GET.get("trang_thai", "")
+    kind = request.GET.get("loai", "")
+    kind = kind if kind in Unit.Kind.values else ""
+    query = request.GET.get("q", "").strip()[:100]
+    context = {
+        "directive": directive,
+        "periods": periods,
+        "period": period,
+        "sections": sections,
+        "section_id": section_id,
+        "status": status if status in dashboards.STATUS_FILTERS else "",
+        "statuses": dashboards.STATUS_FILTERS,
+        "kind": kind,
+        "kinds": Unit.Kind.choices,
+        "query": query,
+    }
+    if period:
+        tasks = dashboards.matrix_tasks(directive=directive, section_id=section_id)
+        assignments = dashboards.matrix_assignments(
+            tasks=tasks, period=period, status=status, kind=kind, query=query
+        )
+        units = dashboards.matrix_units(assignments=assignments, period=period)
+        page = Paginator(units, MATRIX_PAGE).get_page(request.GET.get("trang"))
+        filtered = section_id or status or kind or query
+        shown = assignments if filtered else None  # None: the whole directive, no subquery
+        context |= {
+            "page": page,
+            "totals": figures.trend(directive=directive, assignments=shown, periods=[period])[
+                0
+            ].figures,
+            "matrix": dashboards.period_matrix(
+                directive=directive, period=period, units=page.object_list, tasks=tasks
+            ),
+            "query_string": request.GET.copy(),
+            "links": link_patterns(directive, period),
+        }
+        context["query_string"].pop("trang", None)
+    return render(request, "reports/dashboard.html", context)
+
+
+@requires("dashboard.view")
+def rollup(request, directive_id: int):
+    """Every figure summed through the unit tree (any level: open a unit to see its
+    children) and by unit group, for one period."""
+    directive, periods, period = _directive_and_period(request, directive_id)
+    context = {"directive": directive, "periods": periods, "period": period}
+    if period:
+        parent = None
+        if parent_id := request.GET.get("don_vi", ""):
+            parent = Unit.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
+        per_unit = figures.by_unit(directive=directive, period=period)
+        groups = []
+        members = UnitGroup.members.through.objects.filter(unit_id__in=per_unit).values_list(
+            "unitgroup_id", "unit_id"
+        )
+        by_group: dict[int, figures.Figures] = {}
+        for group_id, unit_id in members:
+            by_group.setdefault(group_id, figures.Figures()).add(per_unit[unit_id])
+        for group in UnitGroup.objects.filter(pk__in=by_group).order_by("name"):
+            groups.append((group, by_group[group.pk]))
+        context |= {
+            "parent": parent,
+            "ancestors": _ancestors(parent),
+            "rows": figures.rollup(per_unit, parent_id=parent.pk if parent else None),
+            "groups": groups,
+        }
+    return render(request, "reports/rollup.html", context)
+
+
+def _ancestors(unit: Unit | None) -> list[Unit]:
+    chain = []
+    while unit is not None and unit.parent_id:
+        unit = Unit.objects.filter(pk=unit.parent_id).first()
+        if unit:
+            chain.insert(0, unit)
+    return chain
+
+
+@requires("dashboard.view")
+def owed(request, directive_id: int):
+    """Cần đôn đốc: the units that owe reports for the period, most owed first."""
+    directive, periods, period = _directive_and_period(request, directive_id)
+    rows = []
+    if period:
+        per_unit = figures.by_unit(directive=directive, period=period)
+        owing = {u: f for u, f in per_unit.items() if f.missing}
+        units = Unit.objects.in_bulk(list(owing))
+        rows = sorted(
+            ((units[u], f) for u, f in owing.items()),
+            key=lambda row: (-row[1].missing, row[0].name),
+        )
+    page = Paginator(rows, 100).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "reports/owed.html",
+        {"directive": directive, "periods": periods, "period": period, "page": page},
+    )
+
+
+@requires("dashboard.view")
+def unit_page(request, directive_id: int, unit_id: int):
+    """One unit: each of its tasks in every period."""
+    directive = get_object_or_404(Directive, pk=directive_id)
+    unit = get_object_or_404(Unit.objects.select_related("parent"), pk=unit_id)
+    periods = list(directive.periods.order_by("start"))
+    assignments = list(
+        Assignment.objects.filter(task__section__directive=directive, unit=unit)
+        .select_related("task__section")
+        .order_by("task__section__order", "task__order")
+    )
+    reports = {
+        (r.assignment_id, r.period_id): r
+        for r in ProgressReport.objects.filter(
+            assignment__in=assignments, submitted_at__isnull=False
+        ).only("id", "assignment_id", "period_id", "status", "percent_done", "submitted_at")
+    }
+    today = timezone.localdate()
+    rows = []
+    for assignment in assignments:
+        cells = []
+        for period in periods:
+            report = reports.get((assignment.pk, period.pk))
+            if report is None:
+                cells.append(("overdue" if period.due < today else "missing", None, None))
+            elif report.status == ProgressReport.Status.DRAFT:
+                cells.append(("revising", None, None))
+            else:
+                cells.append((report.status, report.pk, report.percent_done))
+        rows.append((assignment, cells))
+    trend = figures.trend(
+        directive=directive,
+        assignments=Assignment.objects.filter(pk__in=[a.pk for a in assignments]),
+        periods=periods,
+    )
+    return render(
+        request,
+        "reports/unit_page.html",
+        {"directive": directive, "unit": unit, "periods": periods, "rows": rows, "trend": trend},
+    )
+
+
+@requires("dashboard.view")
+def task_page(request, directive_id: int, task_id: int):
+    """One task: every unit's report on it for the period."""
+    directive, periods, period = _directive_and_period(request, directive_id)
+    task = get_object_or_404(
+        Task.objects.select_related("section"), pk=task_id, section__directive=directive
+    )
+    context = {"directive": directive, "periods": periods, "period": period, "task": task}
+    if period:
+        units = dashboards.matrix_units(
+            assignments=Assignment.objects.filter(task=task), period=period
+        )
+        page = Paginator(units, 100).get_page(request.GET.get("trang"))
+        matrix = dashboards.period_matrix(
+            directive=directive, period=period, units=page.object_list, tasks=[task]
+        )
+        shown = Assignment.objects.filter(task=task)
+        context |= {
+            "page": page,
+            "matrix": matrix,
+            "totals": figures.trend(directive=directive, assignments=shown, periods=[period])[
+                0
+            ].figures,
+        }
+    return render(request, "reports/task_page.html", context)
+
+
+@require_POST
+@requires("review.queue")
+def remind_unit(request, directive_id: int, unit_id: int):
+    directive, _periods, period = _directive_and_period(request, directive_id)
+    unit = get_object_or_404(Unit, pk=unit_id)
+    sent = remind_unit_now(unit=unit, period=period) if period else 0
+    if sent:
+        messages.success(
+            request, _("Đã nhắc %(unit)s về %(n)d báo cáo.") % {"unit": unit.name, "n": sent}
+        )
+    else:
+        messages.info(
+            request,
+            _("%(unit)s đã được nhắc hôm nay, hoặc chưa có ai nhận nhắc.") % {"unit": unit.name},
+        )
+    url = reverse("reports:owed", args=[directive.pk])
+    return redirect(f"{url}?ky={period.pk}" if period else url)
+
+
+urlpatterns = [
+    path("tong-hop/", dashboard_index, name="dashboard_index"),
+    path("tong-hop/<int:directive_id>/", overview, name="overview"),
+    path("tong-hop/<int:directive_id>/ma-tran/", dashboard, name="dashboard"),
+    path("tong-hop/<int:directive_id>/theo-don-vi/", rollup, name="rollup"),
+    path("tong-hop/<int:directive_id>/can-don-doc/", owed, name="owed"),
+    path("tong-hop/<int:directive_id>/don-vi/<int:unit_id>/", unit_page, name="unit_page"),
+    path(
+        "tong-hop/<int:directive_id>/can-don-doc/<int:unit_id>/nhac/",
+        remind_unit,
+        name="remind_unit",
+    ),
+    path("tong-hop/<int:directive_id>/nhiem-vu/<int:task_id>/", task_page, name="task_page"),
+]

@@ -1,0 +1,99 @@
+"""What a unit and its reviewers are told as a report goes between them: a report returned
+(in the app and by e-mail), an extension asked for or decided, a comment."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from reports.notifications.models import Notification
+from reports.notifications.services import notify, reviewers_of, unit_reporters
+from units.models import Membership
+
+from .models import ProgressReport
+from .selectors import last_return_reason
+
+
+def report_returned_notify(*, report: ProgressReport) -> int:
+    """Tell the unit's reporters that their report came back, with the reason: an in-app
+    notice to each active reporter, linking to the report form, and an e-mail to those
+    with an address.
+
+    Returns how many addresses were written to.
+    """
+    reporters = list(
+        Membership.objects.filter(
+            unit_id=report.assignment.unit_id,
+            role=Membership.Role.REPORTER,
+            user__is_active=True,
+        ).values_list("user_id", "user__email")
+    )
+    reason = last_return_reason(report)
+    task, period = report.assignment.task.code, report.period.label
+    message = _("Báo cáo về nhiệm vụ %(task)s, %(period)s đã bị trả lại để bổ sung.") % {
+        "task": task,
+        "period": period,
+    }
+    if reason:
+        message += " " + _("Lý do: %(reason)s") % {"reason": reason}
+    url = reverse("reports:file", args=[report.assignment_id, report.period_id])
+    Notification.objects.bulk_create(
+        Notification(user_id=user_id, message=message, url=url)
+        for user_id in sorted({user_id for user_id, _email in reporters})
+    )
+    recipients = sorted({email for _user_id, email in reporters if email})
+    if not recipients:
+        return 0
+    context = {"report": report, "reason": reason}
+    send_mail(
+        subject=_("Báo cáo bị trả lại: %(task)s, %(period)s") % {"task": task, "period": period},
+        message=render_to_string("emails/report_returned.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+    return len(recipients)
+
+
+def extension_requested_notify(*, extension) -> int:
+    """Reviewers learn that a unit asks for more time."""
+    a = extension.assignment
+    message = _("%(unit)s xin gia hạn nhiệm vụ %(task)s, %(period)s đến ngày %(day)s.") % {
+        "unit": a.unit.name,
+        "task": a.task.code,
+        "period": extension.period.label,
+        "day": f"{extension.new_due:%d/%m/%Y}",
+    }
+    url = reverse("reports:follow_up", args=[a.pk, extension.period_id])
+    return notify(reviewers_of(a.unit_id), message, url)
+
+
+def extension_decided_notify(*, extension) -> int:
+    """The unit learns the decision on its request."""
+    a = extension.assignment
+    message = _("Đề nghị gia hạn nhiệm vụ %(task)s, %(period)s: %(decision)s.") % {
+        "task": a.task.code,
+        "period": extension.period.label,
+        "decision": extension.get_status_display().lower(),
+    }
+    if extension.decision_note:
+        message += " " + _("Ý kiến: %(note)s") % {"note": extension.decision_note}
+    url = reverse("reports:file", args=[a.pk, extension.period_id])
+    return notify(unit_reporters(a.unit_id), message, url)
+
+
+def comment_added_notify(*, comment) -> int:
+    """A comment from the unit goes to the reviewers; one from a reviewer to the unit."""
+    report = comment.report
+    a = report.assignment
+    unit_people = unit_reporters(a.unit_id)
+    context = {"task": a.task.code, "period": report.period.label, "unit": a.unit.name}
+    if comment.author_id in unit_people:
+        message = _("%(unit)s trao đổi về báo cáo nhiệm vụ %(task)s, %(period)s.") % context
+        url = reverse("reports:detail", args=[report.pk])
+        recipients = reviewers_of(a.unit_id) if not report.is_draft else set()
+    else:
+        message = _("Có ý kiến trao đổi về báo cáo nhiệm vụ %(task)s, %(period)s.") % context
+        url = reverse("reports:file", args=[a.pk, report.period_id])
+        recipients = unit_people
+    return notify(recipients, message, url, skip=comment.author_id)

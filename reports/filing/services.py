@@ -1,0 +1,340 @@
+"""A report's life from draft to accepted: saving, sending, accepting, returning.
+
+Each write is one atomic function that records the transition and queues its side
+effects only after the transaction commits. Views, Celery tasks and management
+commands all call these.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directives.models import Assignment, Indicator
+from ops.audit import audit
+from ops.outbox import outbox_add
+from reports.periods.models import ReportingPeriod
+
+from . import slots
+from .models import IndicatorValue, PeriodReopening, ProgressReport, ReportTransition
+
+Status = ProgressReport.Status
+REPORT_FIELDS = ("assessment", "percent_done", "achievements", "difficulties", "proposals")
+
+
+def audit_slot(*, by, action: str, obj, what: str, assignment, period, **data) -> None:
+    """An audit event about one unit's task in one period (a report, a file, an
+    extension): "<what> — nhiệm vụ 1.2, Đảng bộ xã A, kỳ Tháng 9/2021". Names only, never
+    the report's text. assignment and period: ids (their names cost one query), or
+    objects with the task's section and the unit loaded (no query)."""
+    if isinstance(assignment, Assignment) and isinstance(period, ReportingPeriod):
+        task = assignment.task
+        names = (task.code, assignment.unit.name, assignment.unit_id, task.section.directive_id)
+        label = period.label
+    else:
+        label = ReportingPeriod.objects.filter(pk=period).values("label")[:1]
+        number, order, unit, unit_id, directive_id, label = (
+            Assignment.objects.filter(pk=assignment)
+            .annotate(period_label=Subquery(label))
+            .values_list(
+                "task__section__number",
+                "task__order",
+                "unit__name",
+                "unit_id",
+                "task__section__directive_id",
+                "period_label",
+            )
+            .get()
+        )
+        names = (f"{number}.{order}", unit, unit_id, directive_id)
+    code, unit, unit_id, directive_id = names
+    summary = _("%(what)s — nhiệm vụ %(task)s, %(unit)s, kỳ %(period)s") % {
+        "what": what,
+        "task": code,
+        "unit": unit,
+        "period": label,
+    }
+    audit(
+        actor=by,
+        action=action,
+        obj=obj,
+        summary=summary,
+        directive_id=directive_id,
+        unit_id=unit_id,
+        period_id=getattr(period, "pk", period),
+        **data,
+    )
+
+
+def _audit_report(report: ProgressReport, by, action: str, what: str, **data) -> None:
+    audit_slot(
+        by=by,
+        action=action,
+        obj=report,
+        what=what,
+        assignment=report.assignment_id,
+        period=report.period_id,
+        **data,
+    )
+
+
+def _transition(report: ProgressReport, to: str, *, by, reason: str = "", at=None) -> None:
+    ReportTransition.objects.create(
+        report=report,
+        from_status=report.status,
+        to_status=to,
+        by=by,
+        at=at or timezone.now(),
+        reason=reason,
+    )
+    report.status = to
+
+
+def _check_editable(report: ProgressReport) -> None:
+    if not report.is_editable:
+        raise ValidationError(
+            _(
+                "Báo cáo đã gửi, không sửa được nữa. "
+                "Nếu cần bổ sung, đề nghị bộ phận theo dõi trả lại."
+            )
+        )
+
+
+def entry_closed_reason(
+    *, assignment: Assignment, period: ReportingPeriod, day: datetime.date | None = None
+) -> str:
+    """Why the unit may no longer enter this report ("" while it may).
+
+    Entry closes after the period's lock date (DHIS2's expiry days), or after a granted
+    extension's new date if that is later, unless a reviewer has reopened the period for
+    the unit.
+    """
+    if period.lock_on is None:
+        return ""
+    day = day or timezone.localdate()
+    extended = slots.effective_due_dates(period, [assignment.pk])[assignment.pk]
+    if day <= max(period.lock_on, extended):
+        return ""
+    reopened = PeriodReopening.objects.filter(
+        period=period, unit_id=assignment.unit_id, until__gte=day
+    ).exists()
+    if reopened:
+        return ""
+    return _(
+        "Kỳ báo cáo đã khóa nhập sau ngày %(day)s. Nếu cần báo cáo, đề nghị bộ phận theo dõi "
+        "mở lại cho đơn vị."
+    ) % {"day": f"{max(period.lock_on, extended):%d/%m/%Y}"}
+
+
+def _check_entry_open(assignment, period, at: datetime.datetime | None) -> None:
+    day = timezone.localdate(at) if at else None
+    if reason := entry_closed_reason(assignment=assignment, period=period, day=day):
+        raise ValidationError(reason, code="locked")
+
+
+def _save_indicator_values(report: ProgressReport, values: dict) -> None:
+    """values: {indicator id: Decimal or None}; None clears the value."""
+    allowed = set(
+        Indicator.objects.filter(task_id=report.assignment.task_id).values_list("pk", flat=True)
+    )
+    if set(values) - allowed:
+        raise ValidationError(_("Chỉ tiêu không thuộc nhiệm vụ này."))
+    errors = {
+        f"indicator_{i}": _("Giá trị chỉ tiêu không được âm.")
+        for i, value in values.items()
+        if value is not None and value < 0
+    }
+    if errors:
+        raise ValidationError(errors)
+    cleared = [i for i, value in values.items() if value is None]
+    if cleared:
+        IndicatorValue.objects.filter(report=report, indicator_id__in=cleared).delete()
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(report=report, indicator_id=i, value=value)
+            for i, value in values.items()
+            if value is not None
+        ],
+        update_conflicts=True,
+        unique_fields=["report", "indicator"],
+        update_fields=["value"],
+    )
+
+
+def _stale_message(report: ProgressReport) -> str:
+    who = (
+        report.updated_by.get_full_name() or report.updated_by.username if report.updated_by else ""
+    )
+    return _(
+        "Báo cáo vừa được %(who)s lưu lúc %(when)s, sau khi bạn mở trang. Nội dung bạn nhập "
+        "vẫn còn dưới đây; hãy đối chiếu với bản đã lưu rồi lưu lại."
+    ) % {
+        "who": who or _("người khác"),
+        "when": f"{timezone.localtime(report.updated_at):%H:%M %d/%m/%Y}",
+    }
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    assignment: Assignment,
+    period: ReportingPeriod,
+    by,
+    data: dict,
+    version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> ProgressReport:
+    """Create or update the unit's report for the period.
+
+    `version` is the report version the user's form was opened on (0: no report yet); if
+    someone saved since, nothing is written and ValidationError(code="stale") says who.
+    data may hold the report fields and "indicators" ({indicator id: value or None}).
+    Editing a returned report takes it back to draft, so reviewers never read a
+    half-revised text; it still counts as received, since it was sent once.
+    """
+    if period.directive_id != assignment.task.section.directive_id:
+        raise ValidationError(_("Kỳ báo cáo không thuộc văn bản của nhiệm vụ này."))
+    if not assignment.unit.is_active_between(period.start, period.cutoff):
+        raise ValidationError(_("Đơn vị không hoạt động trong kỳ báo cáo này."))
+    _check_entry_open(assignment, period, at)
+    # get_or_create survives two first saves at once (the unique constraint decides).
+    created = ProgressReport.objects.get_or_create(assignment=assignment, period=period)[1]
+    report = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(assignment=assignment, period=period)
+    )
+    report.assignment = assignment  # already loaded by the caller
+    current = 0 if created else report.version
+    if version is not None and version != current:
+        raise ValidationError(_stale_message(report), code="stale")
+    _check_editable(report)
+    for field in REPORT_FIELDS:
+        if field in data:
+            setattr(report, field, data[field])
+    report.updated_by = by
+    report.version = current + 1
+    # The slot (assignment, period) is the row just locked: checking that both exist and
+    # that no other report holds it would only repeat that query.
+    report.full_clean(exclude=["assignment", "period"])
+    report_start_revision(report=report, by=by, save=False)
+    report.save()
+    if "indicators" in data:
+        _save_indicator_values(report, data["indicators"])
+    audit_slot(
+        by=by,
+        action="report.draft_saved",
+        obj=report,
+        what=_("Lưu báo cáo"),
+        assignment=assignment,
+        period=period,
+        version=report.version,
+    )
+    return report
+
+
+def report_start_revision(*, report: ProgressReport, by, save: bool = True) -> None:
+    """The unit's first change to a returned report (its text or its files) takes it back
+    to draft: from then on reviewers no longer see it until it is sent again."""
+    if report.status == Status.RETURNED:
+        _transition(report, Status.DRAFT, by=by)
+        _audit_report(report, by, "report.revised", _("Bắt đầu sửa báo cáo bị trả lại"))
+        if save:
+            report.save(update_fields=["status", "updated_at"])
+
+
+def _check_complete(report: ProgressReport) -> None:
+    errors = {}
+    if not report.achievements.strip():
+        errors["achievements"] = _("Cần nêu kết quả thực hiện trước khi gửi báo cáo.")
+    if report.assessment == ProgressReport.Assessment.DONE and report.percent_done != 100:
+        errors["percent_done"] = _("Đã đánh giá “Hoàn thành” thì tỷ lệ hoàn thành phải là 100%.")
+    if report.assessment == ProgressReport.Assessment.BLOCKED and not report.difficulties.strip():
+        errors["difficulties"] = _("Đã đánh giá “Gặp vướng mắc” thì cần nêu khó khăn, vướng mắc.")
+    given = set(report.indicator_values.values_list("indicator_id", flat=True))
+    for indicator in report.assignment.task.indicators.filter(required=True):
+        if indicator.pk not in given:
+            errors[f"indicator_{indicator.pk}"] = _(
+                "Cần nhập chỉ tiêu “%(name)s” trước khi gửi."
+            ) % {"name": indicator.name}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def report_submit(*, report: ProgressReport, by, at: datetime.datetime | None = None):
+    """Send the report to the reviewers. The first sending time decides timeliness."""
+    report = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("assignment__task", "period")
+        .get(pk=report.pk)
+    )
+    if not report.is_editable:
+        raise ValidationError(_("Báo cáo này đã được gửi."))
+    _check_entry_open(report.assignment, report.period, at)
+    _check_complete(report)
+    at = at or timezone.now()
+    _transition(report, Status.SUBMITTED, by=by, at=at)
+    if report.submitted_at is None:
+        report.submitted_at = at
+        report.submitted_by = by
+    report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    _audit_report(report, by, "report.submitted", _("Gửi báo cáo"))
+    return report
+
+
+@transaction.atomic
+def report_accept(*, report: ProgressReport, by, at: datetime.datetime | None = None):
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(_("Chỉ tiếp nhận được báo cáo đang chờ xem xét."))
+    _transition(report, Status.ACCEPTED, by=by, at=at)
+    report.save(update_fields=["status", "updated_at"])
+    _audit_report(report, by, "report.accepted", _("Tiếp nhận báo cáo"))
+    return report
+
+
+@transaction.atomic
+def report_return(
+    *, report: ProgressReport, by, reason: str, at=None, notify: bool = True
+) -> ProgressReport:
+    """Send the report back to its unit for revision; the unit is told after commit
+    (unless notify is False, as when loading history). Returned after the period locked,
+    it reopens the period for the unit, so it can do what it is asked."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Cần nêu lý do trả lại để đơn vị bổ sung.")})
+    report = (
+        ProgressReport.objects.select_for_update(of=("self",))
+        .select_related("assignment", "period__directive")
+        .get(pk=report.pk)
+    )
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(_("Chỉ trả lại được báo cáo đang chờ xem xét."))
+    _transition(report, Status.RETURNED, by=by, reason=reason.strip(), at=at)
+    report.save(update_fields=["status", "updated_at"])
+    _audit_report(report, by, "report.returned", _("Trả lại báo cáo"))
+    day = timezone.localdate(at) if at else timezone.localdate()
+    if entry_closed_reason(assignment=report.assignment, period=report.period, day=day):
+        reopening = PeriodReopening.objects.create(
+            period=report.period,
+            unit_id=report.assignment.unit_id,
+            until=day + datetime.timedelta(days=report.period.directive.lock_days),
+            by=by,
+            reason=_("Mở lại để bổ sung báo cáo bị trả lại."),
+        )
+        audit_slot(
+            by=by,
+            action="period.reopened",
+            obj=reopening,
+            what=_("Mở lại kỳ báo cáo (trả lại sau khi khóa)"),
+            assignment=report.assignment_id,
+            period=report.period_id,
+            until=reopening.until.isoformat(),
+        )
+    if notify:
+        # Through the outbox: sent after commit, and later if the broker is down.
+        outbox_add("reports.tasks.notify_report_returned", report.pk)
+    return report

@@ -1,0 +1,155 @@
+"""Evidence files on a report: the list and upload form on the report pages, upload,
+download and removal.
+
+Files are only ever served by `evidence_download`, after the permission check; the
+storage is never exposed at a public URL.
+"""
+
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import Resolver404, path, resolve, reverse
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from reports.filing import evidence as rules
+from reports.filing import selectors
+from reports.filing.models import Evidence
+from units.permissions import can, ensure
+
+# The pages that show a report's panels; `next` may only lead back to one of them.
+REPORT_PAGES = {"reports:detail", "reports:file"}
+
+
+def report_page_url(request, report, fragment: str = "") -> str:
+    """Where a panel's form returns to: the page it was posted from (`next`), if that is
+    one of this site's report pages, else the report's detail page."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(target)
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            match = None
+        if match and match.view_name in REPORT_PAGES:
+            url = parts.path + (f"?{parts.query}" if parts.query else "")
+            return url + (f"#{fragment}" if fragment else "")
+    return reverse("reports:detail", args=[report.pk]) + (f"#{fragment}" if fragment else "")
+
+
+def here(request) -> str:
+    """The page being drawn, for the panels' `next` (a re-drawn POST has no page to
+    return to: the form then falls back to the detail page)."""
+    return request.get_full_path() if request.method == "GET" else ""
+
+
+def on_form_page(request) -> bool:
+    """On the report form, another form's unsaved text is lost when a panel posts."""
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.view_name == "reports:file")
+
+
+def panel(request, report) -> dict:
+    """The evidence list, and the upload form when the user may change the files."""
+    if report is None or not can(request.user, "evidence.view", report):
+        return {}
+    files = list(report.evidence.all())
+    for item in files:
+        item.type_label = rules.LABELS.get(item.content_type, item.content_type)
+    # After the lock date the files stay as they are, like the text (the form says why).
+    can_change = can(request.user, "evidence.change", report)
+    can_change = can_change and not rules.entry_closed_reason(report)
+    return {
+        "evidence_panel": {
+            "report": report,
+            "files": files,
+            "can_change": can_change,
+            "on_form_page": on_form_page(request),
+            "room": max(rules.MAX_FILES_PER_REPORT - len(files), 0),
+            "max_files": rules.MAX_FILES_PER_REPORT,
+            "max_mb": rules.max_mb(),
+            "accept": rules.ACCEPT,
+            "next": here(request),
+        }
+    }
+
+
+def _evidence_or_404(pk: int) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.select_related(
+            "report__assignment__task__section__directive", "report__period"
+        ),
+        pk=pk,
+    )
+
+
+@require_POST
+@login_required
+def evidence_upload(request, pk: int):
+    """Attach one or more files. Each is accepted or refused on its own, with a message
+    naming it; nothing already attached is touched."""
+    report = get_object_or_404(selectors.reports_with_context(), pk=pk)
+    ensure(request.user, "evidence.change", report)
+    uploads = request.FILES.getlist("file")
+    if not uploads:
+        messages.error(request, _("Chưa chọn tệp minh chứng nào để đính kèm."))
+    for upload in uploads:
+        try:
+            evidence = rules.evidence_add(report=report, upload=upload, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã đính kèm tệp “%(name)s”.") % {"name": evidence.name})
+    return redirect(report_page_url(request, report, "minh-chung"))
+
+
+@require_safe
+@login_required
+def evidence_download(request, pk: int):
+    evidence = _evidence_or_404(pk)
+    ensure(request.user, "evidence.view", evidence.report)
+    try:
+        handle = evidence.file.storage.open(evidence.file.name, "rb")
+    except (FileNotFoundError, ValueError) as error:  # the row outlived its stored copy
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.name,
+        content_type=evidence.content_type,
+    )
+    # Never rendered by the browser, never kept by a shared cache.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_POST
+@login_required
+def evidence_remove(request, pk: int):
+    evidence = _evidence_or_404(pk)
+    report = evidence.report
+    ensure(request.user, "evidence.change", report)
+    try:
+        rules.evidence_delete(evidence=evidence, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã xóa tệp “%(name)s”.") % {"name": evidence.name})
+    return redirect(report_page_url(request, report, "minh-chung"))
+
+
+urlpatterns = [
+    path("bao-cao/<int:pk>/minh-chung/", evidence_upload, name="evidence_upload"),
+    path("minh-chung/<int:pk>/", evidence_download, name="evidence_download"),
+    path("minh-chung/<int:pk>/xoa/", evidence_remove, name="evidence_delete"),
+]

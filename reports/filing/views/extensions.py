@@ -1,0 +1,182 @@
+"""Extension requests and their decisions, and reopening a locked period for a unit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directives.models import Assignment
+from reports.filing import services, slots
+from reports.filing.extensions import extension_decide, extension_request, period_reopen
+from reports.filing.forms import ExtensionDecisionForm, ExtensionRequestForm, ReopenForm
+from reports.filing.models import ExtensionRequest, ProgressReport
+from reports.periods.models import ReportingPeriod
+from units import permissions
+from units.forms import add_validation_error
+from units.permissions import ensure, requires
+
+
+def _slot(assignment_id: int, period_id: int) -> tuple[Assignment, ReportingPeriod]:
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("unit", "task__section__directive"), pk=assignment_id
+    )
+    period = get_object_or_404(
+        ReportingPeriod, pk=period_id, directive_id=assignment.task.section.directive_id
+    )
+    return assignment, period
+
+
+def slot_panel(request, assignment: Assignment, period: ReportingPeriod, forms=None) -> dict:
+    """What the report pages show of extensions and locking for one task and period."""
+    user = request.user
+    requests = list(
+        ExtensionRequest.objects.filter(assignment=assignment, period=period).select_related(
+            "requested_by", "decided_by"
+        )
+    )
+    report = ProgressReport.objects.filter(assignment=assignment, period=period).first()
+    owes = report is None or report.is_editable
+    pending = any(r.status == ExtensionRequest.Status.PENDING for r in requests)
+    can_decide = permissions.can(user, "extension.decide", assignment)
+    forms = forms or {}
+    return {
+        "slot": {"assignment": assignment, "period": period},
+        "extension_requests": requests,
+        "effective_due": slots.effective_due_dates(period, [assignment.pk])[assignment.pk],
+        "extension_form": forms.get("request", ExtensionRequestForm())
+        if owes and not pending and permissions.can(user, "extension.request", assignment)
+        else None,
+        "decision_form": forms.get("decide", ExtensionDecisionForm())
+        if can_decide and pending
+        else None,
+        "reopen_form": forms.get("reopen", ReopenForm())
+        if permissions.can(user, "period.reopen", assignment)
+        and services.entry_closed_reason(assignment=assignment, period=period)
+        else None,
+    }
+
+
+def panel(request, report: ProgressReport) -> dict:
+    return slot_panel(request, report.assignment, report.period)
+
+
+def _back(request, assignment: Assignment, period: ReportingPeriod):
+    """Back to the page the action came from: the unit's form, else the follow-up page."""
+    if permissions.can(request.user, "assignment.file", assignment):
+        return redirect("reports:file", assignment_id=assignment.pk, period_id=period.pk)
+    return redirect("reports:follow_up", assignment_id=assignment.pk, period_id=period.pk)
+
+
+def _render_slot(request, assignment, period, forms, status=400):
+    context = {
+        "assignment": assignment,
+        "period": period,
+        "report": ProgressReport.objects.filter(assignment=assignment, period=period).first(),
+        **slot_panel(request, assignment, period, forms),
+    }
+    return render(request, "reports/follow_up.html", context, status=status)
+
+
+@require_POST
+@login_required
+def request_extension(request, assignment_id: int, period_id: int):
+    assignment, period = _slot(assignment_id, period_id)
+    ensure(request.user, "extension.request", assignment)
+    form = ExtensionRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            extension_request(
+                assignment=assignment, period=period, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Đã gửi đề nghị gia hạn."))
+            return _back(request, assignment, period)
+    return _render_slot(request, assignment, period, {"request": form})
+
+
+@require_POST
+@login_required
+def decide_extension(request, pk: int):
+    extension = get_object_or_404(ExtensionRequest.objects.select_related("assignment"), pk=pk)
+    assignment, period = _slot(extension.assignment_id, extension.period_id)
+    ensure(request.user, "extension.decide", assignment)
+    form = ExtensionDecisionForm(request.POST)
+    if form.is_valid():
+        grant = "grant" in request.POST
+        try:
+            extension_decide(
+                extension=extension, by=request.user, grant=grant, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            if getattr(error, "error_dict", None):
+                add_validation_error(form, error)
+                return _render_slot(request, assignment, period, {"decide": form})
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Đã cho gia hạn.") if grant else _("Đã không cho gia hạn."))
+        return redirect("reports:follow_up", assignment_id=assignment.pk, period_id=period.pk)
+    return _render_slot(request, assignment, period, {"decide": form})
+
+
+@require_POST
+@login_required
+def reopen(request, assignment_id: int, period_id: int):
+    assignment, period = _slot(assignment_id, period_id)
+    ensure(request.user, "period.reopen", assignment)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            period_reopen(period=period, unit=assignment.unit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, _("Đã mở lại kỳ báo cáo cho đơn vị."))
+            return redirect("reports:follow_up", assignment_id=assignment.pk, period_id=period.pk)
+    return _render_slot(request, assignment, period, {"reopen": form})
+
+
+@login_required
+def follow_up(request, assignment_id: int, period_id: int):
+    """A reviewer's page for one unit's task in one period: the report's state, extension
+    requests to decide, reopening. The unit itself works on the report form."""
+    assignment, period = _slot(assignment_id, period_id)
+    if permissions.can(request.user, "assignment.file", assignment):
+        return redirect("reports:file", assignment_id=assignment.pk, period_id=period.pk)
+    ensure(request.user, "extension.decide", assignment)
+    return _render_slot(request, assignment, period, {}, status=200)
+
+
+@requires("review.queue")
+def pending_extensions(request):
+    pending = (
+        ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
+        .select_related("assignment__unit", "assignment__task__section", "period", "requested_by")
+        .order_by("requested_at")
+    )
+    return render(request, "reports/extension_list.html", {"pending": pending})
+
+
+urlpatterns = [
+    path(
+        "bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/theo-doi/",
+        follow_up,
+        name="follow_up",
+    ),
+    path(
+        "bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/gia-han/",
+        request_extension,
+        name="request_extension",
+    ),
+    path(
+        "bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/mo-lai/",
+        reopen,
+        name="reopen",
+    ),
+    path("gia-han/<int:pk>/quyet-dinh/", decide_extension, name="decide_extension"),
+    path("gia-han/", pending_extensions, name="pending_extensions"),
+]

@@ -1,0 +1,89 @@
+"""A report read by whoever may see it, and the reviewer's accept / return."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports.filing import selectors, services
+from reports.filing.forms import ReturnForm
+from reports.filing.models import ProgressReport
+from reports.filing.views import comments, evidence, extensions
+from units import permissions
+from units.permissions import ensure
+
+# Each feature adds its part of the report pages: a function (request, report) -> context.
+PANELS = (evidence.panel, comments.panel, extensions.panel)
+
+
+def report_panels(request, report: ProgressReport) -> dict:
+    context = {}
+    for panel in PANELS:
+        context.update(panel(request, report))
+    return context
+
+
+def _report_or_404(pk: int) -> ProgressReport:
+    return get_object_or_404(selectors.reports_with_context(), pk=pk)
+
+
+def _render_detail(request, report: ProgressReport, return_form=None, status: int = 200):
+    context = {
+        "report": report,
+        "transitions": report.transitions.select_related("by"),
+        "indicator_values": report.indicator_values.select_related("indicator"),
+        "can_edit": permissions.can(request.user, "report.edit", report),
+        "can_review": permissions.can(request.user, "report.review", report)
+        and report.status == ProgressReport.Status.SUBMITTED,
+        "return_form": return_form or ReturnForm(),
+    }
+    context.update(report_panels(request, report))
+    return render(request, "reports/report_detail.html", context, status=status)
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = _report_or_404(pk)
+    ensure(request.user, "report.view", report)
+    return _render_detail(request, report)
+
+
+@require_POST
+@login_required
+def report_accept(request, pk: int):
+    report = _report_or_404(pk)
+    ensure(request.user, "report.review", report)
+    try:
+        services.report_accept(report=report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã tiếp nhận báo cáo."))
+    return redirect("reports:detail", pk=pk)
+
+
+@require_POST
+@login_required
+def report_return(request, pk: int):
+    report = _report_or_404(pk)
+    ensure(request.user, "report.review", report)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, report, return_form=form, status=400)
+    try:
+        services.report_return(report=report, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã trả lại báo cáo để đơn vị bổ sung."))
+    return redirect("reports:detail", pk=pk)
+
+
+urlpatterns = [
+    path("bao-cao/<int:pk>/", report_detail, name="detail"),
+    path("bao-cao/<int:pk>/tiep-nhan/", report_accept, name="accept"),
+    path("bao-cao/<int:pk>/tra-lai/", report_return, name="return"),
+]

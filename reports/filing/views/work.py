@@ -1,0 +1,123 @@
+"""A unit's work: its start page and the report form."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from directives.models import Assignment
+from reports.filing import selectors, services
+from reports.filing.forms import ProgressReportForm
+from reports.filing.models import ProgressReport
+from reports.filing.views import extensions
+from reports.filing.views.review import report_panels
+from reports.periods.models import ReportingPeriod
+from units import permissions
+from units.forms import add_validation_error
+from units.permissions import ensure, requires
+
+
+@login_required
+def home(request):
+    roles = permissions.roles_of(request.user)
+    if roles.oversees:
+        return redirect("reports:dashboard_index")
+    if roles.is_reporter:
+        return redirect("reports:unit_work")
+    return redirect("directives:list")
+
+
+@requires("unit_work.view")
+def unit_work(request):
+    unit_ids = permissions.filing_unit_ids(request.user)
+    return render(
+        request,
+        "reports/unit_work.html",
+        {"work": selectors.unit_work(unit_ids=unit_ids), "units": selectors.units_of(unit_ids)},
+    )
+
+
+def _set_version(form, version: int) -> None:
+    """The form re-rendered after a save carries the version now in the database."""
+    form.data = form.data.copy()
+    form.data["version"] = version
+
+
+@login_required
+def report_file(request, assignment_id: int, period_id: int):
+    """The unit's report form for one task and one period: save a draft, or send it."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("unit", "task__section__directive"), pk=assignment_id
+    )
+    ensure(request.user, "assignment.file", assignment)
+    period = get_object_or_404(
+        ReportingPeriod, pk=period_id, directive_id=assignment.task.section.directive_id
+    )
+    report = (
+        ProgressReport.objects.filter(assignment=assignment, period=period)
+        .select_related("assignment__task__section__directive", "updated_by")
+        .first()
+    )
+    if report and not permissions.can(request.user, "report.edit", report):
+        return redirect("reports:detail", pk=report.pk)
+    indicators = list(assignment.task.indicators.all())
+    values = dict(report.indicator_values.values_list("indicator_id", "value")) if report else {}
+    form = ProgressReportForm(
+        request.POST or None, instance=report, indicators=indicators, values=values
+    )
+    saved_by_someone_else = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_save_draft(
+                assignment=assignment,
+                period=period,
+                by=request.user,
+                data=form.report_data(),
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            if getattr(error, "code", None) == "stale":
+                saved_by_someone_else = ProgressReport.objects.filter(
+                    assignment=assignment, period=period
+                ).first()
+                current = saved_by_someone_else.version if saved_by_someone_else else 0
+                _set_version(form, current)
+        else:
+            _set_version(form, report.version)
+            if "submit" not in request.POST:
+                messages.success(request, _("Đã lưu nháp báo cáo."))
+                return redirect("reports:file", assignment_id=assignment.pk, period_id=period.pk)
+            try:
+                services.report_submit(report=report, by=request.user)
+            except ValidationError as error:
+                add_validation_error(form, error)
+                messages.warning(request, _("Đã lưu nháp, nhưng báo cáo chưa gửi được."))
+            else:
+                messages.success(request, _("Đã gửi báo cáo."))
+                return redirect("reports:detail", pk=report.pk)
+    context = {
+        "form": form,
+        "assignment": assignment,
+        "period": period,
+        "report": report,
+        "saved_by_someone_else": saved_by_someone_else,
+        "entry_closed": services.entry_closed_reason(assignment=assignment, period=period),
+        "transitions": report.transitions.select_related("by") if report else [],
+        "return_reason": selectors.last_return_reason(report) if report else "",
+        "previous": selectors.previous_report(assignment=assignment, period=period),
+    }
+    context.update(
+        report_panels(request, report)
+        if report
+        else extensions.slot_panel(request, assignment, period)
+    )
+    return render(request, "reports/report_form.html", context)
+
+
+urlpatterns = [
+    path("viec-cua-don-vi/", unit_work, name="unit_work"),
+    path("bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/", report_file, name="file"),
+]

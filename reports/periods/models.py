@@ -1,0 +1,64 @@
+"""Reporting periods (kỳ báo cáo) and the days the calendar sets apart."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from directives.models import Directive
+
+
+class ReportingPeriod(models.Model):
+    """A kỳ báo cáo: what happened from start to cutoff is reported by the due date."""
+
+    directive = models.ForeignKey(
+        Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="periods"
+    )
+    label = models.CharField(_("tên kỳ"), max_length=64)
+    start = models.DateField(_("từ ngày"))
+    cutoff = models.DateField(_("ngày chốt số liệu"))
+    due = models.DateField(_("hạn nộp"))
+    lock_on = models.DateField(
+        _("khóa nhập sau ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Sau ngày này đơn vị không nhập được nữa, trừ khi được mở lại."),
+    )
+
+    class Meta:
+        verbose_name = _("kỳ báo cáo")
+        verbose_name_plural = _("kỳ báo cáo")
+        ordering = ["start", "cutoff"]
+        constraints = [
+            # After a schedule change a kept period may start with a new one: start+cutoff.
+            models.UniqueConstraint(
+                fields=["directive", "start", "cutoff"], name="unique_period_span"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cutoff__gte=models.F("start"))
+                & models.Q(due__gte=models.F("cutoff")),
+                name="period_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CalendarException(models.Model):
+    """A day that differs from the usual calendar: an extra day off (Tết often gets some)
+    or a Saturday worked in exchange. Public holidays themselves come from `holidays`."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Ngày nghỉ")
+        WORKING_DAY = "working_day", _("Ngày làm việc bù")
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, làm bù")
+        verbose_name_plural = _("lịch nghỉ, làm bù")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} · {self.get_kind_display()}"

@@ -1,0 +1,19 @@
+"""Cells of every XLSX the app writes: a text stays text, never a formula."""
+
+from openpyxl.cell import WriteOnlyCell
+
+# Text a spreadsheet program would read as a formula if the cell were typed again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(ws, value, **style) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        # Always text: openpyxl would make "=…" a formula and "#N/A" an error value.
+        cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            # Shown and kept as text even if the user edits the cell in Excel.
+            cell.quotePrefix = True
+    for name, attribute in style.items():
+        setattr(cell, name, attribute)
+    return cell

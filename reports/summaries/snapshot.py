@@ -1,0 +1,180 @@
+"""Freezing a summary into a snapshot (its shape: the docstring of this package).
+
+Two steps: `draft_snapshot` copies the secretary's text when the export is asked for
+(cheap, in the request); `add_figures` adds the tables when the export runs. The
+renderers read nothing else, so a made export never changes.
+"""
+
+import datetime
+import re
+from collections.abc import Callable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports.filing.models import ProgressReport
+from reports.periods.models import ReportingPeriod
+from reports.periods.selectors import period_range_label, periods_between
+from reports.summaries.models import Summary
+from reports.summaries.tally import tally
+
+SNAPSHOT_VERSION = 1
+SUB_HEADING = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*)\.\s")
+
+
+def place_date(place: str, day: datetime.date) -> str:
+    """ "Tuy Phước, ngày 05 tháng 01 năm 2022": days before the 10th and the months
+    January and February written with two digits, as the Party's rules ask."""
+    return _("%(place)s, ngày %(day)s tháng %(month)s năm %(year)s") % {
+        "place": place,
+        "day": f"{day.day:02d}",
+        "month": f"{day.month:02d}" if day.month < 3 else str(day.month),
+        "year": day.year,
+    }
+
+
+def number_line(number: str) -> str:
+    """ "Số 45-BC/HU"; a number not given yet ("-BC/HU") leaves room to write it in."""
+    number = number.strip()
+    return _("Số %(number)s") % {"number": "     " + number if number[:1] == "-" else number}
+
+
+def paragraphs(text: str) -> list[dict]:
+    """One paragraph a non-blank line; "1. …", "2.1. …" or "II. …" is a sub-heading."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return [{"text": line, "heading": bool(SUB_HEADING.match(line))} for line in lines if line]
+
+
+def parts(summary: Summary) -> list[dict]:
+    return [
+        {"heading": heading, "paragraphs": paragraphs(getattr(summary, name))}
+        for heading, name in (
+            (_("I. TÌNH HÌNH TRIỂN KHAI"), "situation"),
+            (_("II. KẾT QUẢ THỰC HIỆN"), "results"),
+            (_("III. KHÓ KHĂN, VƯỚNG MẮC"), "difficulties"),
+            (_("IV. KIẾN NGHỊ, ĐỀ XUẤT"), "proposals"),
+        )
+    ]
+
+
+def draft_snapshot(summary: Summary) -> dict:
+    """The summary's text as it stands now, and the periods it covers."""
+    directive = summary.directive
+    periods = periods_between(directive, summary.period_from, summary.period_to)
+    return {
+        "version": SNAPSHOT_VERSION,
+        "directive": {"number": directive.number, "subject": directive.subject},
+        "period_ids": [p.pk for p in periods],
+        "periods": period_range_label(periods),
+        "header": {
+            "parent_body": summary.parent_body,
+            "issuing_body": summary.issuing_body,
+            "number": number_line(summary.number),
+            "place_date": place_date(summary.place, summary.dated),
+            "title": summary.title,
+            "subject": " ".join(summary.subject.split()),
+        },
+        "parts": parts(summary),
+        "recipients": [line.strip() for line in summary.recipients.splitlines() if line.strip()],
+        "signature": {
+            "on_behalf": summary.signer_on_behalf,
+            "title": summary.signer_title,
+            "name": summary.signer_name,
+        },
+        "margins_mm": {
+            "top": summary.margin_top,
+            "bottom": summary.margin_bottom,
+            "left": summary.margin_left,
+            "right": summary.margin_right,
+        },
+    }
+
+
+def legend() -> dict[str, str]:
+    status = ProgressReport.Status
+    return {
+        status.ACCEPTED: str(status.ACCEPTED.label),
+        status.SUBMITTED: str(status.SUBMITTED.label),
+        status.RETURNED: str(status.RETURNED.label),
+        "revising": _("Đang bổ sung"),
+        "missing": _("Chưa nộp"),
+        "overdue": _("Quá hạn, chưa nộp"),
+    }
+
+
+def _annex_row(number, name: str, unit) -> list:
+    return [
+        number,
+        name,
+        unit.expected,
+        unit.received,
+        unit.on_time,
+        unit.accepted,
+        unit.missing,
+        unit.completeness,
+        unit.timeliness,
+    ]
+
+
+def add_figures(
+    snapshot: dict,
+    *,
+    directive,
+    today: datetime.date | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> dict:
+    """The tables, as the reports stand now, added to a draft snapshot."""
+    periods = list(
+        ReportingPeriod.objects.filter(directive=directive, pk__in=snapshot["period_ids"])
+    )
+    periods.sort(key=lambda p: p.start)
+    data = tally(directive=directive, periods=periods, today=today, progress=progress)
+    snapshot["made_at"] = timezone.localtime().isoformat(timespec="seconds")
+    snapshot["annex"] = {
+        "title": _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ (%(periods)s)")
+        % {"periods": snapshot["periods"]},
+        "columns": [
+            _("STT"),
+            _("Đơn vị"),
+            _("Phải nộp"),
+            _("Đã nộp"),
+            _("Đúng hạn"),
+            _("Đã tiếp nhận"),
+            _("Chưa nộp"),
+            _("Tỷ lệ đầy đủ (%)"),
+            _("Tỷ lệ đúng hạn (%)"),
+        ],
+        "rows": [
+            _annex_row(i, unit.name, unit)
+            for i, unit in enumerate((u for u in data.units.values() if u.expected), start=1)
+        ],
+        "total": _annex_row("", _("Tổng cộng"), data.total),
+    }
+    snapshot["matrix"] = {
+        "columns": [_("Kỳ báo cáo"), _("Đơn vị"), *[t.code for t in data.tasks]],
+        "tasks": [{"code": t.code, "name": " ".join(t.text.split())} for t in data.tasks],
+        "legend": legend(),
+        "rows": data.matrix,
+    }
+    snapshot["indicators"] = {
+        "columns": [
+            _("Nhiệm vụ"),
+            _("Chỉ tiêu"),
+            _("Đơn vị tính"),
+            _("Cách tổng hợp"),
+            _("Kết quả"),
+            _("Số đơn vị"),
+        ],
+        "rows": [
+            [
+                t.indicator.task.code,
+                t.indicator.name,
+                t.indicator.unit_of_measure,
+                str(t.indicator.get_aggregation_display()),
+                float(t.value),
+                t.units,
+            ]
+            for t in data.indicators
+        ],
+    }
+    return snapshot

@@ -1,0 +1,161 @@
+"""The summary report sent upward (báo cáo tổng hợp): drafts composed from the reports and
+edited by the secretary, their exports (DOCX, XLSX, PDF) made in the background with a
+progress bar, and the history of every export of a directive."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from directives.models import Directive
+from reports.periods import selectors
+from reports.summaries.compose import (
+    reports_changed_since,
+    summary_compose,
+    summary_recompose,
+    summary_save,
+)
+from reports.summaries.forms import SummaryForm, SummaryStartForm
+from reports.summaries.models import Export, Summary
+from reports.summaries.pipeline import CONTENT_TYPES, export_filename, export_request
+from units.permissions import ensure, requires
+
+HISTORY_PAGE = 25
+
+
+def _history(exports, request):
+    exports = exports.defer("snapshot").select_related("created_by", "summary")
+    return Paginator(exports, HISTORY_PAGE).get_page(request.GET.get("trang"))
+
+
+@requires("export.view")
+def summary_list(request, directive_id: int):
+    """A directive's summaries and its export history; reviewers start a new summary."""
+    directive = get_object_or_404(Directive, pk=directive_id)
+    periods = directive.periods.order_by("start")
+    listed = list(periods)
+    current = selectors.current_period(listed)
+    form = SummaryStartForm(
+        request.POST or None,
+        periods=periods,
+        initial={"period_from": listed[0] if listed else None, "period_to": current},
+    )
+    if request.method == "POST":
+        ensure(request.user, "summary.edit")
+        if form.is_valid():
+            summary = summary_compose(
+                directive=directive,
+                period_from=form.cleaned_data["period_from"],
+                period_to=form.cleaned_data["period_to"],
+                by=request.user,
+            )
+            summary.save()
+            messages.success(request, _("Đã soạn bản nháp từ các báo cáo. Sửa lại trước khi xuất."))
+            return redirect("reports:summary", summary_id=summary.pk)
+    summaries = directive.summaries.select_related("period_from", "period_to", "updated_by")
+    return render(
+        request,
+        "reports/exports/summary_list.html",
+        {
+            "directive": directive,
+            "period": current,
+            "form": form,
+            "summaries": summaries,
+            "history": _history(directive.exports.all(), request),
+        },
+    )
+
+
+@requires("summary.edit")
+def summary_edit(request, summary_id: int):
+    """Edit the draft; save it, write parts I–IV again from the reports, or export it
+    (the draft is saved first, so what is exported is what the secretary sees)."""
+    summary = get_object_or_404(
+        Summary.objects.select_related("directive", "period_from", "period_to"), pk=summary_id
+    )
+    form = SummaryForm(request.POST or None, instance=summary)
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if form.is_valid():
+            summary = form.save(commit=False)
+            if action == "recompose":
+                summary_recompose(summary)
+            try:
+                summary_save(
+                    summary=summary, edited_from=form.cleaned_data["version"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                form.data = form.data.copy()
+                form.data["version"] = Summary.objects.get(pk=summary.pk).version
+            else:
+                if action in Export.Format.values:
+                    export = export_request(summary=summary, format=action, by=request.user)
+                    return redirect("reports:export", export_id=export.pk)
+                messages.success(
+                    request,
+                    _("Đã viết lại phần I–IV từ các báo cáo.")
+                    if action == "recompose"
+                    else _("Đã lưu bản nháp."),
+                )
+                return redirect("reports:summary", summary_id=summary.pk)
+        messages.error(request, _("Bản nháp chưa được lưu: xem các thông báo bên dưới."))
+    return render(
+        request,
+        "reports/exports/summary_form.html",
+        {
+            "summary": summary,
+            "directive": summary.directive,
+            "form": form,
+            "formats": Export.Format.choices,
+            "changed": reports_changed_since(summary),
+            "history": _history(summary.exports.all(), request),
+        },
+    )
+
+
+@never_cache
+@requires("export.view")
+def export_detail(request, export_id: int):
+    """An export's progress; htmx polls the bar until the file is made."""
+    export = get_object_or_404(
+        Export.objects.defer("snapshot").select_related("directive", "created_by", "summary"),
+        pk=export_id,
+    )
+    template = (
+        "reports/exports/_export_progress.html"
+        if request.htmx
+        else "reports/exports/export_detail.html"
+    )
+    return render(request, template, {"export": export, "directive": export.directive})
+
+
+@requires("export.view")
+def export_download(request, export_id: int):
+    export = get_object_or_404(
+        Export.objects.defer("snapshot").select_related("directive"),
+        pk=export_id,
+        status=Export.Status.DONE,
+    )
+    try:
+        made = export.file.open("rb")
+    except OSError as missing:  # the storage lost it: say so, not a server error
+        raise Http404(_("Không còn tệp của bản xuất này; hãy xuất lại.")) from missing
+    return FileResponse(
+        made,
+        as_attachment=True,
+        filename=export_filename(export),
+        content_type=CONTENT_TYPES[export.format],
+    )
+
+
+urlpatterns = [
+    path("tong-hop/<int:directive_id>/bao-cao-tong-hop/", summary_list, name="summary_list"),
+    path("bao-cao-tong-hop/<int:summary_id>/", summary_edit, name="summary"),
+    path("ban-xuat/<int:export_id>/", export_detail, name="export"),
+    path("ban-xuat/<int:export_id>/tai-ve/", export_download, name="export_download"),
+]

@@ -1,1 +1,0 @@
-"""Views, one module per feature; each module lists its own `urlpatterns`."""

@@ -1,0 +1,111 @@
+"""load_demo: Công văn 136-CV/HU as the letter reads, loaded once however often it runs."""
+
+import datetime
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from demo import data as demo
+from directives.models import Assignment, Directive, Task
+from reports.filing.models import ProgressReport, ReportTransition
+from units.models import Membership, Unit
+
+pytestmark = pytest.mark.django_db
+
+SEED = demo.LETTER
+
+
+@pytest.fixture
+def loaded():
+    demo.load_demo()
+    return Directive.objects.get(number="136-CV/HU")
+
+
+def counts() -> dict[str, int]:
+    models = [Unit, Directive, Task, Assignment, ProgressReport, ReportTransition, Membership]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_loading_twice_changes_nothing(loaded):
+    before = counts()
+    demo.load_demo()
+    assert counts() == before
+
+
+def test_the_header_reads_as_the_letter(loaded):
+    assert loaded.issued_on == datetime.date(2021, 8, 25)
+    assert loaded.issuer.name == "Huyện ủy Tuy Phước"
+    assert loaded.issuer.parent.name == "Đảng bộ tỉnh Bình Định"
+    assert loaded.issuing_authority == "Ban Thường vụ Huyện ủy"
+    assert loaded.signer_name == "Nguyễn Đình Thuận"
+    assert loaded.based_on.startswith("Công văn số 251-CV/BTGTU ngày 12/8/2021")
+    assert loaded.recipients[0] == "Ủy ban nhân dân huyện"
+    assert loaded.cc[-1] == "Lưu VPHU"
+    assert [s.number for s in loaded.sections.all()] == ["1", "2", "3", "4"]
+    assert [s.tasks.count() for s in loaded.sections.all()] == [4, 1, 2, 2]
+
+
+def test_every_task_is_the_letters_own_words(loaded):
+    letter = re.sub(r"\s+", " ", SEED.read_text(encoding="utf-8"))
+    for task in Task.objects.filter(section__directive=loaded):
+        assert task.text in letter, task.code
+
+
+def test_groups_fan_out_to_every_member(loaded):
+    communes = Unit.objects.filter(name__in=[f"Đảng bộ {c}" for c in demo.COMMUNES])
+    assert communes.count() == 13
+    section_3 = Assignment.objects.filter(task__section__directive=loaded, task__section__number=3)
+    assert section_3.count() == 2 * len(demo.GRASSROOTS)
+    lead_of_1 = Assignment.objects.filter(task__section__number=1, role="lead")
+    assert set(lead_of_1.values_list("unit__name", flat=True)) == {demo.UBND}
+
+
+def test_past_periods_hold_on_time_late_missing_and_one_returned(loaded):
+    september = loaded.periods.get(label="Tháng 9/2021")
+    reports = list(ProgressReport.objects.filter(period=september).select_related("period"))
+    expected = Assignment.objects.filter(task__section__directive=loaded).count()
+    on_time = [r for r in reports if r.on_time]
+    assert 0 < len(reports) < expected  # some missing
+    assert 0 < len(reports) - len(on_time) < len(on_time)  # most on time, some late
+    returned = ProgressReport.objects.filter(status="returned")
+    assert returned.count() == 1
+    assert returned.get().transitions.last().reason == demo.RETURN_REASON
+
+
+def test_the_demo_units_still_owe_their_last_report(loaded):
+    december = loaded.periods.get(label="Tháng 12/2021")
+    owed = ProgressReport.objects.filter(
+        period=december, assignment__unit__name__in=demo.DEMO_UNITS
+    )
+    assert not owed.exists()
+
+
+def test_refuses_public_demo_passwords_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
+    assert not Membership.objects.exists()
+    call_command("load_demo", "--force")
+    assert Membership.objects.filter(user__username="lanhdao", role="leadership").exists()
+
+
+def test_every_sent_report_gives_its_tasks_required_indicators(loaded):
+    sent = ProgressReport.objects.filter(
+        period__directive=loaded,
+        submitted_at__isnull=False,
+        assignment__task__indicators__required=True,
+    ).distinct()
+
+    assert sent.exists()
+    for report in sent.prefetch_related("indicator_values", "assignment__task__indicators"):
+        required = {i.pk for i in report.assignment.task.indicators.all() if i.required}
+        assert required <= {v.indicator_id for v in report.indicator_values.all()}
+
+
+def test_the_demo_reviewer_keeps_directives_and_the_calendar_in_the_admin(loaded, client):
+    client.login(username="bantuyengiao", password=demo.PASSWORD)
+
+    assert client.get("/quan-tri/reports/calendarexception/add/").status_code == 200
+    assert client.get("/quan-tri/directives/task/").status_code == 200
+    assert client.get("/quan-tri/auth/user/").status_code == 403

@@ -1,0 +1,164 @@
+"""The dashboards' figures as DHIS2 defines them, computed in SQL, and the matrix's
+filters and search."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from reports.figures import engine as figures
+from reports.figures.matrix import matrix_assignments, matrix_tasks, matrix_units
+from units.models import fold
+
+from ...conftest import login
+from ...factories import VN, ProgressReportFactory, ReportingPeriodFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def sent(day: D, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=VN)
+
+
+@pytest.fixture
+def october(small_directive):
+    return ReportingPeriodFactory(
+        directive=small_directive.directive,
+        label="Tháng 10/2021",
+        start=D(2021, 9, 15),
+        cutoff=D(2021, 10, 14),
+        due=D(2021, 10, 18),
+    )
+
+
+def test_the_trend_counts_expected_received_on_time_and_progress(small_directive, october):
+    a, b = small_directive.assignment_a, small_directive.assignment_b
+    september = small_directive.period  # due 20/09/2021
+    ProgressReportFactory(
+        assignment=a, period=september, status="accepted", submitted_at=sent(D(2021, 9, 20), 23),
+        percent_done=100, assessment="done",
+    )  # fmt: skip
+    ProgressReportFactory(
+        assignment=b,
+        period=september,
+        status="submitted",
+        submitted_at=sent(D(2021, 9, 21), 0),
+        percent_done=40,
+    )  # fmt: skip — 00:00 the next day in Vietnam: late
+    ProgressReportFactory(assignment=a, period=october)  # a draft: not received
+
+    trend = figures.trend(directive=small_directive.directive, today=D(2021, 10, 20))
+
+    sep, oct_ = (t.figures for t in trend)
+    assert (sep.expected, sep.received, sep.on_time, sep.done) == (2, 2, 1, 1)
+    assert (sep.completeness, sep.timeliness, sep.mean_percent) == (100, 50, 70)
+    assert (oct_.expected, oct_.received, oct_.overdue) == (2, 0, 2)
+
+
+def test_a_unit_closed_before_a_period_is_not_expected_in_it(small_directive, october):
+    unit_b = small_directive.assignment_b.unit
+    unit_b.valid_to = D(2021, 9, 10)  # closed before October's period started on 15/09
+    unit_b.save()
+    ProgressReportFactory(
+        assignment=small_directive.assignment_b, period=october, submitted=True
+    )  # a stray report of the closed unit must not push a rate past 100%
+
+    trend = figures.trend(directive=small_directive.directive)
+
+    assert [t.figures.expected for t in trend] == [2, 1]
+    assert trend[1].figures.received == 0
+    assert figures.by_unit(directive=small_directive.directive, period=october).keys() == {
+        small_directive.assignment_a.unit_id
+    }
+
+
+def test_behind_schedule_compares_percent_with_the_time_elapsed(small_directive, october):
+    directive = small_directive.directive
+    directive.reporting_ends_on = D(2021, 10, 14)  # so October's cutoff is 100% of the time
+    directive.save()
+    ProgressReportFactory(
+        assignment=small_directive.assignment_a, period=october, submitted=True, percent_done=80
+    )  # 80 ≥ 100 − 25: on track
+    ProgressReportFactory(
+        assignment=small_directive.assignment_b, period=october, submitted=True, percent_done=60
+    )  # 60 < 75: behind
+
+    trend = figures.trend(directive=directive)
+
+    assert trend[1].figures.behind == 1
+
+
+def test_the_rollup_sums_each_subtree(small_directive):
+    parent = UnitFactory(name="Huyện ủy X")
+    for assignment in (small_directive.assignment_a, small_directive.assignment_b):
+        assignment.unit.parent = parent
+        assignment.unit.save()
+    ProgressReportFactory(
+        assignment=small_directive.assignment_a, period=small_directive.period, submitted=True
+    )
+    per_unit = figures.by_unit(directive=small_directive.directive, period=small_directive.period)
+
+    (top,) = figures.rollup(per_unit, parent_id=None)
+    children = figures.rollup(per_unit, parent_id=parent.pk)
+
+    assert (top.unit, top.figures.expected, top.figures.received, top.has_children) == (
+        parent, 2, 1, True,
+    )  # fmt: skip
+    assert sorted(r.figures.received for r in children) == [0, 1]
+
+
+@pytest.mark.parametrize(
+    "typed", ["phuoc son", "PHƯỚC SƠN", "Phu\u031bo\u031b\u0301c So\u031bn", "son phuoc"]
+)
+def test_unit_search_ignores_diacritics_case_and_unicode_form(typed, small_directive):
+    small_directive.assignment_b.unit.name = "Đảng bộ xã Phước Sơn"
+    small_directive.assignment_b.unit.save()
+    tasks = matrix_tasks(directive=small_directive.directive)
+    period = small_directive.period
+
+    units = matrix_units(
+        assignments=matrix_assignments(tasks=tasks, period=period, query=typed), period=period
+    )
+
+    assert [u.name for u in units] == ["Đảng bộ xã Phước Sơn"]
+
+
+def test_fold_handles_d_with_stroke_and_tone_placement():
+    assert fold("Hoà") == fold("Hòa") == "hoa"
+    assert fold("Đảng ủy  Thuỷ") == fold("đảng Ủy thủy") == "dang uy thuy"
+
+
+@pytest.mark.parametrize(
+    ("status", "shown"),
+    [("missing", {"Đảng bộ xã B"}), ("submitted", {"Đảng bộ xã A"}), ("accepted", set())],
+)
+def test_the_matrix_filters_by_report_status(status, shown, submitted_a, leader, small_directive):
+    url = reverse("reports:dashboard", args=[small_directive.directive.pk])
+
+    response = login(leader).get(url, {"ky": small_directive.period.pk, "trang_thai": status})
+
+    assert {row.unit.name for row in response.context["matrix"].rows} == shown
+
+
+def test_the_overview_offers_its_chart_as_a_table(submitted_a, leader, small_directive):
+    url = reverse("reports:overview", args=[small_directive.directive.pk])
+
+    page = login(leader).get(url).content.decode()
+
+    assert "<svg" in page and 'role="img"' in page
+    assert "Số liệu theo kỳ báo cáo" in page  # the table's caption
+    assert "Tháng 9/2021" in page
+
+
+def test_the_chart_geometry_is_not_localised(submitted_a, leader, small_directive):
+    """Vietnamese writes 12,5; SVG needs 12.5."""
+    url = reverse("reports:overview", args=[small_directive.directive.pk])
+
+    page = login(leader).get(url).content.decode()
+    svg = page.split('aria-labelledby="chart-title"')[1].split("</svg>")[0]
+
+    numbers = re.findall(r'(?:x|y|width|height|x1|x2|y1|y2)="([^"]*)"', svg)
+    assert numbers
+    assert all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
