@@ -11,12 +11,13 @@ from rest_framework import serializers
 
 from directives.imports import MAX_SECTIONS, NAME_LIMIT
 from directives.models import Assignment, Directive, Section, Task
+from reports.filing.models import TEXT_LIMIT as REPORT_TEXT_LIMIT
 from reports.filing.models import ProgressReport, ReportTransition
 from reports.periods.models import ReportingPeriod
 from reports.summaries.models import Export, Summary
 from units.models import Unit
 
-TEXT_LIMIT = 100_000  # characters in a report's text field: a report, not a book
+TEXT_LIMIT = 100_000  # characters in a directive's long texts, and a reason
 MAX_ID = 2**31 - 1
 COUNT_LIMIT = 10**9  # reports in one figure: far beyond a country, still a float's sum
 
@@ -407,9 +408,10 @@ class ReportSerializer(HelpedModelSerializer):
 
 
 def _report_text(help_text) -> Text:
-    """One of a report's texts: kept as the unit wrote it, blank allowed until sending."""
+    """One of a report's texts: kept as the unit wrote it, blank allowed until sending;
+    at most the model's limit, as in the form and the spreadsheet."""
     return Text(
-        max_length=TEXT_LIMIT,
+        max_length=REPORT_TEXT_LIMIT,
         required=False,
         allow_blank=True,
         trim_whitespace=False,
@@ -503,10 +505,6 @@ class FiguresSerializer(serializers.Serializer):
     )
 
 
-def figures_data(figures) -> dict:
-    return {name: getattr(figures, name) for name in FiguresSerializer._declared_fields}
-
-
 class PeriodFiguresSerializer(FiguresSerializer):
     period = Whole(help_text=_("Mã kỳ báo cáo."))
     label = Text(help_text=_("Tên kỳ."))
@@ -560,10 +558,6 @@ class ExchangedFiguresSerializer(FiguresSerializer):
     done = Whole(
         min_value=0, max_value=COUNT_LIMIT, help_text=_("Số báo cáo tự đánh giá hoàn thành.")
     )
-
-
-def exchanged_data(figures) -> dict:
-    return {name: getattr(figures, name) for name in ExchangedFiguresSerializer._declared_fields}
 
 
 def _check_counts(data: dict) -> None:

@@ -3,34 +3,25 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from ops.admin import ReadOnly
+
 from .models import Addressee, Assignment, Directive, Indicator, Section, Task
 from .services import directive_publish
 
-
-class ReadOnlyInline:
-    """The structure is changed in the directive editor (/van-ban/<id>/cau-truc/), whose
-    services keep assignments in line, record changes and never delete a unit's reports;
-    the admin only shows it."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+# The structure is changed in the directive editor (/van-ban/<id>/cau-truc/), whose
+# services keep assignments in line, record changes and never delete a unit's reports;
+# the admin's inlines only show it.
 
 
-class SectionInline(ReadOnlyInline, admin.StackedInline):
+class SectionInline(ReadOnly, admin.StackedInline):
     model = Section
 
 
-class AddresseeInline(ReadOnlyInline, admin.TabularInline):
+class AddresseeInline(ReadOnly, admin.TabularInline):
     model = Addressee
 
 
-class TaskInline(ReadOnlyInline, admin.StackedInline):
+class TaskInline(ReadOnly, admin.StackedInline):
     model = Task
 
 
@@ -77,7 +68,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     search_fields = ["unit__name"]
 
 
-class IndicatorInline(ReadOnlyInline, admin.TabularInline):
+class IndicatorInline(ReadOnly, admin.TabularInline):
     model = Indicator
 
 

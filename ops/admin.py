@@ -3,10 +3,13 @@ from django.contrib import admin
 from .models import AuditEvent, OutboxMessage
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records kept as they were written: shown, never changed here."""
+class ReadOnly:
+    """Shown, never changed in the admin: records kept as they were written, or kept in
+    line by the app's own pages and services. For a ModelAdmin or an inline alike."""
 
-    def has_add_permission(self, request):
+    extra = 0  # an inline offers no empty form
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -14,6 +17,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 @admin.register(AuditEvent)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ops.admin import ReadOnly, ReadOnlyAdmin
 from reports.filing.models import (
     ExtensionRequest,
     PeriodReopening,
@@ -16,14 +17,9 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     list_filter = ["directive"]
 
 
-class ReportTransitionInline(admin.TabularInline):
+class ReportTransitionInline(ReadOnly, admin.TabularInline):
     model = ReportTransition
-    extra = 0
-    can_delete = False
     readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProgressReport)
@@ -59,7 +55,7 @@ class PeriodReopeningAdmin(admin.ModelAdmin):
 
 
 @admin.register(Export)
-class ExportAdmin(admin.ModelAdmin):
+class ExportAdmin(ReadOnlyAdmin):
     """The export history, read-only: a made export never changes."""
 
     list_display = ["directive", "periods", "format", "status", "created_by", "created_at"]
@@ -68,12 +64,3 @@ class ExportAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("snapshot").select_related("created_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -29,6 +29,10 @@ class UnitQuerySet(models.QuerySet):
     def active_between(self, start: datetime.date, end: datetime.date) -> "UnitQuerySet":
         return self.filter(active_between_q(start, end))
 
+    def dated(self) -> "UnitQuerySet":
+        """Units that open or close at a date: the only ones not active in every period."""
+        return self.filter(Q(valid_from__isnull=False) | Q(valid_to__isnull=False))
+
 
 class Unit(models.Model):
     class Kind(models.TextChoices):

@@ -1,10 +1,8 @@
-"""The dashboard's figures, as the overview shows them (reports.figures.trend), and a
-directive's figures as JSON for the level above, which adds up those of its districts."""
-
-from collections import defaultdict
+"""The dashboard's figures, as the overview shows them (reports.figures.engine), and a
+directive's figures as JSON for the level above, which adds up those of its districts
+(the exchange format: reports.figures.statistics)."""
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,9 +10,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from directives.models import Directive
-from reports.figures import engine as figures
-from reports.periods import selectors
-from units.models import Unit
+from reports.figures import engine
+from reports.figures.statistics import aggregate, directive_statistics, period_row
 
 from ..serializers import (
     AggregateRequestSerializer,
@@ -22,87 +19,10 @@ from ..serializers import (
     DirectiveFiguresSerializer,
     FiguresQuerySerializer,
     StatisticsSerializer,
-    exchanged_data,
-    figures_data,
 )
 from .base import ApiViewSet, checked, query_id, responses
 
 FIGURES = gettext_lazy("Số liệu tổng hợp")
-STATISTICS_FORMAT = "dondoc.statistics/1"
-
-
-def _period_row(period) -> dict:
-    return {
-        "label": period.label,
-        "start": period.start,
-        "cutoff": period.cutoff,
-        "due": period.due,
-    }
-
-
-def directive_statistics(directive: Directive) -> dict:
-    """The machine-readable summary: the directive's facts, every period's figures, and
-    each unit's in the current period (the one the dashboard opens on)."""
-    periods = list(directive.periods.order_by("start", "cutoff"))
-    trend = figures.trend(directive=directive, periods=periods)
-    current = selectors.current_period(periods)
-    units = []
-    if current is not None:
-        per_unit = figures.by_unit(directive=directive, period=current)
-        names = Unit.objects.in_bulk(list(per_unit))
-        units = sorted(
-            ({"unit": names[u].name, **exchanged_data(f)} for u, f in per_unit.items()),
-            key=lambda row: row["unit"],
-        )
-    return {
-        "format": STATISTICS_FORMAT,
-        "source": directive.issuer.name,
-        "made_at": timezone.now(),
-        "directive": {
-            "number": directive.number,
-            "doc_type": directive.doc_type,
-            "subject": directive.subject,
-            "issued_on": directive.issued_on,
-            "issuer": directive.issuer.name,
-            "schedule": directive.schedule,
-        },
-        "periods": [{**_period_row(t.period), **exchanged_data(t.figures)} for t in trend],
-        "last_period": {"label": current.label if current else None, "units": units},
-    }
-
-
-def aggregate(statistics: list[dict]) -> dict:
-    """Sum the figures of several instances period by period (periods of the same name),
-    the rates computed again from the sums."""
-    sums: dict[str, figures.Figures] = {}
-    overdue: dict[str, int] = defaultdict(int)
-    sources: dict[str, int] = defaultdict(int)
-    for one in statistics:
-        for row in one["periods"]:
-            total = sums.setdefault(row["label"], figures.Figures())
-            total.add(figures.Figures(**{name: row[name] for name in figures.COUNTS}))
-            overdue[row["label"]] += row["overdue"]
-            sources[row["label"]] += 1
-    periods = [
-        {
-            "label": label,
-            "sources": sources[label],
-            **figures_data(total),
-            "overdue": overdue[label],
-        }
-        for label, total in sums.items()
-    ]
-    return {
-        "sources": [
-            {
-                "source": one["source"],
-                "number": one["directive"]["number"],
-                "periods": len(one["periods"]),
-            }
-            for one in statistics
-        ],
-        "periods": periods,
-    }
 
 
 class FiguresViewSet(ApiViewSet):
@@ -135,10 +55,7 @@ class FiguresViewSet(ApiViewSet):
     def figures(self, request, pk=None):
         directive = get_object_or_404(Directive, pk=pk)
         period_id = query_id(request, "period")
-        # Over every period, as the overview: "behind" measures time against the last one.
-        trend = figures.trend(
-            directive=directive, periods=list(directive.periods.order_by("start", "cutoff"))
-        )
+        trend = engine.trend(directive=directive)
         if period_id is not None:
             trend = [t for t in trend if t.period.pk == period_id]
             if not trend:
@@ -148,7 +65,7 @@ class FiguresViewSet(ApiViewSet):
                 "directive": directive.pk,
                 "number": directive.number,
                 "periods": [
-                    {"period": t.period.pk, **_period_row(t.period), **figures_data(t.figures)}
+                    {"period": t.period.pk, **period_row(t.period), **t.figures.as_dict()}
                     for t in trend
                 ],
             }

@@ -1,31 +1,40 @@
-"""The dashboard's figures, computed in the database (a fixed number of queries whatever
-the number of units or periods), as DHIS2 defines them:
+"""The counting engine: every figure every page, export and API shows, for any slice of
+a directive (periods; units, tasks; a subtree, a group or a section by narrowing
+`assignments`), counted in the database in a fixed number of queries whatever the
+number of units or periods.
 
-expected   = assignments of units active during the period (a unit closed before the
-             period is not expected, so no rate exceeds 100%);
-received   = reports sent at least once (a returned report stays received);
-on time    = received, first sent by the period's due date (Vietnam's calendar day);
-progress   = mean percent done, and the share assessed "hoàn thành", over the reports
-             leadership may read (never a draft);
-behind     = reports whose percent done is BEHIND_MARGIN points or more below the share of
-             the directive's reporting time elapsed by the period's cutoff.
+Each figure counts slots, a unit's task in a period, as reports.filing.slots defines
+their state (DHIS2's reporting rates):
+
+expected     slots of units active during the period (units.models.active_between_q):
+             a unit closed before the period is not expected, so no rate exceeds 100%;
+received     slots whose report was sent at least once (a returned one stays received);
+on time      received, first sent by the period's own due date;
+on time after extension   received, first sent by the slot's own due date;
+accepted     received and accepted;
+missing      expected − received; overdue: missing, and past the slot's own due date;
+progress     the mean percent done, and the share assessed "hoàn thành", over the reports
+             leadership may read (sent, and not back in draft under revision);
+behind       of those, percent done BEHIND_MARGIN points or more below the share of the
+             directive's reporting time elapsed by the period's cutoff.
 """
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 
-from django.db.models import Case, Count, DateTimeField, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, DateTimeField, F, IntegerField, Max, Q, Sum, Value, When
 from django.utils import timezone
 
 from directives.models import Assignment, Directive
-from reports.filing.models import ProgressReport
+from reports.filing import slots
+from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.periods.calendar import day_end
 from reports.periods.models import ReportingPeriod
-from units.models import Unit
+from units.models import Unit, active_between_q
 
 BEHIND_MARGIN = 25  # percentage points
-COUNTS = ("expected", "received", "on_time", "readable", "percent_sum", "done", "behind")
 
 
 @dataclass
@@ -33,19 +42,24 @@ class Figures:
     expected: int = 0
     received: int = 0
     on_time: int = 0
+    on_time_extended: int = 0
+    accepted: int = 0
     readable: int = 0  # sent and not under revision: what progress is measured on
     percent_sum: int = 0
     done: int = 0
     behind: int = 0
-    past_due: bool = False
+    overdue: int = 0
 
     def add(self, other: "Figures") -> None:
         for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.past_due = self.past_due or other.past_due
 
     def _rate(self, part: int) -> float | None:
         return 100 * part / self.expected if self.expected else None
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.received
 
     @property
     def completeness(self) -> float | None:
@@ -56,6 +70,10 @@ class Figures:
         return self._rate(self.on_time)
 
     @property
+    def timeliness_extended(self) -> float | None:
+        return self._rate(self.on_time_extended)
+
+    @property
     def done_share(self) -> float | None:
         return self._rate(self.done)
 
@@ -63,113 +81,222 @@ class Figures:
     def mean_percent(self) -> float | None:
         return self.percent_sum / self.readable if self.readable else None
 
-    @property
-    def missing(self) -> int:
-        return self.expected - self.received
+    def as_dict(self) -> dict:
+        """Every count and rate, by name (what the API and the exchange format read)."""
+        rates = ("missing", "completeness", "timeliness", "timeliness_extended")
+        rates += ("done_share", "mean_percent")
+        return {name: getattr(self, name) for name in (*COUNTS, *rates)}
 
-    @property
-    def overdue(self) -> int:
-        return self.missing if self.past_due else 0
+
+COUNTS = tuple(f.name for f in fields(Figures))
+# How a slice is split: a report reaches its unit and task through its assignment.
+DIMENSIONS = {
+    "unit": ("unit_id", "assignment__unit_id"),
+    "task": ("task_id", "assignment__task_id"),
+}
+
+
+def _last_cutoff(directive: Directive) -> datetime.date | None:
+    """The end of the directive's reporting time: its reporting_ends_on, else its last
+    period's cutoff (read once per directive object)."""
+    if directive.reporting_ends_on:
+        return directive.reporting_ends_on
+    if not hasattr(directive, "_last_cutoff"):
+        directive._last_cutoff = directive.periods.aggregate(last=Max("cutoff"))["last"]
+    return directive._last_cutoff
+
+
+def _elapsed_share(directive: Directive, period: ReportingPeriod) -> float | None:
+    start = directive.reporting_starts_on or directive.issued_on
+    last_cutoff = _last_cutoff(directive)
+    if not last_cutoff or last_cutoff <= start:
+        return None
+    return min(1.0, (period.cutoff - start).days / (last_cutoff - start).days)
+
+
+def _per_period(periods: list[ReportingPeriod], value, output_field):
+    """A CASE on the report's period: one scan of the reports compares each report with
+    its own period's dates, with no join."""
+    return Case(
+        *[When(period_id=p.pk, then=Value(value(p))) for p in periods if value(p) is not None],
+        default=Value(None),
+        output_field=output_field,
+    )
+
+
+def _aggregates(directive: Directive, periods: list[ReportingPeriod]) -> dict:
+    def behind(period):
+        share = _elapsed_share(directive, period)
+        return None if share is None else round(100 * share) - BEHIND_MARGIN
+
+    readable = ~Q(status=ProgressReport.Status.DRAFT)
+    # slots.sent_by in SQL: first sent before the end of the period's due day.
+    sent_by_due = Q(
+        submitted_at__lt=_per_period(periods, lambda p: day_end(p.due), DateTimeField())
+    )
+    return {
+        "received": Count("id"),
+        "on_time": Count("id", filter=sent_by_due),
+        "accepted": Count("id", filter=Q(status=ProgressReport.Status.ACCEPTED)),
+        "readable": Count("id", filter=readable),
+        "percent_sum": Sum("percent_done", filter=readable),
+        "done": Count("id", filter=readable & Q(assessment=ProgressReport.Assessment.DONE)),
+        "behind": Count(
+            "id", filter=readable & Q(percent_done__lt=_per_period(periods, behind, IntegerField()))
+        ),
+    }
+
+
+def count(
+    *,
+    directive: Directive,
+    periods: Iterable[ReportingPeriod],
+    assignments=None,
+    by: tuple[str, ...] = (),
+    today: datetime.date | None = None,
+) -> dict[tuple, Figures]:
+    """The figures of `periods`, keyed by the values of `by` (any of "period", "unit",
+    "task", in the key's order): by=() gives {(): the total}; with "period" left out,
+    the periods are summed. `assignments` narrows the slots (default: the directive's).
+    Four queries, and one more where a granted extension concerns these slots."""
+    today = today or timezone.localdate()
+    split = _Split(by, list(periods), today)
+    if split.periods:
+        narrowed = assignments
+        if assignments is None:
+            assignments = Assignment.objects.filter(task__section__directive=directive)
+        # Usually no unit opens or closes at a date: then no slot needs its unit's dates
+        # checked, and nothing is joined with the units.
+        dated = Unit.objects.dated().exists()
+        _count_expected(split, assignments, dated)
+        _count_received(split, directive, narrowed, dated)
+        _count_extended(split, narrowed, dated)
+    return split.result()
+
+
+class _Split:
+    """The figures being counted, by (period id if "period" is in `by`, *the values of
+    the other dimensions)."""
+
+    def __init__(self, by: tuple[str, ...], periods: list[ReportingPeriod], today):
+        self.by, self.periods, self.today = by, periods, today
+        self.by_period = "period" in by
+        self.dims = [d for d in by if d != "period"]
+        self.period = {p.pk: p for p in periods}
+        self.past_due = [p.pk for p in periods if slots.past(p.due, today)]
+        self.figures: dict[tuple, Figures] = defaultdict(Figures)
+
+    def __getitem__(self, key: tuple) -> Figures:
+        """key: (period id, *values of the other dimensions)."""
+        period_id, *values = key
+        return self.figures[(period_id, *values) if self.by_period else tuple(values)]
+
+    def result(self) -> dict[tuple, Figures]:
+        result = {}
+        for key, figures in self.figures.items():
+            named = dict(zip(self.dims, key[1:] if self.by_period else key, strict=True))
+            if self.by_period:
+                named["period"] = key[0]
+            result[tuple(named[d] for d in self.by)] = figures
+        return result
+
+
+def _count_expected(split: _Split, assignments, dated: bool) -> None:
+    """Expected slots; and, as overdue for now, those of periods past their due date."""
+    if dated:
+        per_period = {
+            f"p{p.pk}": Count("id", filter=active_between_q(p.start, p.cutoff, "unit__"))
+            for p in split.periods
+        }
+    else:
+        per_period = {"n": Count("id")}
+    columns = [DIMENSIONS[d][0] for d in split.dims]
+    assignments = assignments.order_by()
+    rows = (
+        assignments.values(*columns).annotate(**per_period)
+        if columns
+        else [assignments.aggregate(**per_period)]
+    )
+    for row in rows:
+        values = tuple(row[c] for c in columns)
+        for period in split.periods:
+            expected = row[f"p{period.pk}" if dated else "n"] or 0
+            figures = split[(period.pk, *values)]
+            figures.expected += expected
+            if period.pk in split.past_due:
+                figures.overdue += expected
+
+
+def _sent(queryset, narrowed_to, dated: bool):
+    """Reports or extensions of the slots counted: of `narrowed_to` assignments (None:
+    the directive's, as their period already says), of units active in their period."""
+    if narrowed_to is not None:
+        queryset = queryset.filter(assignment__in=narrowed_to)
+    if dated:
+        queryset = queryset.filter(
+            active_between_q(F("period__start"), F("period__cutoff"), "assignment__unit__")
+        )
+    return queryset
+
+
+def _count_received(split: _Split, directive, narrowed_to, dated: bool) -> None:
+    """Every count of sent reports, in one scan; what was received of a period past its
+    due date is taken off overdue."""
+    by_period = ["period_id"] if split.by_period else []
+    columns = [*by_period, *(DIMENSIONS[d][1] for d in split.dims)]
+    aggregates = _aggregates(directive, split.periods)
+    aggregates["received_past_due"] = Count("id", filter=Q(period_id__in=split.past_due))
+    reports = ProgressReport.objects.filter(
+        period_id__in=list(split.period), submitted_at__isnull=False
+    )
+    reports = _sent(reports, narrowed_to, dated).order_by()
+    rows = (
+        reports.values(*columns).annotate(**aggregates)
+        if columns
+        else [reports.aggregate(**aggregates)]
+    )
+    for row in rows:
+        figures = split.figures[tuple(row[c] for c in columns)]
+        for name in ("received", "on_time", "accepted", "readable", "done", "behind"):
+            setattr(figures, name, getattr(figures, name) + (row[name] or 0))
+        figures.on_time_extended += row["on_time"] or 0
+        figures.percent_sum += row["percent_sum"] or 0
+        figures.overdue -= row["received_past_due"] or 0
+
+
+def _count_extended(split: _Split, narrowed_to, dated: bool) -> None:
+    """On time after extension and overdue are so far on time and missing-past-due; a
+    granted extension's later due date (slots.due_date) corrects them for its slot."""
+    granted = _sent(
+        ExtensionRequest.objects.filter(period_id__in=list(split.period)), narrowed_to, dated
+    )
+    extended = slots.granted_extensions(granted, *(DIMENSIONS[d][1] for d in split.dims))
+    if not extended:
+        return
+    sent_at = {
+        (a, p): submitted_at
+        for a, p, submitted_at in ProgressReport.objects.filter(
+            assignment_id__in={a for a, _p in extended},
+            period_id__in={p for _a, p in extended},
+            submitted_at__isnull=False,
+        ).values_list("assignment_id", "period_id", "submitted_at")
+    }
+    for (assignment_id, period_id), (new_due, *values) in extended.items():
+        period = split.period[period_id]
+        due = slots.due_date(period, new_due)
+        figures = split[(period_id, *values)]
+        submitted_at = sent_at.get((assignment_id, period_id))
+        if submitted_at is not None:
+            late = not slots.sent_by(submitted_at, period.due)
+            figures.on_time_extended += late and slots.sent_by(submitted_at, due)
+        elif slots.past(period.due, split.today) and not slots.past(due, split.today):
+            figures.overdue -= 1
 
 
 @dataclass
 class PeriodFigures:
     period: ReportingPeriod
     figures: Figures = field(default_factory=Figures)
-
-
-def _elapsed_share(directive: Directive, period: ReportingPeriod, last_cutoff) -> float | None:
-    start = directive.reporting_starts_on or directive.issued_on
-    if not last_cutoff or last_cutoff <= start:
-        return None
-    return min(1.0, (period.cutoff - start).days / (last_cutoff - start).days)
-
-
-def _behind_threshold(directive: Directive, periods: list[ReportingPeriod]):
-    """A CASE on the period: percent done below it is "behind schedule"."""
-    last_cutoff = directive.reporting_ends_on or (periods[-1].cutoff if periods else None)
-    whens = []
-    for period in periods:
-        share = _elapsed_share(directive, period, last_cutoff)
-        if share is not None:
-            whens.append(When(period_id=period.pk, then=Value(round(100 * share) - BEHIND_MARGIN)))
-    return Case(*whens, default=Value(-1), output_field=IntegerField())
-
-
-def _per_period(periods: list[ReportingPeriod], value, output_field):
-    """A CASE on the report's period: lets one scan of the reports table compare each
-    report with its own period's dates, with no join."""
-    return Case(
-        *[When(period_id=p.pk, then=Value(value(p))) for p in periods],
-        default=Value(None),
-        output_field=output_field,
-    )
-
-
-def _sent_by_due(periods: list[ReportingPeriod]):
-    """First sent by the due date (models.day_end), each report against its period's."""
-    return Q(submitted_at__lt=_per_period(periods, lambda p: day_end(p.due), DateTimeField()))
-
-
-def _aggregates(directive: Directive, periods: list[ReportingPeriod]) -> dict:
-    readable = ~Q(status=ProgressReport.Status.DRAFT)
-    behind = _behind_threshold(directive, periods)
-    return {
-        "received": Count("id"),
-        "on_time": Count("id", filter=_sent_by_due(periods)),
-        "readable": Count("id", filter=readable),
-        "percent_sum": Sum("percent_done", filter=readable),
-        "done": Count("id", filter=readable & Q(assessment=ProgressReport.Assessment.DONE)),
-        "behind": Count("id", filter=readable & Q(percent_done__lt=behind)),
-    }
-
-
-def _fill(figures: Figures, row: dict) -> None:
-    for name in ("received", "on_time", "readable", "done", "behind"):
-        setattr(figures, name, row[name])
-    figures.percent_sum = row["percent_sum"] or 0
-
-
-def _closed_units(assignments) -> dict[int, tuple]:
-    """Units of these assignments that open or close at some date: {unit id: (from, to)}.
-    Usually none, and then no report needs its unit checked."""
-    dated = {
-        pk: (valid_from, valid_to)
-        for pk, valid_from, valid_to in Unit.objects.filter(
-            Q(valid_from__isnull=False) | Q(valid_to__isnull=False)
-        ).values_list("pk", "valid_from", "valid_to")
-    }
-    if not dated:  # the usual case: no join with the assignments at all
-        return {}
-    concerned = assignments.filter(unit_id__in=dated).values_list("unit_id", flat=True)
-    return {unit_id: dated[unit_id] for unit_id in set(concerned)}
-
-
-def _outside(span: tuple, period: ReportingPeriod) -> bool:
-    valid_from, valid_to = span
-    return bool(
-        (valid_from and valid_from > period.cutoff) or (valid_to and valid_to < period.start)
-    )
-
-
-def _directive_assignments(directive: Directive, assignments):
-    if assignments is None:
-        return Assignment.objects.filter(task__section__directive=directive), False
-    return assignments, True
-
-
-def _sent_reports(periods, assignments, narrowed: bool, closed: dict):
-    """Reports sent in these periods, of units that existed in each report's period."""
-    reports = ProgressReport.objects.filter(
-        period_id__in=[p.pk for p in periods], submitted_at__isnull=False
-    )
-    if narrowed:
-        reports = reports.filter(assignment__in=assignments)
-    for unit_id, span in closed.items():
-        outside = [p.pk for p in periods if _outside(span, p)]
-        if outside:
-            reports = reports.exclude(assignment__unit_id=unit_id, period_id__in=outside)
-    return reports
 
 
 def trend(
@@ -179,79 +306,35 @@ def trend(
     periods: list[ReportingPeriod] | None = None,
     today: datetime.date | None = None,
 ) -> list[PeriodFigures]:
-    """The figures of every period of the directive, oldest first: four queries, the
-    heavy one a single scan of the period's reports grouped by period.
-
-    `assignments` narrows them (a unit's subtree, a group, a task); default: all.
-    `periods` narrows them to those periods (one, for a page about one period).
-    """
-    today = today or timezone.localdate()
-    periods = periods if periods is not None else list(directive.periods.order_by("start"))
-    assignments, narrowed = _directive_assignments(directive, assignments)
-    result = [PeriodFigures(p) for p in periods]
-    if not periods:
-        return result
-    closed = _closed_units(assignments)
-    total = assignments.count()
-    per_unit = dict(
-        assignments.filter(unit_id__in=closed).values_list("unit_id").annotate(n=Count("id"))
+    """The figures of each of the directive's periods (or of `periods`), oldest first."""
+    periods = (
+        periods if periods is not None else list(directive.periods.order_by("start", "cutoff"))
     )
-    rows = _sent_reports(periods, assignments, narrowed, closed).values("period_id")
-    by_period = {row["period_id"]: row for row in rows.annotate(**_aggregates(directive, periods))}
-    for item in result:
-        figures = item.figures
-        figures.expected = total - sum(
-            n for unit_id, n in per_unit.items() if _outside(closed[unit_id], item.period)
-        )
-        figures.past_due = item.period.due < today
-        if row := by_period.get(item.period.pk):
-            _fill(figures, row)
-    return result
+    counted = count(
+        directive=directive, periods=periods, assignments=assignments, by=("period",), today=today
+    )
+    return [PeriodFigures(p, counted.get((p.pk,), Figures())) for p in periods]
+
+
+def total(
+    *, directive: Directive, periods: list[ReportingPeriod], assignments=None, today=None
+) -> Figures:
+    """The figures of `periods` together (of `assignments`, if given)."""
+    counted = count(directive=directive, periods=periods, assignments=assignments, today=today)
+    return counted.get((), Figures())
 
 
 def by_unit(
-    *, directive: Directive, period: ReportingPeriod, assignments=None, today=None
+    *,
+    directive: Directive,
+    period: ReportingPeriod | None = None,
+    periods: list[ReportingPeriod] | None = None,
+    assignments=None,
+    today=None,
 ) -> dict[int, Figures]:
-    """Each unit's figures for one period: three queries."""
-    today = today or timezone.localdate()
-    assignments, narrowed = _directive_assignments(directive, assignments)
-    closed = _closed_units(assignments)
-    result: dict[int, Figures] = defaultdict(Figures)
-    for unit_id, n in assignments.values_list("unit_id").annotate(n=Count("id")):
-        if unit_id in closed and _outside(closed[unit_id], period):
-            continue
-        result[unit_id].expected = n
-        result[unit_id].past_due = period.due < today
-    rows = (
-        _sent_reports([period], assignments, narrowed, closed)
-        .values("assignment__unit_id")
-        .annotate(**_aggregates(directive, [period]))
+    """Each unit's figures for one period (or several, summed): only the units expected."""
+    periods = periods if periods is not None else [period]
+    counted = count(
+        directive=directive, periods=periods, assignments=assignments, by=("unit",), today=today
     )
-    for row in rows:
-        if row["assignment__unit_id"] in result:
-            _fill(result[row["assignment__unit_id"]], row)
-    return dict(result)
-
-
-@dataclass
-class RollupRow:
-    unit: Unit
-    figures: Figures
-    has_children: bool
-
-
-def rollup(per_unit: dict[int, Figures], *, parent_id: int | None) -> list[RollupRow]:
-    """The figures of each child of `parent_id` (None: the top of the tree), every one the
-    sum over its whole subtree. One query (the tree), whatever its depth."""
-    parents = dict(Unit.objects.values_list("pk", "parent_id"))
-    totals: dict[int, Figures] = defaultdict(Figures)
-    for unit_id, figures in per_unit.items():
-        node = unit_id
-        while node is not None:  # the unit itself and each of its ancestors
-            totals[node].add(figures)
-            node = parents.get(node)
-    children = [u for u, p in parents.items() if p == parent_id and u in totals]
-    with_children = {p for p in parents.values() if p is not None}
-    units = Unit.objects.in_bulk(children)
-    rows = [RollupRow(units[u], totals[u], u in with_children) for u in children]
-    return sorted(rows, key=lambda r: r.unit.name)
+    return {unit_id: f for (unit_id,), f in counted.items() if f.expected}

@@ -1,12 +1,8 @@
-"""The leadership dashboard: units × tasks for one period, with DHIS2's reporting rates.
+"""The matrix: units × tasks for one period, each cell a slot's state as reviewers and
+leadership see it (reports.filing.slots), each row's figures from the counting engine.
 
-expected   = assignments of units active during the period;
-received   = reports sent at least once (a returned report stays received);
-on time    = received reports first sent by the due date;
-on time after extension = first sent by the due date a granted extension set (shown
-             beside, never instead: an extension does not hide lateness).
-A draft is never shown: one never sent is not received; one being revised after a return
-is received, shown as "revising", without a link. Four queries, whatever the number of units.
+A draft is never shown: one never sent is not received; one being revised after a
+return is received, shown as "revising", without a link.
 """
 
 import datetime
@@ -17,56 +13,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives.models import Assignment, Directive, Task
-from reports.filing import slots
 from reports.filing.models import ProgressReport
-from reports.periods.calendar import day_end
+from reports.filing.slots import REVISING, STATUS_LABELS, slot_states
 from reports.periods.models import ReportingPeriod
 from units.models import Unit, active_between_q, fold
+
+from .engine import Figures, by_unit
 
 
 @dataclass
 class Cell:
-    status: str  # a ProgressReport.Status, or "missing" / "overdue" / "revising"
+    """One slot as the matrix shows it."""
+
+    status: str  # what reports.filing.slots.SlotState.status says
     role: str
-    received: bool = False
-    on_time: bool = False
-    on_time_extended: bool = False
-    assignment_id: int | None = None
+    received: bool
+    on_time: bool
+    on_time_extended: bool
+    assignment_id: int
     report_id: int | None = None  # set only when the viewer may open the report
     percent_done: int | None = None
-
-
-@dataclass
-class Rates:
-    expected: int = 0
-    received: int = 0
-    on_time: int = 0
-    on_time_extended: int = 0
-
-    def add(self, cell: Cell) -> None:
-        self.expected += 1
-        self.received += cell.received
-        self.on_time += cell.on_time
-        self.on_time_extended += cell.on_time_extended
-
-    @property
-    def completeness(self) -> float | None:
-        return 100 * self.received / self.expected if self.expected else None
-
-    @property
-    def timeliness(self) -> float | None:
-        return 100 * self.on_time / self.expected if self.expected else None
-
-    @property
-    def timeliness_extended(self) -> float | None:
-        return 100 * self.on_time_extended / self.expected if self.expected else None
 
 
 @dataclass
 class UnitRow:
     unit: Unit
     cells: list[Cell | None]
-    rates: Rates = field(default_factory=Rates)
+    figures: Figures = field(default_factory=Figures)
 
 
 @dataclass
@@ -75,15 +48,15 @@ class PeriodMatrix:
     period: ReportingPeriod
     tasks: list[Task]
     rows: list[UnitRow]
-    totals: Rates
+    totals: Figures  # of the rows shown
 
 
 STATUS_FILTERS = {
     "missing": _("Chưa nộp, quá hạn"),
     "submitted": _("Đã gửi, chờ xem xét"),
-    "accepted": _("Đã tiếp nhận"),
-    "returned": _("Trả lại để bổ sung"),
-    "revising": _("Đang bổ sung"),
+    "accepted": STATUS_LABELS[ProgressReport.Status.ACCEPTED],
+    "returned": STATUS_LABELS[ProgressReport.Status.RETURNED],
+    REVISING: STATUS_LABELS[REVISING],
 }
 
 
@@ -141,57 +114,53 @@ def period_matrix(
     today: datetime.date | None = None,
 ) -> PeriodMatrix:
     """Units × tasks for one period: every unit, or only `units` (a page of them), in
-    that order; the directive's tasks, or `tasks`. Four or five queries."""
+    that order; the directive's tasks, or `tasks`. Seven or eight queries."""
     today = today or timezone.localdate()
     tasks = tasks if tasks is not None else matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}
-    # Plain rows, not model instances: a page of 50 units has 450 of them.
-    assignments = (
-        Assignment.objects.filter(task__in=[t.pk for t in tasks])
-        .filter(active_between_q(period.start, period.cutoff, prefix="unit__"))
-        .order_by("task__section__order", "role", "unit__name")  # leads first
+    shown = Assignment.objects.filter(task__in=[t.pk for t in tasks]).filter(
+        active_between_q(period.start, period.cutoff, prefix="unit__")
     )
     if units is not None:
         units = list(units)
-        assignments = assignments.filter(unit__in=[u.pk for u in units])
-    assignments = list(assignments.values_list("pk", "task_id", "unit_id", "role"))
+        shown = shown.filter(unit__in=[u.pk for u in units])
+    # Plain rows, not model instances: a page of 50 units has 450 of them.
+    assignments = list(
+        shown.order_by("task__section__order", "role", "unit__name").values_list(  # leads first
+            "pk", "task_id", "unit_id", "role"
+        )
+    )
     unit_by_id = (
         {u.pk: u for u in units}
         if units is not None
         else Unit.objects.select_related("parent").in_bulk({a[2] for a in assignments})
     )
-    reports = {
-        r["assignment_id"]: r
-        for r in ProgressReport.objects.filter(
-            period=period,
-            submitted_at__isnull=False,
-            assignment_id__in=[a[0] for a in assignments],
-        ).values("id", "assignment_id", "status", "percent_done", "submitted_at")
-    }
-    dues = slots.effective_due_dates(period, [a[0] for a in assignments])
+    # Sent reports only: a draft never sent reads as no report to those who see the matrix.
+    sent = ProgressReport.objects.filter(
+        period=period, submitted_at__isnull=False, assignment_id__in=[a[0] for a in assignments]
+    ).only("id", "assignment_id", "period_id", "status", "percent_done", "submitted_at")
+    states = slot_states(
+        [(a, unit_id, period) for a, _task, unit_id, _role in assignments],
+        reports={(r.assignment_id, period.pk): r for r in sent},
+        today=today,
+    )
+    figures = by_unit(directive=directive, period=period, assignments=shown, today=today)
     rows: dict[int, UnitRow] = {}
-    totals = Rates()
     for assignment_id, task_id, unit_id, role in assignments:
         row = rows.get(unit_id)
         if row is None:
-            row = rows[unit_id] = UnitRow(unit_by_id[unit_id], [None] * len(tasks))
-        due = dues[assignment_id]
-        report = reports.get(assignment_id)
-        cell = Cell(status="overdue" if due < today else "missing", role=role)
-        cell.assignment_id = assignment_id
-        if report is not None:
-            cell.received = True
-            cell.on_time = report["submitted_at"] < day_end(period.due)
-            cell.on_time_extended = report["submitted_at"] < day_end(due)
-            if report["status"] == ProgressReport.Status.DRAFT:
-                # Sent, returned, now being revised: received, but the text is the unit's.
-                cell.status = "revising"
-            else:
-                cell.status = report["status"]
-                cell.report_id = report["id"]
-                cell.percent_done = report["percent_done"]
+            row = rows[unit_id] = UnitRow(
+                unit_by_id[unit_id], [None] * len(tasks), figures.get(unit_id, Figures())
+            )
+        state = states[assignment_id, period.pk]
+        cell = Cell(
+            state.status, role, state.received, state.on_time, state.on_time_extended, assignment_id
+        )
+        if state.received and state.status != REVISING:
+            cell.report_id, cell.percent_done = state.report.pk, state.report.percent_done
         row.cells[column[task_id]] = cell
-        row.rates.add(cell)
-        totals.add(cell)
     ordered = [rows[u.pk] for u in units if u.pk in rows] if units is not None else rows.values()
+    totals = Figures()
+    for row in ordered:
+        totals.add(row.figures)
     return PeriodMatrix(directive, period, tasks, list(ordered), totals)

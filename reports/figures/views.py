@@ -5,19 +5,19 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directives.models import Assignment, Directive, Section, Task
-from reports.figures import charts
-from reports.figures import engine as figures
-from reports.figures import matrix as dashboards
 from reports.filing.models import ProgressReport
-from reports.periods import selectors
+from reports.filing.slots import REVISING, grid, slot_states
+from reports.periods.selectors import current_period
 from reports.reminders.services import remind_unit_now
-from units.models import Unit, UnitGroup
+from units.models import Unit
 from units.permissions import requires
+
+from . import charts, engine, matrix
+from .rollup import ancestors, group_rollup, tree_rollup
 
 MATRIX_PAGE = 50  # units per page
 
@@ -42,7 +42,7 @@ def _directive_and_period(request, directive_id: int):
     periods = list(directive.periods.order_by("start"))
     chosen = (request.POST if request.method == "POST" else request.GET).get("ky", "")
     period = next((p for p in periods if str(p.pk) == chosen), None)
-    return directive, periods, period or selectors.current_period(periods)
+    return directive, periods, period or current_period(periods)
 
 
 @requires("dashboard.view")
@@ -57,7 +57,7 @@ def dashboard_index(request):
 @requires("dashboard.view")
 def overview(request, directive_id: int):
     directive, periods, period = _directive_and_period(request, directive_id)
-    trend = figures.trend(directive=directive, periods=periods)
+    trend = engine.trend(directive=directive, periods=periods)
     current = next((t.figures for t in trend if t.period == period), None)
     chart = charts.percent_bars(
         [t.period.label for t in trend],
@@ -98,27 +98,25 @@ def dashboard(request, directive_id: int):
         "period": period,
         "sections": sections,
         "section_id": section_id,
-        "status": status if status in dashboards.STATUS_FILTERS else "",
-        "statuses": dashboards.STATUS_FILTERS,
+        "status": status if status in matrix.STATUS_FILTERS else "",
+        "statuses": matrix.STATUS_FILTERS,
         "kind": kind,
         "kinds": Unit.Kind.choices,
         "query": query,
     }
     if period:
-        tasks = dashboards.matrix_tasks(directive=directive, section_id=section_id)
-        assignments = dashboards.matrix_assignments(
+        tasks = matrix.matrix_tasks(directive=directive, section_id=section_id)
+        assignments = matrix.matrix_assignments(
             tasks=tasks, period=period, status=status, kind=kind, query=query
         )
-        units = dashboards.matrix_units(assignments=assignments, period=period)
+        units = matrix.matrix_units(assignments=assignments, period=period)
         page = Paginator(units, MATRIX_PAGE).get_page(request.GET.get("trang"))
         filtered = section_id or status or kind or query
         shown = assignments if filtered else None  # None: the whole directive, no subquery
         context |= {
             "page": page,
-            "totals": figures.trend(directive=directive, assignments=shown, periods=[period])[
-                0
-            ].figures,
-            "matrix": dashboards.period_matrix(
+            "totals": engine.total(directive=directive, periods=[period], assignments=shown),
+            "matrix": matrix.period_matrix(
                 directive=directive, period=period, units=page.object_list, tasks=tasks
             ),
             "query_string": request.GET.copy(),
@@ -138,32 +136,14 @@ def rollup(request, directive_id: int):
         parent = None
         if parent_id := request.GET.get("don_vi", ""):
             parent = Unit.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
-        per_unit = figures.by_unit(directive=directive, period=period)
-        groups = []
-        members = UnitGroup.members.through.objects.filter(unit_id__in=per_unit).values_list(
-            "unitgroup_id", "unit_id"
-        )
-        by_group: dict[int, figures.Figures] = {}
-        for group_id, unit_id in members:
-            by_group.setdefault(group_id, figures.Figures()).add(per_unit[unit_id])
-        for group in UnitGroup.objects.filter(pk__in=by_group).order_by("name"):
-            groups.append((group, by_group[group.pk]))
+        per_unit = engine.by_unit(directive=directive, period=period)
         context |= {
             "parent": parent,
-            "ancestors": _ancestors(parent),
-            "rows": figures.rollup(per_unit, parent_id=parent.pk if parent else None),
-            "groups": groups,
+            "ancestors": ancestors(parent),
+            "rows": tree_rollup(per_unit, parent_id=parent.pk if parent else None),
+            "groups": group_rollup(per_unit),
         }
     return render(request, "reports/rollup.html", context)
-
-
-def _ancestors(unit: Unit | None) -> list[Unit]:
-    chain = []
-    while unit is not None and unit.parent_id:
-        unit = Unit.objects.filter(pk=unit.parent_id).first()
-        if unit:
-            chain.insert(0, unit)
-    return chain
 
 
 @requires("dashboard.view")
@@ -172,7 +152,7 @@ def owed(request, directive_id: int):
     directive, periods, period = _directive_and_period(request, directive_id)
     rows = []
     if period:
-        per_unit = figures.by_unit(directive=directive, period=period)
+        per_unit = engine.by_unit(directive=directive, period=period)
         owing = {u: f for u, f in per_unit.items() if f.missing}
         units = Unit.objects.in_bulk(list(owing))
         rows = sorted(
@@ -198,26 +178,24 @@ def unit_page(request, directive_id: int, unit_id: int):
         .select_related("task__section")
         .order_by("task__section__order", "task__order")
     )
-    reports = {
-        (r.assignment_id, r.period_id): r
-        for r in ProgressReport.objects.filter(
-            assignment__in=assignments, submitted_at__isnull=False
-        ).only("id", "assignment_id", "period_id", "status", "percent_done", "submitted_at")
-    }
-    today = timezone.localdate()
+    # Sent reports only: a draft never sent reads as no report on a leadership page.
+    sent = ProgressReport.objects.filter(
+        assignment__in=assignments, submitted_at__isnull=False
+    ).only("id", "assignment_id", "period_id", "status", "percent_done", "submitted_at")
+    states = slot_states(
+        grid([(a.pk, a.unit_id) for a in assignments], periods),
+        reports={(r.assignment_id, r.period_id): r for r in sent},
+    )
     rows = []
     for assignment in assignments:
         cells = []
         for period in periods:
-            report = reports.get((assignment.pk, period.pk))
-            if report is None:
-                cells.append(("overdue" if period.due < today else "missing", None, None))
-            elif report.status == ProgressReport.Status.DRAFT:
-                cells.append(("revising", None, None))
-            else:
-                cells.append((report.status, report.pk, report.percent_done))
+            state = states[assignment.pk, period.pk]
+            shown = state.received and state.status != REVISING
+            report = state.report if shown else None
+            cells.append((state.status, report and report.pk, report and report.percent_done))
         rows.append((assignment, cells))
-    trend = figures.trend(
+    trend = engine.trend(
         directive=directive,
         assignments=Assignment.objects.filter(pk__in=[a.pk for a in assignments]),
         periods=periods,
@@ -238,20 +216,15 @@ def task_page(request, directive_id: int, task_id: int):
     )
     context = {"directive": directive, "periods": periods, "period": period, "task": task}
     if period:
-        units = dashboards.matrix_units(
-            assignments=Assignment.objects.filter(task=task), period=period
-        )
-        page = Paginator(units, 100).get_page(request.GET.get("trang"))
-        matrix = dashboards.period_matrix(
-            directive=directive, period=period, units=page.object_list, tasks=[task]
-        )
         shown = Assignment.objects.filter(task=task)
+        units = matrix.matrix_units(assignments=shown, period=period)
+        page = Paginator(units, 100).get_page(request.GET.get("trang"))
         context |= {
             "page": page,
-            "matrix": matrix,
-            "totals": figures.trend(directive=directive, assignments=shown, periods=[period])[
-                0
-            ].figures,
+            "matrix": matrix.period_matrix(
+                directive=directive, period=period, units=page.object_list, tasks=[task]
+            ),
+            "totals": engine.total(directive=directive, periods=[period], assignments=shown),
         }
     return render(request, "reports/task_page.html", context)
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from directives.models import Assignment
 from ops.audit import audit
-from reports.filing import slots
-from reports.filing.models import ExtensionRequest, PeriodReopening, ProgressReport
+from reports.filing.models import ExtensionRequest, PeriodReopening
 from reports.filing.notices import extension_decided_notify, extension_requested_notify
 from reports.filing.services import audit_slot
+from reports.filing.slots import slot_state
 from reports.periods.models import ReportingPeriod
 from units.models import Unit
 
@@ -32,7 +32,8 @@ def extension_request(
     errors = {}
     if not reason:
         errors["reason"] = _("Cần nêu lý do xin gia hạn.")
-    current_due = slots.effective_due_dates(period, [assignment.pk])[assignment.pk]
+    state = slot_state(assignment=assignment, period=period)
+    current_due = state.due
     if new_due <= current_due:
         errors["new_due"] = _("Ngày xin gia hạn phải sau hạn hiện tại (%(due)s).") % {
             "due": f"{current_due:%d/%m/%Y}"
@@ -43,8 +44,7 @@ def extension_request(
         }
     if errors:
         raise ValidationError(errors)
-    report = ProgressReport.objects.filter(assignment=assignment, period=period).first()
-    if report and not report.is_editable:
+    if not state.owes:
         raise ValidationError(_("Báo cáo đã gửi, không cần gia hạn."))
     try:
         with transaction.atomic():

@@ -3,12 +3,9 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import ProgressReport
-
-TEXT_LIMIT = 10_000  # characters per text field: a long report, not an attachment
+from .models import REPORT_FIELDS, TEXT_FIELDS, TEXT_LIMIT_MESSAGE, ProgressReport
 
 
 def _plain(value):
@@ -26,7 +23,7 @@ class ProgressReportForm(forms.ModelForm):
 
     class Meta:
         model = ProgressReport
-        fields = ["assessment", "percent_done", "achievements", "difficulties", "proposals"]
+        fields = REPORT_FIELDS
         widgets = {
             "percent_done": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
             "achievements": forms.Textarea(attrs={"rows": 6}),
@@ -34,6 +31,7 @@ class ProgressReportForm(forms.ModelForm):
             "proposals": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
+            **{name: {"max_length": TEXT_LIMIT_MESSAGE} for name in TEXT_FIELDS},
             "percent_done": {
                 "invalid": _("Tỷ lệ hoàn thành phải là một số nguyên từ 0 đến 100."),
                 "max_value": _("Tỷ lệ hoàn thành không vượt quá %(limit_value)s%%."),
@@ -63,13 +61,6 @@ class ProgressReportForm(forms.ModelForm):
                     "min_value": _("Giá trị chỉ tiêu không được âm."),
                 },
                 localize=True,
-            )
-        for name in ("achievements", "difficulties", "proposals"):
-            self.fields[name].max_length = TEXT_LIMIT
-            self.fields[name].validators.append(
-                MaxLengthValidator(
-                    TEXT_LIMIT, _("Tối đa %(limit_value)d ký tự (đang có %(show_value)d).")
-                )
             )
         self.helper = FormHelper()
         self.helper.form_tag = False

@@ -5,15 +5,31 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives.models import Assignment, Indicator
-from reports.periods.calendar import sent_on_time
 from reports.periods.models import ReportingPeriod
 from units.models import Unit
+
+# What a unit writes in a report (its figures aside), and its texts.
+TEXT_FIELDS = ("achievements", "difficulties", "proposals")
+REPORT_FIELDS = ("assessment", "percent_done", *TEXT_FIELDS)
+# The limit on each of a report's texts, whoever writes it (the form, the API, the
+# spreadsheet, a command): the model's validator, run by the service's full_clean.
+TEXT_LIMIT = 10_000  # characters: a long report, not an attachment
+TEXT_LIMIT_MESSAGE = _("Tối đa %(limit_value)d ký tự (đang có %(show_value)d).")
+
+
+def _report_text(name) -> models.TextField:
+    return models.TextField(
+        name,
+        blank=True,
+        max_length=TEXT_LIMIT,
+        validators=[MaxLengthValidator(TEXT_LIMIT, TEXT_LIMIT_MESSAGE)],
+    )
 
 
 class ProgressReport(models.Model):
@@ -51,9 +67,9 @@ class ProgressReport(models.Model):
     percent_done = models.PositiveSmallIntegerField(
         _("tỷ lệ hoàn thành (%)"), default=0, validators=[MaxValueValidator(100)]
     )
-    achievements = models.TextField(_("kết quả thực hiện"), blank=True)
-    difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
-    proposals = models.TextField(_("kiến nghị, đề xuất"), blank=True)
+    achievements = _report_text(_("kết quả thực hiện"))
+    difficulties = _report_text(_("khó khăn, vướng mắc"))
+    proposals = _report_text(_("kiến nghị, đề xuất"))
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
@@ -126,10 +142,6 @@ class ProgressReport(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
-
-    @property
-    def on_time(self) -> bool | None:
-        return sent_on_time(self.submitted_at, self.period.due)
 
 
 class ReportTransition(models.Model):

@@ -10,7 +10,8 @@ from directives.models import Assignment, Directive
 from reports.periods.models import ReportingPeriod
 from units.models import Unit
 
-from .models import ExtensionRequest, ProgressReport
+from .models import ProgressReport
+from .slots import SlotState, slot_states
 
 
 def last_return_reason(report: ProgressReport) -> str:
@@ -37,33 +38,18 @@ def reports_with_context() -> QuerySet[ProgressReport]:
 
 @dataclass
 class WorkItem:
+    """One task of the unit in one period, as its own list shows it."""
+
     assignment: Assignment
-    period: ReportingPeriod
-    report: ProgressReport | None
-    due: datetime.date  # the period's, or a granted extension's
+    state: SlotState
 
     @property
-    def extended(self) -> bool:
-        return self.due != self.period.due
+    def period(self) -> ReportingPeriod:
+        return self.state.period
 
     @property
-    def status(self) -> str:
-        return self.report.status if self.report else "missing"
-
-    @property
-    def owes(self) -> bool:
-        return self.report is None or self.report.is_editable
-
-    @property
-    def overdue(self) -> bool:
-        return self.owes and self.due < timezone.localdate()
-
-    @property
-    def shown_status(self) -> str:
-        """What the unit's list shows: an owed report past its due date is "overdue"."""
-        if self.overdue and self.status in ("missing", ProgressReport.Status.DRAFT):
-            return "overdue"
-        return self.status
+    def report(self) -> ProgressReport | None:
+        return self.state.report
 
 
 @dataclass
@@ -94,14 +80,15 @@ def unit_work(*, unit_ids, today: datetime.date | None = None) -> list[Directive
         (r.assignment_id, r.period_id): r
         for r in ProgressReport.objects.filter(assignment__in=assignments)
     }
-    extended = {
-        (assignment_id, period_id): new_due
-        for assignment_id, period_id, new_due in ExtensionRequest.objects.filter(
-            assignment__in=assignments, status=ExtensionRequest.Status.GRANTED
-        )
-        .order_by("decided_at")
-        .values_list("assignment_id", "period_id", "new_due")
-    }
+    states = slot_states(
+        [
+            (a.pk, a.unit_id, period)
+            for a in assignments
+            for period in periods_by_directive.get(a.task.section.directive_id, [])
+        ],
+        reports=reports,
+        today=today,
+    )
     work: dict[int, DirectiveWork] = {}
     for assignment in assignments:
         directive = assignment.task.section.directive
@@ -111,15 +98,10 @@ def unit_work(*, unit_ids, today: datetime.date | None = None) -> list[Directive
         )
         entry.assignments.append(assignment)
         for period in periods:
-            item = WorkItem(
-                assignment,
-                period,
-                reports.get((assignment.pk, period.pk)),
-                extended.get((assignment.pk, period.pk), period.due),
-            )
+            item = WorkItem(assignment, states[assignment.pk, period.pk])
             if period is entry.period:
                 entry.items.append(item)
-            elif item.owes:
+            elif item.state.owes:
                 entry.owed_earlier.append(item)
     for entry in work.values():
         entry.owed_earlier.sort(

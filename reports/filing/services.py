@@ -18,11 +18,16 @@ from ops.audit import audit
 from ops.outbox import outbox_add
 from reports.periods.models import ReportingPeriod
 
-from . import slots
-from .models import IndicatorValue, PeriodReopening, ProgressReport, ReportTransition
+from .models import (
+    REPORT_FIELDS,
+    IndicatorValue,
+    PeriodReopening,
+    ProgressReport,
+    ReportTransition,
+)
+from .slots import slot_state
 
 Status = ProgressReport.Status
-REPORT_FIELDS = ("assessment", "percent_done", "achievements", "difficulties", "proposals")
 
 
 def audit_slot(*, by, action: str, obj, what: str, assignment, period, **data) -> None:
@@ -106,27 +111,12 @@ def _check_editable(report: ProgressReport) -> None:
 def entry_closed_reason(
     *, assignment: Assignment, period: ReportingPeriod, day: datetime.date | None = None
 ) -> str:
-    """Why the unit may no longer enter this report ("" while it may).
-
-    Entry closes after the period's lock date (DHIS2's expiry days), or after a granted
-    extension's new date if that is later, unless a reviewer has reopened the period for
-    the unit.
-    """
+    """Why the unit may no longer enter this report on `day` (default: today), "" while it
+    may: the slot's lock (reports.filing.slots). A period with no lock date never locks,
+    and is answered without a query."""
     if period.lock_on is None:
         return ""
-    day = day or timezone.localdate()
-    extended = slots.effective_due_dates(period, [assignment.pk])[assignment.pk]
-    if day <= max(period.lock_on, extended):
-        return ""
-    reopened = PeriodReopening.objects.filter(
-        period=period, unit_id=assignment.unit_id, until__gte=day
-    ).exists()
-    if reopened:
-        return ""
-    return _(
-        "Kỳ báo cáo đã khóa nhập sau ngày %(day)s. Nếu cần báo cáo, đề nghị bộ phận theo dõi "
-        "mở lại cho đơn vị."
-    ) % {"day": f"{max(period.lock_on, extended):%d/%m/%Y}"}
+    return slot_state(assignment=assignment, period=period, today=day).closed_reason
 
 
 def _check_entry_open(assignment, period, at: datetime.datetime | None) -> None:

@@ -1,24 +1,246 @@
-"""A slot is one unit's task in one period (an assignment and a reporting period)."""
+"""The state of a slot: one unit's task in one period (an assignment and a reporting
+period). This is the one rule for what every page, export, API and spreadsheet says of a
+slot, and what the counting engine (reports.figures.engine) counts:
+
+due        the period's due date, or the latest granted extension's (an extension only
+           ever moves it later);
+locks      entry closes after the period's lock date, or after `due` if that is later
+           (DHIS2's expiry days; no lock date: never), unless a reviewer has reopened the
+           period for the unit until a date not yet past;
+received   sent at least once (DHIS2's completeness: a returned report stays received);
+on time    first sent by the period's own due date: an extension never hides lateness;
+on time after extension   first sent by `due`, shown beside;
+owes       no report yet, a draft, or a report returned for revision;
+overdue    not received, and `due` has passed;
+status     as reviewers and leadership see it (they never read a draft): "missing" until
+           sent, "overdue" once `due` has passed unsent, "revising" for a sent report back
+           in draft after a return, else the report's own status. The unit sees its own
+           drafts: `own_status`.
+"""
 
 import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from operator import attrgetter
 
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from reports.periods.calendar import day_end
 from reports.periods.models import ReportingPeriod
 
-from .models import ExtensionRequest
+from .models import ExtensionRequest, PeriodReopening, ProgressReport
+
+Status = ProgressReport.Status
+MISSING, OVERDUE, REVISING = "missing", "overdue", "revising"
+
+# Every status a slot shows, as every page, export and spreadsheet names it.
+STATUS_LABELS = {
+    **dict(Status.choices),
+    MISSING: gettext_lazy("Chưa nộp"),
+    OVERDUE: gettext_lazy("Quá hạn, chưa nộp"),
+    REVISING: gettext_lazy("Đang bổ sung"),
+}
 
 
-def extended_due_dates(period: ReportingPeriod, assignment_ids=None) -> dict[int, datetime.date]:
-    """The period's granted extensions, of these assignments (default: all): {assignment
-    id: the latest new due date}."""
-    granted = ExtensionRequest.objects.filter(period=period, status=ExtensionRequest.Status.GRANTED)
-    if assignment_ids is not None:
-        granted = granted.filter(assignment_id__in=assignment_ids)
-    return dict(granted.order_by("decided_at").values_list("assignment_id", "new_due"))
+def sent_by(submitted_at: datetime.datetime | None, day: datetime.date) -> bool:
+    """Sent before `day` ended in Vietnam (models.ProgressReport.submitted_at is UTC)."""
+    return submitted_at is not None and submitted_at < day_end(day)
 
 
-def effective_due_dates(period: ReportingPeriod, assignment_ids) -> dict[int, datetime.date]:
-    """Each assignment's due date for the period: the latest granted extension, else the
-    period's. (Timeliness statistics still count against period.due.)"""
-    dues = {assignment_id: period.due for assignment_id in assignment_ids}
-    dues.update(extended_due_dates(period, assignment_ids))
-    return dues
+def due_date(period: ReportingPeriod, granted: datetime.date | None) -> datetime.date:
+    """A slot's due date: the period's, or the one a granted extension set if later."""
+    return max(granted, period.due) if granted else period.due
+
+
+def past(due: datetime.date, today: datetime.date) -> bool:
+    """`due` has passed: a slot still unsent is overdue from the next day."""
+    return due < today
+
+
+def status_seen(*, sent: bool, status: str | None, due: datetime.date, today) -> str:
+    """A slot's status as reviewers and leadership see it: `sent` whether it was ever
+    received, `status` its report's (None: no report), `due` the slot's own due date."""
+    if not sent:
+        return OVERDUE if past(due, today) else MISSING
+    return REVISING if status == Status.DRAFT else status
+
+
+# Of several extensions granted for one slot, the one decided last is in force.
+IN_FORCE = ("decided_at", "pk")
+
+
+@dataclass(frozen=True)
+class SlotState:
+    assignment_id: int
+    period: ReportingPeriod
+    report: ProgressReport | None
+    extensions: tuple[ExtensionRequest, ...]  # every request, newest first
+    reopened_until: datetime.date | None
+    today: datetime.date
+
+    @property
+    def extension(self) -> ExtensionRequest | None:
+        """The granted extension in force: the one decided last."""
+        granted = [e for e in self.extensions if e.status == ExtensionRequest.Status.GRANTED]
+        return max(granted, key=attrgetter(*IN_FORCE)) if granted else None
+
+    @property
+    def pending_extension(self) -> bool:
+        return any(e.status == ExtensionRequest.Status.PENDING for e in self.extensions)
+
+    @property
+    def due(self) -> datetime.date:
+        extension = self.extension
+        return due_date(self.period, extension.new_due if extension else None)
+
+    @property
+    def extended(self) -> bool:
+        return self.due != self.period.due
+
+    @property
+    def locks_after(self) -> datetime.date | None:
+        """The last day the unit may enter, were it not reopened (None: never locks)."""
+        if self.period.lock_on is None:
+            return None
+        return max(self.period.lock_on, self.due)
+
+    @property
+    def reopened(self) -> bool:
+        return self.reopened_until is not None and self.reopened_until >= self.today
+
+    @property
+    def locked(self) -> bool:
+        """Past its lock date and not reopened: the unit may no longer enter the report."""
+        locks_after = self.locks_after
+        return locks_after is not None and self.today > locks_after and not self.reopened
+
+    @property
+    def closed_reason(self) -> str:
+        """Why the unit may no longer enter the report ("" while it may)."""
+        if not self.locked:
+            return ""
+        return _(
+            "Kỳ báo cáo đã khóa nhập sau ngày %(day)s. Nếu cần báo cáo, đề nghị bộ phận theo "
+            "dõi mở lại cho đơn vị."
+        ) % {"day": f"{self.locks_after:%d/%m/%Y}"}
+
+    @property
+    def received(self) -> bool:
+        return self.report is not None and self.report.submitted_at is not None
+
+    @property
+    def on_time(self) -> bool:
+        return self.received and sent_by(self.report.submitted_at, self.period.due)
+
+    @property
+    def on_time_extended(self) -> bool:
+        return self.received and sent_by(self.report.submitted_at, self.due)
+
+    @property
+    def owes(self) -> bool:
+        return self.report is None or self.report.is_editable
+
+    @property
+    def overdue(self) -> bool:
+        return not self.received and past(self.due, self.today)
+
+    @property
+    def status(self) -> str:
+        report = self.report
+        return status_seen(
+            sent=self.received,
+            status=report.status if report else None,
+            due=self.due,
+            today=self.today,
+        )
+
+    @property
+    def own_status(self) -> str:
+        """As the unit sees it: its own draft is a draft; one it still owes past `due`
+        (never sent, or being revised) is overdue."""
+        if self.report is None:
+            return OVERDUE if past(self.due, self.today) else MISSING
+        if self.owes and self.report.status == Status.DRAFT and past(self.due, self.today):
+            return OVERDUE
+        return self.report.status
+
+
+Key = tuple[int, int]  # (assignment id, period id)
+
+
+def slot_states(
+    slots: Iterable[tuple[int, int, ReportingPeriod]],
+    *,
+    reports: dict[Key, ProgressReport] | None = None,
+    today: datetime.date | None = None,
+) -> dict[Key, SlotState]:
+    """The state of each slot, given as (assignment id, unit id, period), by (assignment
+    id, period id): three queries whatever their number (two when `reports`, every
+    report of those slots, is given)."""
+    today = today or timezone.localdate()
+    slots = list(slots)
+    if not slots:
+        return {}
+    assignment_ids = {a for a, _unit, _period in slots}
+    period_ids = {period.pk for _a, _unit, period in slots}
+    if reports is None:
+        reports = {
+            (r.assignment_id, r.period_id): r
+            for r in ProgressReport.objects.filter(
+                period_id__in=period_ids, assignment_id__in=assignment_ids
+            )
+        }
+    extensions: dict[Key, list[ExtensionRequest]] = defaultdict(list)
+    for extension in (
+        ExtensionRequest.objects.filter(period_id__in=period_ids, assignment_id__in=assignment_ids)
+        .select_related("requested_by", "decided_by")
+        .order_by("-requested_at", "-pk")
+    ):
+        extensions[extension.assignment_id, extension.period_id].append(extension)
+    reopened: dict[tuple[int, int], datetime.date] = {}
+    for unit_id, period_id, until in PeriodReopening.objects.filter(
+        period_id__in=period_ids, unit_id__in={unit for _a, unit, _period in slots}
+    ).values_list("unit_id", "period_id", "until"):
+        reopened[unit_id, period_id] = max(until, reopened.get((unit_id, period_id), until))
+    return {
+        (assignment_id, period.pk): SlotState(
+            assignment_id,
+            period,
+            reports.get((assignment_id, period.pk)),
+            tuple(extensions.get((assignment_id, period.pk), ())),
+            reopened.get((unit_id, period.pk)),
+            today,
+        )
+        for assignment_id, unit_id, period in slots
+    }
+
+
+def grid(assignments: Iterable[tuple[int, int]], periods: Iterable[ReportingPeriod]) -> list:
+    """Every slot of these (assignment id, unit id) pairs in these periods."""
+    periods = list(periods)
+    return [(a, unit, period) for a, unit in assignments for period in periods]
+
+
+def slot_state(
+    *, assignment, period: ReportingPeriod, report=None, today: datetime.date | None = None
+) -> SlotState:
+    """One slot's state. `report`: the slot's report, if the caller has it (False: it
+    has none); else it is read."""
+    known = None if report is None else {(assignment.pk, period.pk): report} if report else {}
+    states = slot_states([(assignment.pk, assignment.unit_id, period)], reports=known, today=today)
+    return states[assignment.pk, period.pk]
+
+
+def granted_extensions(extensions, *fields) -> dict[Key, tuple]:
+    """Of these extension requests (a queryset the caller narrows), the granted one in
+    force for each slot that has one (most have none): {(assignment id, period id):
+    (new_due, *fields)}. For counting many slots without loading each one's state."""
+    rows = (
+        extensions.filter(status=ExtensionRequest.Status.GRANTED)
+        .order_by(*IN_FORCE)
+        .values_list("assignment_id", "period_id", "new_due", *fields)
+    )
+    return {(a, p): tuple(rest) for a, p, *rest in rows}  # the one decided last wins

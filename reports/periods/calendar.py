@@ -23,17 +23,10 @@ from django.utils.translation import gettext as _
 
 @cache
 def day_end(day: datetime.date) -> datetime.datetime:
-    """The end of `day` in Vietnam's time zone: a report sent before it was sent by `day`.
-    The one timeliness rule: the report page, the matrix and the SQL figures all use it."""
+    """The end of `day` in Vietnam's time zone: what was sent before it was sent by `day`
+    (reports.filing.slots.sent_by, and the counting engine's SQL, compare with it)."""
     tz = timezone.get_default_timezone()
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tz)
-
-
-def sent_on_time(submitted_at, due) -> bool | None:
-    """Sent by the due date, counted in Vietnam's calendar days; None while not sent."""
-    if submitted_at is None:
-        return None
-    return submitted_at < day_end(due)
 
 
 CUTOFF_DAY = 14

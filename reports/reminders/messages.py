@@ -15,7 +15,7 @@ from reports.notifications.models import Notification
 from .models import Reminder
 
 if TYPE_CHECKING:
-    from .services import DueReport
+    from .due import DueReport
 
 Kind = Reminder.Kind
 

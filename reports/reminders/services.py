@@ -11,10 +11,11 @@ its due date after granted extensions:
   the unit) once the report is REMINDER_ESCALATE_AFTER_DAYS
   days overdue (window: D + that many days).
 
-Nothing goes out after the period's lock date (or after D, if an extension put it later:
-the same rule as services.entry_closed_reason). A reminder whose day was missed (the
-beat did not run, a report came back from review) goes out on the next run while its
-kind still applies; a missed overdue day is not made up, the next one says it all.
+Nothing goes out once the slot is locked (reports.filing.slots: after the period's lock
+date, or after D if an extension put it later, unless a reviewer reopened it). A
+reminder whose day was missed (the beat did not run, a report came back from review)
+goes out on the next run while its kind still applies; a missed overdue day is not made
+up, the next one says it all.
 
 A `Reminder` row is claimed under its unique constraint before anything is sent, so two
 runs, or two workers at once, never send the same reminder twice. The price: a run that
@@ -24,122 +25,18 @@ with the claim, in the same transaction).
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
-from directives.models import Assignment, Directive
-from reports.filing.models import ExtensionRequest, ProgressReport
-from reports.filing.slots import effective_due_dates
+from directives.models import Assignment
+from reports.filing.slots import slot_states
 from reports.periods.models import ReportingPeriod
-from reports.reminders import messages as notifications
-from reports.reminders.models import Reminder
-from units.models import Membership, active_between_q
+from units.models import Membership
 
-Kind = Reminder.Kind
-
-
-@dataclass(frozen=True)
-class DueReport:
-    """One reminder about one report slot, as its recipients read it."""
-
-    kind: str
-    assignment: Assignment
-    period: ReportingPeriod
-    due: datetime.date
-    window: datetime.date
-    today: datetime.date
-
-    @property
-    def key(self) -> tuple[int, int, str, datetime.date]:
-        return (self.assignment.pk, self.period.pk, self.kind, self.window)
-
-    @property
-    def days_left(self) -> int:
-        return (self.due - self.today).days
-
-    @property
-    def days_overdue(self) -> int:
-        return (self.today - self.due).days
-
-    @property
-    def url(self) -> str:
-        return reverse("reports:file", args=[self.assignment.pk, self.period.pk])
-
-
-def reminders_due(*, today: datetime.date) -> list[DueReport]:
-    """Every reminder that applies today, sent or not. Reads in 3 queries plus one per
-    period near or past its due date (for its extensions), whatever the number of units."""
-    days_before = settings.REMINDER_DAYS_BEFORE
-    escalate_after = settings.REMINDER_ESCALATE_AFTER_DAYS
-    # Extensions only move a due date later, so a period due after the horizon has
-    # nothing to remind yet.
-    extended_to_today_or_later = ExtensionRequest.objects.filter(
-        period=OuterRef("pk"), status=ExtensionRequest.Status.GRANTED, new_due__gte=today
-    )
-    periods = list(
-        ReportingPeriod.objects.filter(
-            directive__status=Directive.Status.ACTIVE,
-            due__lte=today + datetime.timedelta(days=days_before),
-        )
-        .filter(
-            Q(lock_on__isnull=True) | Q(lock_on__gte=today) | Exists(extended_to_today_or_later)
-        )
-        .order_by("due", "pk")
-    )
-    if not periods:
-        return []
-    assignments_by_directive: dict[int, list[Assignment]] = defaultdict(list)
-    assignments = Assignment.objects.filter(
-        active_between_q(min(p.start for p in periods), max(p.cutoff for p in periods), "unit__"),
-        task__section__directive_id__in={p.directive_id for p in periods},
-    ).select_related("unit", "task__section__directive")
-    for assignment in assignments:
-        assignments_by_directive[assignment.task.section.directive_id].append(assignment)
-    settled = set(
-        ProgressReport.objects.filter(period__in=periods)
-        .exclude(status__in=ProgressReport.EDITABLE)
-        .values_list("assignment_id", "period_id")
-    )
-
-    due_reports = []
-    for period in periods:
-        owing = [
-            a
-            for a in assignments_by_directive[period.directive_id]
-            if a.unit.is_active_between(period.start, period.cutoff)
-            and (a.pk, period.pk) not in settled
-        ]
-        if not owing:
-            continue
-        dues = effective_due_dates(period, [a.pk for a in owing])
-        for assignment in owing:
-            due = dues[assignment.pk]
-            if period.lock_on and today > max(period.lock_on, due):
-                continue
-            for kind, window in _windows(today, due, days_before, escalate_after):
-                due_reports.append(DueReport(kind, assignment, period, due, window, today))
-    return due_reports
-
-
-def _windows(
-    today: datetime.date, due: datetime.date, days_before: int, escalate_after: int
-) -> Iterator[tuple[str, datetime.date]]:
-    """The reminders (kind, window) that apply today to a report due on `due`."""
-    if due - datetime.timedelta(days=days_before) <= today < due:
-        yield Kind.DUE_SOON, due - datetime.timedelta(days=days_before)
-    elif today == due:
-        yield Kind.DUE_TODAY, due
-    elif today > due:
-        yield Kind.OVERDUE, today
-        escalation_day = due + datetime.timedelta(days=escalate_after)
-        if today >= escalation_day:
-            yield Kind.ESCALATION, escalation_day
+from . import messages
+from .due import DueReport, Kind, reminders_due
+from .models import Reminder
 
 
 def _recipients(due_reports: list[DueReport]) -> dict[str, dict[int, list]]:
@@ -206,26 +103,19 @@ def remind_unit_now(*, unit, period: ReportingPeriod, today: datetime.date | Non
     """The one-click reminder of "Cần đôn đốc": today's reminder of every report the unit
     owes for the period, unless one already went out today. Returns how many went out."""
     today = today or timezone.localdate()
-    settled = ProgressReport.objects.filter(period=period).exclude(
-        status__in=ProgressReport.EDITABLE
+    assignments = list(
+        Assignment.objects.filter(
+            task__section__directive_id=period.directive_id, unit=unit
+        ).select_related("unit", "task__section__directive")
     )
-    owing = list(
-        Assignment.objects.filter(task__section__directive_id=period.directive_id, unit=unit)
-        .exclude(pk__in=settled.values("assignment_id"))
-        .select_related("unit", "task__section__directive")
-    )
-    dues = effective_due_dates(period, [a.pk for a in owing])
+    states = slot_states([(a.pk, a.unit_id, period) for a in assignments], today=today)
+    owing = [(a, states[a.pk, period.pk]) for a in assignments if states[a.pk, period.pk].owes]
     return _send(
         [
             DueReport(
-                Kind.OVERDUE if dues[a.pk] < today else Kind.DUE_SOON,
-                a,
-                period,
-                dues[a.pk],
-                today,
-                today,
+                Kind.OVERDUE if state.overdue else Kind.DUE_SOON, a, period, state.due, today, today
             )
-            for a in owing
+            for a, state in owing
         ]
     )
 
@@ -246,6 +136,6 @@ def _send(due_reports: list[DueReport]) -> int:
         for d in claimed:
             for user in people(d):
                 by_user[user].append(d)
-        notifications.reminders_notify_in_app(by_user=by_user)
-    notifications.reminders_email(by_user=by_user)
+        messages.reminders_notify_in_app(by_user=by_user)
+    messages.reminders_email(by_user=by_user)
     return len(claimed)

@@ -12,7 +12,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from directives.models import Assignment, Indicator
-from reports.filing.models import ProgressReport
+from reports.filing.models import TEXT_FIELDS, ProgressReport
+from reports.filing.slots import STATUS_LABELS, slot_states
 from reports.periods.models import ReportingPeriod
 from units import permissions
 
@@ -27,7 +28,6 @@ from .layout import (
     REPORT_SHEET,
     SHEET_TITLE,
     STAMP,
-    TEXT_FIELDS,
     VALUE,
     Column,
     Sheet,
@@ -59,14 +59,6 @@ def _figure(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _status_label(report: ProgressReport | None, visible: bool) -> str:
-    if report is None or (not visible and report.submitted_at is None):
-        return _("Chưa nộp")
-    if not visible:
-        return _("Đang bổ sung")  # sent once, returned, being revised by the unit
-    return str(report.get_status_display())
-
-
 def _task_text(assignment: Assignment) -> str:
     return clean_text(f"{assignment.task.code} {assignment.task.text}")
 
@@ -78,6 +70,7 @@ class _Line:
     assignment: Assignment
     report: ProgressReport | None  # whatever the reader may see of it
     shown: ProgressReport | None  # the report whose values are shown
+    status: str  # the slot's status, as the reader sees it (reports.filing.slots)
     writable: bool
     indicators: dict[int, Decimal | None]  # every indicator of the task: value shown
 
@@ -91,7 +84,7 @@ def _row(ws, line: _Line) -> list:
         text_cell(ws, clean_text(line.assignment.unit.name), alignment=WRAP),
         text_cell(ws, _task_text(line.assignment), alignment=WRAP),
         text_cell(ws, str(line.assignment.get_role_display()), alignment=TOP),
-        text_cell(ws, _status_label(line.report, line.shown is not None), alignment=TOP),
+        text_cell(ws, str(STATUS_LABELS[line.status]), alignment=TOP),
         text_cell(ws, assessment, alignment=TOP, **fill),
         text_cell(ws, values["percent_done"], alignment=TOP, number_format="0", **fill),
         # Text format: whatever the user types there stays text, even "- …" or "= …".
@@ -240,6 +233,12 @@ def period_workbook(*, period: ReportingPeriod, unit_ids, by=None) -> bytes:
     by_task = indicators_by_task(a.task_id for a in assignments)
     values = indicator_values([r.pk for r in reports.values()])
 
+    states = slot_states(
+        [(a.pk, a.unit_id, period) for a in assignments],
+        reports={(a, period.pk): r for a, r in reports.items()},
+    )
+    own_units = permissions.filing_unit_ids(by) if by is not None else frozenset()
+
     lines = []
     for assignment in assignments:
         report = reports.get(assignment.pk)
@@ -250,11 +249,13 @@ def period_workbook(*, period: ReportingPeriod, unit_ids, by=None) -> bytes:
         )
         shown = report if visible else None
         shown_values = values.get(report.pk, {}) if visible else {}
+        state = states[assignment.pk, period.pk]
         lines.append(
             _Line(
                 assignment,
                 report,
                 shown,
+                state.own_status if assignment.unit_id in own_units else state.status,
                 writable=by is None or can_enter(by, assignment, report),
                 indicators={pk: shown_values.get(pk) for pk in by_task.get(assignment.task_id, {})},
             )

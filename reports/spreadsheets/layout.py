@@ -27,7 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from directives.models import Assignment, Indicator
-from reports.filing.models import IndicatorValue, ProgressReport
+from reports.filing.models import REPORT_FIELDS, TEXT_FIELDS, IndicatorValue, ProgressReport
 from reports.periods.models import ReportingPeriod
 from units import permissions
 from units.models import active_between_q
@@ -36,8 +36,6 @@ SHEET_TITLE = "Báo cáo"
 INDICATOR_SHEET_TITLE = "Chỉ tiêu"
 PERIOD_PROPERTY = "dondoc_period_id"
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FIELDS = ("assessment", "percent_done", "achievements", "difficulties", "proposals")
-TEXT_FIELDS = ("achievements", "difficulties", "proposals")
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ REPORT_SHEET = Sheet(
         Column("proposals", gettext_lazy("Kiến nghị, đề xuất"), 40),
         STAMP,
     ),
-    required=(KEY.name, *FIELDS),
+    required=(KEY.name, *REPORT_FIELDS),
     order=0,
 )
 INDICATOR_SHEET = Sheet(
@@ -162,8 +160,8 @@ def clean_text(text: str) -> str:
 
 def report_values(report: ProgressReport | None) -> dict:
     if report is None:
-        return dict.fromkeys(FIELDS)
-    values = {field: getattr(report, field) for field in FIELDS}
+        return dict.fromkeys(REPORT_FIELDS)
+    values = {field: getattr(report, field) for field in REPORT_FIELDS}
     for field in TEXT_FIELDS:
         values[field] = clean_text(values[field])
     return values
@@ -173,9 +171,10 @@ def fingerprint(values: dict, indicators: dict[int, Decimal | None]) -> str:
     """A short digest of a row's report values and indicator values, to tell an edited
     row from an untouched one. A task without indicators digests as it always did."""
     blank = {
-        field: (values[field] if values[field] not in (None, "") else None) for field in FIELDS
+        field: (values[field] if values[field] not in (None, "") else None)
+        for field in REPORT_FIELDS
     }
-    payload: list = [blank[field] for field in FIELDS]
+    payload: list = [blank[field] for field in REPORT_FIELDS]
     if indicators:
         figures = sorted((pk, None if v is None else f"{v:.2f}") for pk, v in indicators.items())
         payload = [payload, figures]

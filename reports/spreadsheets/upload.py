@@ -26,13 +26,11 @@ from openpyxl import load_workbook
 
 from directives.models import Assignment
 from reports.filing import services
-from reports.filing.forms import TEXT_LIMIT
-from reports.filing.models import ProgressReport
+from reports.filing.models import REPORT_FIELDS, TEXT_FIELDS, TEXT_LIMIT, ProgressReport
 from reports.periods.models import ReportingPeriod
 from units import permissions
 
 from .layout import (
-    FIELDS,
     INDICATOR,
     INDICATOR_SHEET,
     INDICATOR_SHEET_TITLE,
@@ -41,7 +39,6 @@ from .layout import (
     REPORT_SHEET,
     SHEET_TITLE,
     STAMP,
-    TEXT_FIELDS,
     VALUE,
     Sheet,
     can_enter,
@@ -303,9 +300,9 @@ class _Row:
 
 def _parsereport_values(row: _Row, assessments: dict[str, str]) -> dict:
     """The report values the row holds, or {} when its report cells are all empty."""
-    if all(_blank(row.value(field)) for field in FIELDS):
+    if all(_blank(row.value(field)) for field in REPORT_FIELDS):
         return {}
-    for field in FIELDS:
+    for field in REPORT_FIELDS:
         if row.is_formula(field):
             row.error(_("không dùng công thức; hãy nhập giá trị."), field)
     if not row.ok:
@@ -546,7 +543,7 @@ def _service_errors(change: _Change, error: ValidationError) -> None:
             if indicator and int(indicator[1]) in change.indicator_rows:
                 change.indicator_rows[int(indicator[1])].error(message, VALUE.name)
             else:
-                change.row.error(message, name if name in FIELDS else None)
+                change.row.error(message, name if name in REPORT_FIELDS else None)
 
 
 def period_workbook_import(*, period: ReportingPeriod, unit_ids, upload, by) -> int:

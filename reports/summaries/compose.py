@@ -83,11 +83,12 @@ def _situation(data: Tally) -> str:
         },
     ]
     owing = sorted(
-        (u for u in data.units.values() if u.missing), key=lambda u: (-u.missing, u.name)
+        (u for u in data.units.values() if u.figures.missing),
+        key=lambda u: (-u.figures.missing, u.name),
     )
     if owing:
         listed = ", ".join(
-            _("%(unit)s (thiếu %(count)s)") % {"unit": u.name, "count": u.missing}
+            _("%(unit)s (thiếu %(count)s)") % {"unit": u.name, "count": u.figures.missing}
             for u in owing[:MISSING_LISTED]
         )
         more = len(owing) - MISSING_LISTED

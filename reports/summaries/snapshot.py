@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.filing.models import ProgressReport
+from reports.filing.slots import STATUS_LABELS
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import period_range_label, periods_between
 from reports.summaries.models import Summary
@@ -91,28 +91,26 @@ def draft_snapshot(summary: Summary) -> dict:
 
 
 def legend() -> dict[str, str]:
-    status = ProgressReport.Status
-    return {
-        status.ACCEPTED: str(status.ACCEPTED.label),
-        status.SUBMITTED: str(status.SUBMITTED.label),
-        status.RETURNED: str(status.RETURNED.label),
-        "revising": _("Đang bổ sung"),
-        "missing": _("Chưa nộp"),
-        "overdue": _("Quá hạn, chưa nộp"),
-    }
+    """What each matrix cell's code means: every status a slot shows to the body above
+    (never a draft: reports.filing.slots)."""
+    return {code: str(label) for code, label in STATUS_LABELS.items() if code != "draft"}
 
 
-def _annex_row(number, name: str, unit) -> list:
+def _rate(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _annex_row(number, name: str, figures) -> list:
     return [
         number,
         name,
-        unit.expected,
-        unit.received,
-        unit.on_time,
-        unit.accepted,
-        unit.missing,
-        unit.completeness,
-        unit.timeliness,
+        figures.expected,
+        figures.received,
+        figures.on_time,
+        figures.accepted,
+        figures.missing,
+        _rate(figures.completeness),
+        _rate(figures.timeliness),
     ]
 
 
@@ -145,8 +143,10 @@ def add_figures(
             _("Tỷ lệ đúng hạn (%)"),
         ],
         "rows": [
-            _annex_row(i, unit.name, unit)
-            for i, unit in enumerate((u for u in data.units.values() if u.expected), start=1)
+            _annex_row(i, unit.name, unit.figures)
+            for i, unit in enumerate(
+                (u for u in data.units.values() if u.figures.expected), start=1
+            )
         ],
         "total": _annex_row("", _("Tổng cộng"), data.total),
     }

@@ -1,10 +1,8 @@
-"""What the units filed over a range of periods, read for a summary: each unit's counts
-and the matrix cells (one query per period), the last words each assignment sent, and
-the indicator totals. Drafts are never read: a summary quotes only what was sent.
-
-The counts follow the dashboard's rules (reports.figures): a unit is expected in a period
-only if it existed then; received = sent at least once; on time = first sent by the due
-date (models.day_end).
+"""What the units filed over a range of periods, read for a summary: each unit's figures
+(from the counting engine, reports.figures.engine), the matrix cells (each a slot's
+status, reports.filing.slots: three queries a period), the last words each assignment
+sent, and the indicator totals. Drafts are never read: a summary quotes only what was
+sent.
 """
 
 import datetime
@@ -14,17 +12,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from directives.models import Assignment, Directive, Indicator, Task
+from reports.figures import engine
+from reports.figures.engine import Figures
 from reports.figures.matrix import matrix_tasks
 from reports.filing import slots
-from reports.filing.models import IndicatorValue, ProgressReport
-from reports.periods.calendar import day_end
+from reports.filing.models import ExtensionRequest, IndicatorValue, ProgressReport
 from reports.periods.models import ReportingPeriod
-from units.models import Unit
+from units.models import Unit, active_between_q
 
 READABLE = (
     ProgressReport.Status.SUBMITTED,
@@ -34,38 +33,11 @@ READABLE = (
 
 
 @dataclass
-class UnitTally:
+class UnitFigures:
+    """A unit the summary names, and its figures over the periods."""
+
     name: str
-    valid_from: datetime.date | None = None
-    valid_to: datetime.date | None = None
-    expected: int = 0
-    received: int = 0
-    on_time: int = 0
-    accepted: int = 0
-
-    @property
-    def missing(self) -> int:
-        return self.expected - self.received
-
-    def _rate(self, part: int) -> float | None:
-        return round(100 * part / self.expected, 1) if self.expected else None
-
-    @property
-    def completeness(self) -> float | None:
-        return self._rate(self.received)
-
-    @property
-    def timeliness(self) -> float | None:
-        return self._rate(self.on_time)
-
-    def active_in(self, period: ReportingPeriod) -> bool:
-        return (self.valid_from is None or self.valid_from <= period.cutoff) and (
-            self.valid_to is None or self.valid_to >= period.start
-        )
-
-    def add(self, other: "UnitTally") -> None:
-        for name in ("expected", "received", "on_time", "accepted"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+    figures: Figures = field(default_factory=Figures)
 
 
 class Slot(NamedTuple):
@@ -98,33 +70,36 @@ class Tally:
     directive: Directive
     periods: list[ReportingPeriod]
     tasks: list[Task]
-    units: dict[int, UnitTally]  # in the order the summary lists them
-    total: UnitTally
+    units: dict[int, UnitFigures]  # in the order the summary lists them
+    total: Figures
     matrix: list[list[str]] = field(default_factory=list)  # [period, unit, code per task]
     words: dict[int, Words] = field(default_factory=dict)  # by assignment id
     assignments: list[Slot] = field(default_factory=list)
     indicators: list[IndicatorTotal] = field(default_factory=list)
 
 
-def _cell(report: tuple | None, due: datetime.date, today: datetime.date) -> str:
-    """A matrix cell, as the dashboard shows it: overdue once the unit's own due date (an
-    extension's, if granted) has passed."""
-    if report is None:
-        return "overdue" if due < today else "missing"
-    status = report[0]
-    return "revising" if status == ProgressReport.Status.DRAFT else status
-
-
-def _units(directive: Directive) -> dict[int, UnitTally]:
+def _units(directive: Directive) -> dict[int, UnitFigures]:
     """The units given tasks, listed under their parents (by name), then by name."""
     rows = (
         Unit.objects.filter(
             pk__in=Assignment.objects.filter(task__section__directive=directive).values("unit_id")
         )
         .order_by(F("parent__name").asc(nulls_first=True), "name", "pk")
-        .values_list("pk", "name", "valid_from", "valid_to")
+        .values_list("pk", "name")
     )
-    return {pk: UnitTally(name, valid_from, valid_to) for pk, name, valid_from, valid_to in rows}
+    return {pk: UnitFigures(name) for pk, name in rows}
+
+
+def _inactive(dated: list[int], period: ReportingPeriod) -> set[int]:
+    """Of these units (those that open or close at a date), those that did not exist
+    during the period."""
+    if not dated:
+        return set()
+    return set(
+        Unit.objects.filter(pk__in=dated)
+        .exclude(active_between_q(period.start, period.cutoff))
+        .values_list("pk", flat=True)
+    )
 
 
 def _words(periods: list[ReportingPeriod]) -> dict[int, Words]:
@@ -182,7 +157,8 @@ def tally(
     today: datetime.date | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Tally:
-    """Everything a summary needs over `periods`: a fixed number of queries per period."""
+    """Everything a summary needs over `periods`: a fixed number of queries, and one more
+    a period (two where units open or close at a date)."""
     today = today or timezone.localdate()
     tasks = matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}
@@ -196,37 +172,37 @@ def tally(
     by_unit: dict[int, list[Slot]] = defaultdict(list)
     for slot in assignments:
         by_unit[slot.unit_id].append(slot)
-    result = Tally(directive, periods, tasks, units, UnitTally(""), assignments=assignments)
+    total = Figures()
+    for unit_id, figures in engine.by_unit(
+        directive=directive, periods=periods, today=today
+    ).items():
+        units[unit_id].figures = figures
+        total.add(figures)
+    result = Tally(directive, periods, tasks, units, total, assignments=assignments)
+    granted = slots.granted_extensions(ExtensionRequest.objects.filter(period__in=periods))
+    dated = list(Unit.objects.dated().filter(pk__in=units).values_list("pk", flat=True))
     for index, period in enumerate(periods):
-        on_time = ExpressionWrapper(
-            Q(submitted_at__lt=day_end(period.due)), output_field=BooleanField()
-        )
-        dues = slots.extended_due_dates(period)
-        sent = {
-            assignment_id: (status, in_time)
-            for assignment_id, status, in_time in ProgressReport.objects.filter(
-                period=period, submitted_at__isnull=False
+        sent = dict(
+            ProgressReport.objects.filter(period=period, submitted_at__isnull=False).values_list(
+                "assignment_id", "status"
             )
-            .annotate(in_time=on_time)
-            .values_list("assignment_id", "status", "in_time")
-        }
+        )
+        inactive = _inactive(dated, period)
         for unit_id, unit in units.items():
-            if not unit.active_in(period):
+            if unit_id in inactive:
                 continue
             cells = [""] * len(tasks)
             for slot in by_unit[unit_id]:
-                report = sent.get(slot.pk)
-                cells[column[slot.task_id]] = _cell(report, dues.get(slot.pk, period.due), today)
-                unit.expected += 1
-                if report is not None:
-                    unit.received += 1
-                    unit.on_time += report[1]
-                    unit.accepted += report[0] == ProgressReport.Status.ACCEPTED
+                extension = granted.get((slot.pk, period.pk))
+                cells[column[slot.task_id]] = slots.status_seen(
+                    sent=slot.pk in sent,
+                    status=sent.get(slot.pk),
+                    due=slots.due_date(period, extension[0] if extension else None),
+                    today=today,
+                )
             result.matrix.append([period.label, unit.name, *cells])
         if progress:
             progress((index + 1) / (len(periods) + 2))
-    for unit in units.values():
-        result.total.add(unit)
     result.words = _words(periods)
     result.indicators = _indicator_totals(directive, periods)
     if progress:

@@ -1,17 +1,10 @@
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
 
-from reports.filing.models import ProgressReport
+from reports.filing.slots import STATUS_LABELS
 
 register = template.Library()
 
-STATUS_LABELS = {
-    **dict(ProgressReport.Status.choices),
-    "missing": _("Chưa nộp"),
-    "overdue": _("Quá hạn"),
-    "revising": _("Đang bổ sung"),
-}
 STATUS_COLOURS = {
     "missing": "secondary",
     "overdue": "danger",

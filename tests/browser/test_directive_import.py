@@ -1,7 +1,6 @@
 """Issue 6's journey in Chromium: a reviewer pastes the text of 136-CV/HU, checks the
 reading beside the letter, saves it, and publishes it from the structure page."""
 
-
 import pytest
 from playwright.sync_api import expect
 

@@ -27,7 +27,8 @@ def _draft_key(report) -> str:
     return f"reports:comment_draft:{report.pk}"
 
 
-def panel(request, report) -> dict:
+def panel(request, assignment, state) -> dict:
+    report = state.report
     if report is None or not can(request.user, "report.view", report):
         return {}
     comments = list(report.comments.select_related("author"))

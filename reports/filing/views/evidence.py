@@ -57,8 +57,9 @@ def on_form_page(request) -> bool:
     return bool(match and match.view_name == "reports:file")
 
 
-def panel(request, report) -> dict:
+def panel(request, assignment, state) -> dict:
     """The evidence list, and the upload form when the user may change the files."""
+    report = state.report
     if report is None or not can(request.user, "evidence.view", report):
         return {}
     files = list(report.evidence.all())
@@ -66,7 +67,7 @@ def panel(request, report) -> dict:
         item.type_label = rules.LABELS.get(item.content_type, item.content_type)
     # After the lock date the files stay as they are, like the text (the form says why).
     can_change = can(request.user, "evidence.change", report)
-    can_change = can_change and not rules.entry_closed_reason(report)
+    can_change = can_change and not state.locked
     return {
         "evidence_panel": {
             "report": report,

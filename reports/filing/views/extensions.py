@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directives.models import Assignment
-from reports.filing import services, slots
 from reports.filing.extensions import extension_decide, extension_request, period_reopen
 from reports.filing.forms import ExtensionDecisionForm, ExtensionRequestForm, ReopenForm
-from reports.filing.models import ExtensionRequest, ProgressReport
+from reports.filing.models import ExtensionRequest
+from reports.filing.slots import SlotState, slot_state
 from reports.periods.models import ReportingPeriod
 from units import permissions
 from units.forms import add_validation_error
@@ -29,38 +29,27 @@ def _slot(assignment_id: int, period_id: int) -> tuple[Assignment, ReportingPeri
     return assignment, period
 
 
-def slot_panel(request, assignment: Assignment, period: ReportingPeriod, forms=None) -> dict:
+def panel(request, assignment: Assignment, state: SlotState, forms=None) -> dict:
     """What the report pages show of extensions and locking for one task and period."""
     user = request.user
-    requests = list(
-        ExtensionRequest.objects.filter(assignment=assignment, period=period).select_related(
-            "requested_by", "decided_by"
-        )
-    )
-    report = ProgressReport.objects.filter(assignment=assignment, period=period).first()
-    owes = report is None or report.is_editable
-    pending = any(r.status == ExtensionRequest.Status.PENDING for r in requests)
     can_decide = permissions.can(user, "extension.decide", assignment)
     forms = forms or {}
     return {
-        "slot": {"assignment": assignment, "period": period},
-        "extension_requests": requests,
-        "effective_due": slots.effective_due_dates(period, [assignment.pk])[assignment.pk],
+        "slot": {"assignment": assignment, "period": state.period},
+        "extension_requests": state.extensions,
+        "effective_due": state.due,
         "extension_form": forms.get("request", ExtensionRequestForm())
-        if owes and not pending and permissions.can(user, "extension.request", assignment)
+        if state.owes
+        and not state.pending_extension
+        and permissions.can(user, "extension.request", assignment)
         else None,
         "decision_form": forms.get("decide", ExtensionDecisionForm())
-        if can_decide and pending
+        if can_decide and state.pending_extension
         else None,
         "reopen_form": forms.get("reopen", ReopenForm())
-        if permissions.can(user, "period.reopen", assignment)
-        and services.entry_closed_reason(assignment=assignment, period=period)
+        if state.locked and permissions.can(user, "period.reopen", assignment)
         else None,
     }
-
-
-def panel(request, report: ProgressReport) -> dict:
-    return slot_panel(request, report.assignment, report.period)
 
 
 def _back(request, assignment: Assignment, period: ReportingPeriod):
@@ -71,11 +60,12 @@ def _back(request, assignment: Assignment, period: ReportingPeriod):
 
 
 def _render_slot(request, assignment, period, forms, status=400):
+    state = slot_state(assignment=assignment, period=period)
     context = {
         "assignment": assignment,
         "period": period,
-        "report": ProgressReport.objects.filter(assignment=assignment, period=period).first(),
-        **slot_panel(request, assignment, period, forms),
+        "report": state.report,
+        **panel(request, assignment, state, forms),
     }
     return render(request, "reports/follow_up.html", context, status=status)
 

@@ -11,18 +11,20 @@ from django.views.decorators.http import require_POST
 from reports.filing import selectors, services
 from reports.filing.forms import ReturnForm
 from reports.filing.models import ProgressReport
+from reports.filing.slots import SlotState, slot_state
 from reports.filing.views import comments, evidence, extensions
 from units import permissions
 from units.permissions import ensure
 
-# Each feature adds its part of the report pages: a function (request, report) -> context.
+# Each feature adds its part of the report pages: a function (request, assignment,
+# slot state) -> context, reading the slot's state computed once for the page.
 PANELS = (evidence.panel, comments.panel, extensions.panel)
 
 
-def report_panels(request, report: ProgressReport) -> dict:
-    context = {}
+def report_panels(request, assignment, state: SlotState) -> dict:
+    context = {"slot_state": state}
     for panel in PANELS:
-        context.update(panel(request, report))
+        context.update(panel(request, assignment, state))
     return context
 
 
@@ -40,7 +42,8 @@ def _render_detail(request, report: ProgressReport, return_form=None, status: in
         and report.status == ProgressReport.Status.SUBMITTED,
         "return_form": return_form or ReturnForm(),
     }
-    context.update(report_panels(request, report))
+    state = slot_state(assignment=report.assignment, period=report.period, report=report)
+    context.update(report_panels(request, report.assignment, state))
     return render(request, "reports/report_detail.html", context, status=status)
 
 

@@ -11,7 +11,7 @@ from directives.models import Assignment
 from reports.filing import selectors, services
 from reports.filing.forms import ProgressReportForm
 from reports.filing.models import ProgressReport
-from reports.filing.views import extensions
+from reports.filing.slots import slot_state
 from reports.filing.views.review import report_panels
 from reports.periods.models import ReportingPeriod
 from units import permissions
@@ -98,22 +98,21 @@ def report_file(request, assignment_id: int, period_id: int):
             else:
                 messages.success(request, _("Đã gửi báo cáo."))
                 return redirect("reports:detail", pk=report.pk)
+    state = slot_state(assignment=assignment, period=period, report=report or False)
+    transitions = list(report.transitions.select_related("by")) if report else []
+    returns = [t.reason for t in transitions if t.to_status == ProgressReport.Status.RETURNED]
     context = {
         "form": form,
         "assignment": assignment,
         "period": period,
         "report": report,
         "saved_by_someone_else": saved_by_someone_else,
-        "entry_closed": services.entry_closed_reason(assignment=assignment, period=period),
-        "transitions": report.transitions.select_related("by") if report else [],
-        "return_reason": selectors.last_return_reason(report) if report else "",
+        "entry_closed": state.closed_reason,
+        "transitions": transitions,
+        "return_reason": returns[-1] if returns else "",
         "previous": selectors.previous_report(assignment=assignment, period=period),
+        **report_panels(request, assignment, state),
     }
-    context.update(
-        report_panels(request, report)
-        if report
-        else extensions.slot_panel(request, assignment, period)
-    )
     return render(request, "reports/report_form.html", context)
 
 

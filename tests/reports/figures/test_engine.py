@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from reports.figures import engine as figures
 from reports.figures.matrix import matrix_assignments, matrix_tasks, matrix_units
+from reports.figures.rollup import tree_rollup
 from units.models import fold
 
 from ...conftest import login
@@ -100,8 +101,8 @@ def test_the_rollup_sums_each_subtree(small_directive):
     )
     per_unit = figures.by_unit(directive=small_directive.directive, period=small_directive.period)
 
-    (top,) = figures.rollup(per_unit, parent_id=None)
-    children = figures.rollup(per_unit, parent_id=parent.pk)
+    (top,) = tree_rollup(per_unit, parent_id=None)
+    children = tree_rollup(per_unit, parent_id=parent.pk)
 
     assert (top.unit, top.figures.expected, top.figures.received, top.has_children) == (
         parent, 2, 1, True,

@@ -109,7 +109,7 @@ def test_a_unit_closed_before_the_period_is_not_expected():
 
     assert {row.unit for row in matrix.rows} == {active, closed_mid_period}
     assert (matrix.totals.expected, matrix.totals.received, matrix.totals.on_time) == (4, 4, 4)
-    rates = [matrix.totals, *(row.rates for row in matrix.rows)]
+    rates = [matrix.totals, *(row.figures for row in matrix.rows)]
     assert all(r.completeness <= 100 and r.timeliness <= 100 for r in rates)
 
 
@@ -124,7 +124,7 @@ def test_rows_are_per_unit_with_one_cell_per_task():
     row = _row(matrix, units[0])
     assert [c.status for c in row.cells] == ["overdue", "overdue", "submitted"]
     assert row.cells[2].percent_done == 55
-    assert round(row.rates.completeness, 1) == 33.3
+    assert round(row.figures.completeness, 1) == 33.3
 
 
 def _queries_for(unit_count: int) -> int:
@@ -144,6 +144,7 @@ def _queries_for(unit_count: int) -> int:
 
 
 def test_query_count_does_not_grow_with_the_number_of_units():
-    assert (
-        _queries_for(3) == _queries_for(30) == 5
-    )  # tasks, assignments, units, reports, extensions
+    # tasks, assignments, units, reports; the slots' extensions and reopenings; the rows'
+    # figures (reports.figures.engine): dated units, expected, received, extensions and
+    # the directive's last cutoff.
+    assert _queries_for(3) == _queries_for(30) == 11

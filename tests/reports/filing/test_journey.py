@@ -116,8 +116,8 @@ def test_report_returned_revised_and_accepted(
     rows = {row.unit.name: row for row in matrix.rows}
     (cell_a,) = rows["Đảng bộ xã A"].cells
     assert (cell_a.status, cell_a.report_id, cell_a.percent_done) == ("accepted", report.pk, 100)
-    assert rows["Đảng bộ xã A"].rates.completeness == 100
-    assert rows["Đảng bộ xã B"].rates.completeness == 0
+    assert rows["Đảng bộ xã A"].figures.completeness == 100
+    assert rows["Đảng bộ xã B"].figures.completeness == 0
     page = response.content.decode()
     row_a = page.split('data-unit="Đảng bộ xã A"')[1].split("</tr>")[0]
     assert 'data-status="accepted"' in row_a

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from reports.filing import services
 from reports.filing.models import ProgressReport, ReportTransition
+from reports.filing.slots import sent_by, slot_state
 from reports.periods.models import ReportingPeriod
 from reports.periods.services import periods_generate
 
@@ -256,7 +257,7 @@ def test_resubmission_after_return_keeps_the_first_sending_time(draft_a, reporte
         (Status.SUBMITTED, Status.RETURNED),
         (Status.RETURNED, Status.SUBMITTED),
     ]
-    assert report.on_time is True
+    assert sent_by(report.submitted_at, report.period.due)
 
 
 # report_accept / report_return -----------------------------------------------------------
@@ -368,8 +369,10 @@ def test_return_of_past_history_queues_no_notice(
 def test_on_time_uses_the_vietnamese_calendar_day(sent_utc, on_time, draft_a, reporter_a):
     report = services.report_submit(report=draft_a, by=reporter_a, at=sent_utc)
 
-    assert ProgressReport.objects.get(pk=report.pk).on_time is on_time
+    state = slot_state(assignment=report.assignment, period=report.period)
+    assert state.on_time is on_time
 
 
-def test_a_report_never_sent_has_no_timeliness(draft_a):
-    assert draft_a.on_time is None
+def test_a_report_never_sent_is_neither_received_nor_on_time(draft_a):
+    state = slot_state(assignment=draft_a.assignment, period=draft_a.period)
+    assert (state.received, state.on_time, state.on_time_extended) == (False, False, False)

@@ -63,8 +63,8 @@ def test_tally_counts_sent_reports_and_never_reads_a_draft(small_directive, subm
 
     a = data.units[small_directive.assignment_a.unit_id]
     b = data.units[small_directive.assignment_b.unit_id]
-    assert (a.expected, a.received, a.missing) == (1, 1, 0)
-    assert (b.expected, b.received, b.missing) == (1, 0, 1)
+    assert (a.figures.expected, a.figures.received, a.figures.missing) == (1, 1, 0)
+    assert (b.figures.expected, b.figures.received, b.figures.missing) == (1, 0, 1)
     assert (data.total.expected, data.total.received) == (2, 1)
     assert data.matrix == [
         ["Tháng 9/2021", a.name, "submitted"],
@@ -91,8 +91,8 @@ def test_on_time_is_judged_against_the_due_date_in_vietnam(small_directive):
 
     data = tally(directive=small_directive.directive, periods=[period], today=LATER)
 
-    assert data.units[small_directive.assignment_a.unit_id].on_time == 1
-    assert data.units[small_directive.assignment_b.unit_id].on_time == 0
+    assert data.units[small_directive.assignment_a.unit_id].figures.on_time == 1
+    assert data.units[small_directive.assignment_b.unit_id].figures.on_time == 0
     assert data.total.timeliness == 50.0
 
 
@@ -107,7 +107,7 @@ def test_a_unit_closed_before_a_period_is_not_expected_in_it(small_directive, oc
         today=LATER,
     )
 
-    assert data.units[unit_b.pk].expected == 1  # September only
+    assert data.units[unit_b.pk].figures.expected == 1  # September only
     assert [row[:2] for row in data.matrix].count(["Tháng 10/2021", unit_b.name]) == 0
 
 

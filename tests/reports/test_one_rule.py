@@ -1,0 +1,102 @@
+"""One rule, read alike everywhere: a slot's status with a granted extension, and the
+limit on a report's text, whichever page, export or endpoint reads or writes them."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.filing.models import ExtensionRequest, ProgressReport
+from reports.filing.services import report_save_draft
+
+from ..api.conftest import token_client
+from ..conftest import login
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+TWO_DAYS_LATE = D(2021, 9, 22)  # Tháng 9/2021 is due Monday 20/09/2021
+
+
+@pytest.fixture
+def extended_a(small_directive, reviewer, monkeypatch):
+    """Unit A was granted until 24/09; today is 22/09, two days past the period's due
+    date. Unit B has no extension: it is overdue."""
+    sd = small_directive
+    ExtensionRequest.objects.create(
+        assignment=sd.assignment_a,
+        period=sd.period,
+        new_due=D(2021, 9, 24),
+        reason="Chờ số liệu",
+        status=ExtensionRequest.Status.GRANTED,
+        decided_by=reviewer,
+        decided_at=timezone.now(),
+    )
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: TWO_DAYS_LATE)
+    return sd
+
+
+def _statuses(html: str) -> list[str]:
+    return [part.split('"', 1)[0] for part in html.split('data-status="')[1:]]
+
+
+def test_the_matrix_the_unit_page_and_the_task_page_agree(extended_a, leader, unit_a):
+    sd = extended_a
+    client = login(leader)
+    matrix = client.get(reverse("reports:dashboard", args=[sd.directive.pk])).content.decode()
+    unit_page = client.get(
+        reverse("reports:unit_page", args=[sd.directive.pk, unit_a.pk])
+    ).content.decode()
+    task_page = client.get(
+        reverse("reports:task_page", args=[sd.directive.pk, sd.task.pk])
+    ).content.decode()
+
+    assert sorted(_statuses(matrix)) == ["missing", "overdue"]  # A extended, B late
+    assert _statuses(unit_page) == ["missing"]
+    assert sorted(_statuses(task_page)) == ["missing", "overdue"]
+
+
+def test_the_figures_count_only_the_slot_past_its_own_due_date(extended_a, leader):
+    sd = extended_a
+    overview = login(leader).get(reverse("reports:overview", args=[sd.directive.pk]))
+    figures = token_client(leader).get(f"/api/v1/directives/{sd.directive.pk}/figures/").json()
+
+    assert "1 báo cáo quá hạn" in overview.content.decode()
+    assert figures["periods"][0]["overdue"] == 1
+    assert figures["periods"][0]["missing"] == 2
+
+
+LIMIT = 10_000
+
+
+def test_the_api_refuses_a_text_the_report_form_would_refuse(small_directive, reporter_a):
+    slot = {"assignment": small_directive.assignment_a.pk, "period": small_directive.period.pk}
+    api = token_client(reporter_a)
+
+    too_long = api.post(
+        "/api/v1/reports/", {**slot, "achievements": "x" * (LIMIT + 1)}, format="json"
+    )
+    at_the_limit = api.post(
+        "/api/v1/reports/", {**slot, "achievements": "x" * LIMIT}, format="json"
+    )
+
+    assert too_long.status_code == 400
+    assert "achievements" in too_long.json()  # 400: the field and its reason
+    assert at_the_limit.status_code == 201
+
+
+def test_the_service_refuses_a_text_over_the_limit(small_directive, reporter_a):
+    """Whoever calls it (a form, the API, a spreadsheet, a command), the rule holds."""
+    sd = small_directive
+    with pytest.raises(ValidationError) as refused:
+        report_save_draft(
+            assignment=sd.assignment_a,
+            period=sd.period,
+            by=reporter_a,
+            data={"difficulties": "x" * (LIMIT + 1)},
+        )
+
+    assert "difficulties" in refused.value.message_dict
+    assert not ProgressReport.objects.exists()
