@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.filing.services import report_save_draft
+from reports.reminders.due import reminders_due
+from reports.summaries.tally import tally
 
 from ..api.conftest import token_client
 from ..conftest import login
@@ -66,6 +68,20 @@ def test_the_figures_count_only_the_slot_past_its_own_due_date(extended_a, leade
     assert "1 báo cáo quá hạn" in overview.content.decode()
     assert figures["periods"][0]["overdue"] == 1
     assert figures["periods"][0]["missing"] == 2
+
+
+def test_the_units_list_the_summary_and_the_reminders_agree(extended_a, reporter_a, unit_a):
+    sd = extended_a
+    work = login(reporter_a).get(reverse("reports:unit_work")).content.decode()
+    data = tally(directive=sd.directive, periods=[sd.period], today=TWO_DAYS_LATE)
+    reminded = {(d.assignment.unit_id, d.kind) for d in reminders_due(today=TWO_DAYS_LATE)}
+
+    assert _statuses(work) == ["missing"]
+    assert {row[1]: row[2] for row in data.matrix} == {
+        unit_a.name: "missing",
+        sd.assignment_b.unit.name: "overdue",
+    }
+    assert reminded == {(unit_a.pk, "due_soon"), (sd.assignment_b.unit_id, "overdue")}
 
 
 LIMIT = 10_000
