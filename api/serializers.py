@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from directives.imports import MAX_SECTIONS, NAME_LIMIT
+from directives.letter_to_directive import MAX_SECTIONS, NAME_LIMIT
 from directives.models import Assignment, Directive, Section, Task
 from reports.filing.models import TEXT_LIMIT as REPORT_TEXT_LIMIT
 from reports.filing.models import ProgressReport, ReportTransition

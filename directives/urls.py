@@ -1,8 +1,8 @@
-from .views import editor, importing, reading
+from .views import editor, letter_review, reading
 
 app_name = "directives"
 urlpatterns = [
     *reading.urlpatterns,
     *editor.urlpatterns,
-    *importing.urlpatterns,
+    *letter_review.urlpatterns,
 ]

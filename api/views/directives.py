@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
-from directives.imports import SectionDraft, directive_import, doc_type_of, subject_of
+from directives.letter_to_directive import SectionDraft, directive_import, doc_type_of, subject_of
 from directives.models import Assignment, Directive, Section, Task
 from reports.periods.models import ReportingPeriod
 from units.models import Unit

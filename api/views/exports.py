@@ -2,19 +2,16 @@
 its progress, download the file."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from reports.summaries.compose import summary_compose
 from reports.summaries.models import Export
-from reports.summaries.pipeline import CONTENT_TYPES, export_filename, export_request
+from reports.summaries.pipeline import CONTENT_TYPES, export_download, export_request
 
 from .. import filters
 from ..serializers import ExportRequestSerializer, ExportSerializer
@@ -90,16 +87,4 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
-        export = self.get_object()
-        if export.status != Export.Status.DONE:
-            raise NotFound(_("Bản xuất chưa xong hoặc bị lỗi: chưa có tệp để tải."))
-        try:
-            made = export.file.open("rb")
-        except OSError as missing:  # the storage lost it: say so, not a server error
-            raise NotFound(_("Không còn tệp của bản xuất này; hãy xuất lại.")) from missing
-        return FileResponse(
-            made,
-            as_attachment=True,
-            filename=export_filename(export),
-            content_type=CONTENT_TYPES[export.format],
-        )
+        return export_download(self.get_object())

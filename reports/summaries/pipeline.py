@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -76,6 +77,23 @@ class ExportTakenOver(Exception):
     """Another run took the export over while this one was silent: this run stops and
     leaves it alone. The task must not count as done, so that if the run that took over
     dies too, the outbox sends the export again."""
+
+
+def export_download(export: Export) -> FileResponse:
+    """The made file as a download, for the web page and the API alike; Http404 with the
+    reason when there is none (not made yet, failed, or lost by the storage)."""
+    if export.status != Export.Status.DONE:
+        raise Http404(_("Bản xuất chưa xong hoặc bị lỗi: chưa có tệp để tải."))
+    try:
+        made = export.file.open("rb")
+    except OSError as missing:  # the storage lost it: say so, not a server error
+        raise Http404(_("Không còn tệp của bản xuất này; hãy xuất lại.")) from missing
+    return FileResponse(
+        made,
+        as_attachment=True,
+        filename=export_filename(export),
+        content_type=CONTENT_TYPES[export.format],
+    )
 
 
 def export_filename(export: Export) -> str:

@@ -5,7 +5,6 @@ progress bar, and the history of every export of a directive."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from reports.summaries.compose import (
 )
 from reports.summaries.forms import SummaryForm, SummaryStartForm
 from reports.summaries.models import Export, Summary
-from reports.summaries.pipeline import CONTENT_TYPES, export_filename, export_request
+from reports.summaries.pipeline import export_download, export_request
 from units.permissions import ensure, requires
 
 HISTORY_PAGE = 25
@@ -135,27 +134,16 @@ def export_detail(request, export_id: int):
 
 
 @requires("export.view")
-def export_download(request, export_id: int):
+def export_file(request, export_id: int):
     export = get_object_or_404(
-        Export.objects.defer("snapshot").select_related("directive"),
-        pk=export_id,
-        status=Export.Status.DONE,
+        Export.objects.defer("snapshot").select_related("directive"), pk=export_id
     )
-    try:
-        made = export.file.open("rb")
-    except OSError as missing:  # the storage lost it: say so, not a server error
-        raise Http404(_("Không còn tệp của bản xuất này; hãy xuất lại.")) from missing
-    return FileResponse(
-        made,
-        as_attachment=True,
-        filename=export_filename(export),
-        content_type=CONTENT_TYPES[export.format],
-    )
+    return export_download(export)
 
 
 urlpatterns = [
     path("tong-hop/<int:directive_id>/bao-cao-tong-hop/", summary_list, name="summary_list"),
     path("bao-cao-tong-hop/<int:summary_id>/", summary_edit, name="summary"),
     path("ban-xuat/<int:export_id>/", export_detail, name="export"),
-    path("ban-xuat/<int:export_id>/tai-ve/", export_download, name="export_download"),
+    path("ban-xuat/<int:export_id>/tai-ve/", export_file, name="export_download"),
 ]

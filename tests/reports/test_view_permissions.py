@@ -133,7 +133,7 @@ WALKED = {
     "reports:notification_open", "reports:notifications_read_all", "reports:overview",
     "reports:rollup", "reports:owed", "reports:unit_page", "reports:task_page",
     "reports:remind_unit",
-    "directives:import", "directives:import_save",  # in tests/directives/test_importing.py
+    "directives:import", "directives:import_save",  # in tests/directives/test_letter_review.py
     "api:schema", "api:docs", "api:tokens", "api:token_revoke",  # in tests/api/
     "api:directive-list", "api:directive-detail", "api:directive-figures",
     "api:directive-statistics", "api:unit-list", "api:assignment-list", "api:period-list",

@@ -4,9 +4,9 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from directives.importer import LetterError, read_upload
-from directives.importer.files import upload_text
-from directives.imports import proposal_import
+from directives.letter_reader import LetterError, read_upload
+from directives.letter_reader.files import upload_text
+from directives.letter_to_directive import proposal_import
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from directives.importer import read_text
+from directives.letter_reader import read_text
 
 from .helpers import EXPECTED, norm, read
 

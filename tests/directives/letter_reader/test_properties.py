@@ -7,8 +7,8 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from directives.importer import Proposal, read_text
-from directives.importer.proposal import JSON_KEYS
+from directives.letter_reader import Proposal, read_text
+from directives.letter_reader.proposal import JSON_KEYS
 
 from .helpers import DOCUMENTS
 

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from demo.data import LETTER
-from directives.importer.text import canon
+from directives.letter_reader.text import canon
 
 CORPUS = Path(__file__).parent / "corpus"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))

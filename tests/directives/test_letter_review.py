@@ -17,7 +17,7 @@ from directives.models import Directive
 from units.models import Unit, UnitGroup
 
 from ..conftest import login
-from .importer.test_files import seed_docx
+from .letter_reader.test_files import seed_docx
 
 pytestmark = pytest.mark.django_db
 

@@ -1,43 +1,36 @@
-"""Entering a directive by reading its letter: the reviewer pastes the text or uploads the
-file, checks the reading beside the letter, corrects it and saves a draft directive."""
+"""The forms of entering a directive from its letter: the letter itself (pasted or a
+file, read at once), then its reading (header and sections) as the reviewer corrects it;
+and how those forms become the service's arguments."""
 
 import unicodedata
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
-from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
-from units.permissions import requires
-
-from ..importer import MAX_BYTES, LetterError, read_text, read_upload
-from ..importer.files import upload_text
-from ..imports import (
+from .letter_reader import MAX_BYTES, LetterError, read_text, read_upload
+from .letter_reader.files import upload_text
+from .letter_to_directive import (
     MAX_SECTIONS,
     SectionDraft,
     directive_import,
     doc_type_of,
-    parse_addressee,
-    resolve,
     sections_of,
     subject_of,
 )
-from ..models import Directive
+from .models import Directive
 
 LETTER_MAX_CHARS = 500_000
 
 
-def _lines(text: str) -> list[str]:
+def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _blocks(text: str) -> list[str]:
+def blocks(text: str) -> list[str]:
     """Tasks as the reviewer writes them: separated by a blank line."""
     blocks = [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n")]
     return [block for block in blocks if block]
@@ -187,7 +180,8 @@ class ImportSectionForm(forms.Form):
 SectionFormSet = formset_factory(ImportSectionForm, extra=0, can_delete=True)
 
 
-def _initial(proposal, letter: str) -> tuple[dict, list[dict]]:
+def initial_of(proposal, letter: str) -> tuple[dict, list[dict]]:
+    """What the review's forms show first: the letter as the reader read it."""
     signer = proposal.signer
     header = {
         "number": proposal.number or "",
@@ -218,82 +212,45 @@ def _initial(proposal, letter: str) -> tuple[dict, list[dict]]:
     return header, sections
 
 
-def _names(form) -> list[str]:
-    return [parse_addressee(line)[0] for line in _lines(form["addressees"].value() or "")]
-
-
-def _review(request, header: HeaderForm, formset, warnings=()):
-    """The letter beside its reading; under each section, what its names resolve to."""
-    issuers = [header[name].value() or "" for name in ("issuer", "parent_issuer")]
-    names = [*issuers, *(n for f in formset for n in _names(f))]
-    matches = {found.name: found for found in resolve(names)}
-    rows = [(form, [matches[name] for name in _names(form)]) for form in formset]
-    return render(
-        request,
-        "directives/directive_import_review.html",
-        {
-            "header": header,
-            "formset": formset,
-            "rows": rows,
-            "issuer_matches": [matches[name] for name in issuers if name],
-            "letter": header["letter"].value() or "",
-            "warnings": warnings,
-        },
-    )
-
-
-@requires("directive.edit")
-def import_letter(request):
-    """Step 1: the letter, pasted or uploaded; read, it goes straight to the review."""
-    form = LetterForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        proposal = form.cleaned_data["proposal"]
-        header, sections = _initial(proposal, form.cleaned_data["letter"])
-        return _review(
-            request,
-            HeaderForm(initial=header),
-            SectionFormSet(initial=sections, prefix="muc"),
-            proposal.warnings,
-        )
-    return render(request, "directives/directive_import.html", {"form": form})
-
-
-@requires("directive.edit")
-@require_POST
-def import_save(request):
-    """Step 2: the corrected reading saved as a draft directive."""
-    header = HeaderForm(request.POST)
-    formset = SectionFormSet(request.POST, prefix="muc")
-    if not (header.is_valid() and formset.is_valid()):
-        messages.error(request, _("Chưa lưu: xem các ô báo lỗi bên dưới."))
-        return _review(request, header, formset)
-    sections = [
+def sections_of_formset(formset) -> list[SectionDraft]:
+    """The sections as the reviewer corrected them (deleted ones left out)."""
+    return [
         SectionDraft(
             number=f.cleaned_data["number"],
             heading=" ".join(f.cleaned_data["heading"].split()),
             intro=f.cleaned_data["intro"].strip(),
-            addressees=_lines(f.cleaned_data["addressees"]),
-            tasks=_blocks(f.cleaned_data["tasks"]),
+            addressees=lines(f.cleaned_data["addressees"]),
+            tasks=blocks(f.cleaned_data["tasks"]),
         )
         for f in formset.forms
         if f.cleaned_data and not f.cleaned_data.get("DELETE")
     ]
-    try:
-        directive = _save(header, sections)
-    except ValidationError as refusal:
-        for message in _refusal(refusal):
-            header.add_error(None, message)
-        messages.error(request, _("Chưa lưu: xem các thông báo bên dưới."))
-        return _review(request, header, formset)
-    messages.success(
-        request,
-        _("Đã lưu %(directive)s (đang soạn). Kiểm tra các mục, nhiệm vụ rồi ban hành.")
-        % {"directive": directive},
+
+
+def directive_from_forms(header: HeaderForm, formset) -> Directive:
+    """The corrected reading saved as a draft directive (letter_to_directive)."""
+    data = header.cleaned_data
+    return directive_import(
+        number=data["number"],
+        doc_type=data["doc_type"],
+        issued_on=data["issued_on"],
+        issuer=data["issuer"],
+        parent_issuer=data["parent_issuer"],
+        sections=sections_of_formset(formset),
+        letter=data["letter"],
+        place=data["place"],
+        subject=" ".join(data["subject"].split()),
+        recipients=lines(data["recipients"]),
+        based_on=data["based_on"],
+        cc=lines(data["cc"]),
+        signer_on_behalf=data["signer_on_behalf"],
+        signer_title=data["signer_title"],
+        signer_name=data["signer_name"],
+        schedule=data["schedule"],
     )
-    return redirect("directives:structure", pk=directive.pk)
 
 
-def _refusal(error: ValidationError) -> list[str]:
+def refusal_messages(error: ValidationError) -> list[str]:
     """The service's refusal as sentences; a field's error names the field."""
     if not hasattr(error, "error_dict"):
         return error.messages
@@ -303,31 +260,3 @@ def _refusal(error: ValidationError) -> list[str]:
         for name, messages in error.message_dict.items()
         for message in messages
     ]
-
-
-def _save(header: HeaderForm, sections: list[SectionDraft]) -> Directive:
-    data = header.cleaned_data
-    return directive_import(
-        number=data["number"],
-        doc_type=data["doc_type"],
-        issued_on=data["issued_on"],
-        issuer=data["issuer"],
-        parent_issuer=data["parent_issuer"],
-        sections=sections,
-        letter=data["letter"],
-        place=data["place"],
-        subject=" ".join(data["subject"].split()),
-        recipients=_lines(data["recipients"]),
-        based_on=data["based_on"],
-        cc=_lines(data["cc"]),
-        signer_on_behalf=data["signer_on_behalf"],
-        signer_title=data["signer_title"],
-        signer_name=data["signer_name"],
-        schedule=data["schedule"],
-    )
-
-
-urlpatterns = [
-    path("nhap/", import_letter, name="import"),
-    path("nhap/luu/", import_save, name="import_save"),
-]

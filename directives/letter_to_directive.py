@@ -1,4 +1,4 @@
-"""Saving a letter read by the importer, as the reviewer corrected it, as a draft
+"""Saving a letter read by the letter reader, as the reviewer corrected it, as a draft
 directive: names of units are resolved to the units and groups already known, and what
 is not known is created (a name in the plural, "Các …", as a group of units)."""
 
@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from units.models import Unit, UnitGroup, fold
 
-from .importer import match_units
-from .importer.addressees import directed
+from .letter_reader import match_units
+from .letter_reader.addressees import directed
 from .models import Addressee, Directive, Role, Section, Task
 
 # A known unit is taken from this confidence on (a name that begins a unit's name, as

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from directives.importer import match_units
+from directives.letter_reader import match_units
 
 UNITS = [
     (1, "Ủy ban nhân dân huyện Tuy Phước", "UBND huyện"),

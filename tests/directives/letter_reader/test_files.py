@@ -9,7 +9,7 @@ import zipfile
 import docx
 import pytest
 
-from directives.importer import LetterError, read_text, read_upload
+from directives.letter_reader import LetterError, read_text, read_upload
 
 from .helpers import SEED
 

@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
-from directives.importer import read_text
-from directives.importer.proposal import JSON_KEYS
+from directives.letter_reader import read_text
+from directives.letter_reader.proposal import JSON_KEYS
 
 from .helpers import EXPECTED, read
 
