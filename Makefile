@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs in development mode unless told otherwise.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run serve test lint format migrate demo bench faults clean
+.PHONY: run serve test schemathesis lint format migrate demo bench faults clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,11 @@ $(VENV)/bin/python:
 
 # What the app needs to run; the test tools (Playwright, pytest, ruff) come on top.
 $(VENV)/.installed-run: requirements.txt | $(VENV)/bin/python
-	$(VENV)/bin/pip install --quiet -r requirements.txt
+	$(VENV)/bin/pip install --progress-bar off -r requirements.txt | grep -v "^Requirement already"
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
-	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	$(VENV)/bin/pip install --progress-bar off -r requirements-dev.txt | grep -v "^Requirement already"
 	touch $@ $(VENV)/.installed-run
 
 migrate: $(VENV)/.installed-run
@@ -55,9 +55,14 @@ format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Every test, on every core (pytest-xdist); Schemathesis sends 5 examples of each kind per
+# API operation here, and 20 under `make schemathesis`.
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
+
+schemathesis: $(VENV)/.installed-dev
+	SCHEMATHESIS_EXAMPLES=20 $(VENV)/bin/pytest -n auto tests/api/test_schema.py
 
 # Benchmarks in the configured database (DATABASE_URL; SQLite if unset), production-like:
 # DEBUG off, static files collected (HTTPS=0: the test client speaks plain http).

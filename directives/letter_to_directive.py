@@ -97,7 +97,7 @@ def parse_addressee(line: str) -> tuple[str, str]:
 
 
 def sections_of(proposal) -> list[SectionDraft]:
-    """The importer's sections as the reviewer gets them to correct. A section addressed
+    """The letter reader's sections as the reviewer gets them to correct. A section addressed
     to nobody keeps its paragraphs as its intro (context, not tasks)."""
     drafts = []
     for section in proposal.sections:
@@ -232,7 +232,7 @@ def _check(number: str, sections: list[SectionDraft]) -> None:
 
 
 def proposal_import(proposal, *, letter: str = "") -> Directive:
-    """Save the importer's proposal as it stands (the command line; what the page saves
+    """Save the letter reader's proposal as it stands (the command line; what the page saves
     when the reviewer changes nothing)."""
     signer = proposal.signer
     return directive_import(

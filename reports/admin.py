@@ -44,7 +44,7 @@ class ExtensionRequestAdmin(admin.ModelAdmin):
     list_display = ["assignment", "period", "new_due", "status", "requested_at"]
     list_filter = ["status"]
     list_select_related = ["assignment__unit", "assignment__task__section", "period"]
-    # Decisions are taken on the follow-up page (reports.extensions), which records them.
+    # Decisions are taken on the follow-up page (reports.filing.extensions), which records them.
     readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
 
 

@@ -146,7 +146,7 @@ RULES: dict[str, Callable[..., bool]] = {
     # Summary reports: reviewers (the secretaries among them) draft and export them;
     # leadership reads the history and downloads the files.
     "summary.edit": lambda user, obj=None: roles_of(user).is_reviewer,
-    # Directives: reviewers enter them (the editor, the importer) and publish them.
+    # Directives: reviewers enter them (the editor, or from the letter) and publish them.
     "directive.edit": lambda user, obj=None: roles_of(user).is_reviewer,
     # Everyone signed in makes and revokes their own API tokens (obj: the token).
     "api_token.manage": lambda user, obj=None: (

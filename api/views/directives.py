@@ -1,4 +1,4 @@
-"""Directives (read; reviewers create one from the importer's reading), units, their
+"""Directives (read; reviewers create one from the letter reader's reading), units, their
 assignments and the reporting periods."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -1,4 +1,4 @@
-"""The proposed directive: what the importer read, for a reviewer to correct."""
+"""The proposed directive: what the letter reader read, for a reviewer to correct."""
 
 import datetime
 from dataclasses import dataclass, field

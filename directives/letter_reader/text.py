@@ -1,4 +1,4 @@
-"""Text as the importer reads it: one Unicode form, Markdown taken off, lines joined into
+"""Text as the letter reader reads it: one Unicode form, Markdown taken off, lines joined into
 paragraphs ("blocks") the way the letter was printed."""
 
 import itertools

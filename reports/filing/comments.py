@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from reports.filing.models import Comment, ProgressReport
-from reports.filing.notices import comment_added_notify
+from .models import Comment, ProgressReport
+from .notices import comment_added_notify
 
 MAX_CHARS = 4000
 

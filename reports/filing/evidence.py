@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.filing import services
-from reports.filing.models import Evidence, ProgressReport
+from . import services
+from .models import Evidence, ProgressReport
 
 logger = logging.getLogger(__name__)
 

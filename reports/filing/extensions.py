@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 
 from directives.models import Assignment
 from ops.audit import audit
-from reports.filing.models import ExtensionRequest, PeriodReopening
-from reports.filing.notices import extension_decided_notify, extension_requested_notify
-from reports.filing.services import audit_slot
-from reports.filing.slots import slot_state
 from reports.periods.models import ReportingPeriod
 from units.models import Unit
+
+from .models import ExtensionRequest, PeriodReopening
+from .notices import extension_decided_notify, extension_requested_notify
+from .services import audit_slot
+from .slots import slot_state
 
 MAX_EXTENSION_DAYS = 90  # past the period's due date
 Status = ExtensionRequest.Status

@@ -1,3 +1,6 @@
+"""The report form (its indicators, and the version it was opened on), the reviewer's
+return, and the extension and reopening forms of the report pages."""
+
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from reports.notifications.models import Notification
+from .models import Notification
 
 
 def unread_notifications(request):

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from reports.notifications.models import Notification
+from .models import Notification
 
 PAGE_SIZE = 20
 

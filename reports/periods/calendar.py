@@ -8,7 +8,7 @@ DUE_DAYS_AFTER_CUTOFF days after the cutoff, moved to the next working day when 
 on a weekend or a Vietnamese public holiday. Days that differ from that calendar (an
 extra day off around Tết, a Saturday worked in exchange) come from `CalendarException`
 rows, passed in as `exceptions` ({date: "day_off" | "working_day"}) so these functions
-stay pure; `calendar_exceptions()` in services reads them.
+stay pure; `services.calendar_exceptions()` reads them.
 """
 
 import datetime

@@ -56,7 +56,7 @@ MAX_ROWS = 20_000  # per sheet
 MAX_ERRORS = 100  # listed; the rest are counted
 
 
-# An indicator value is read as the report form reads it (reports.forms): a number, not
+# An indicator value is read as the report form reads it (reports.filing.forms): a number, not
 # negative, at most 14 digits of which 2 decimals; "3,5" as Vietnamese write it.
 INDICATOR_VALUE = forms.DecimalField(
     required=False,

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from reports.periods.models import ReportingPeriod
-from reports.spreadsheets import download, layout, upload
 from units import permissions
 from units.models import Unit
 from units.permissions import ensure
+
+from . import download, layout, upload
 
 
 class SpreadsheetUploadForm(forms.Form):

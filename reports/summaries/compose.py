@@ -18,8 +18,9 @@ from directives.models import Directive
 from reports.filing.models import ProgressReport
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import periods_between
-from reports.summaries.models import Summary
-from reports.summaries.tally import Tally, tally
+
+from .models import Summary
+from .tally import Tally, tally
 
 QUOTES_PER_PART = 200  # units quoted by name in a part; the rest are counted
 MISSING_LISTED = 30

@@ -26,7 +26,7 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
-from reports.summaries.text import NO_VALUE, clean, rate
+from .text import NO_VALUE, clean, rate
 
 TEMPLATE = "reports/exports/summary_pdf.html"
 STT_WIDTH = 5.0  # % of the annex table's width

@@ -32,12 +32,13 @@ from django.utils.translation import gettext as _
 
 from ops.audit import audit
 from ops.outbox import outbox_add
-from reports.summaries.models import Export, Summary
-from reports.summaries.pdf import summary_pdf
-from reports.summaries.snapshot import add_figures, draft_snapshot
-from reports.summaries.word import summary_docx
-from reports.summaries.workbook import summary_xlsx
 from units.models import fold
+
+from .models import Export, Summary
+from .pdf import summary_pdf
+from .snapshot import add_figures, draft_snapshot
+from .word import summary_docx
+from .workbook import summary_xlsx
 
 log = logging.getLogger(__name__)
 

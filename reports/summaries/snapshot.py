@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from reports.filing.slots import STATUS_LABELS
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import period_range_label, periods_between
-from reports.summaries.models import Summary
-from reports.summaries.tally import tally
+
+from .models import Summary
+from .tally import tally
 
 SNAPSHOT_VERSION = 1
 SUB_HEADING = re.compile(r"^(?:[IVXLC]+|\d+(?:\.\d+)*)\.\s")

@@ -12,16 +12,17 @@ from django.views.decorators.cache import never_cache
 
 from directives.models import Directive
 from reports.periods import selectors
-from reports.summaries.compose import (
+from units.permissions import ensure, requires
+
+from .compose import (
     reports_changed_since,
     summary_compose,
     summary_recompose,
     summary_save,
 )
-from reports.summaries.forms import SummaryForm, SummaryStartForm
-from reports.summaries.models import Export, Summary
-from reports.summaries.pipeline import export_download, export_request
-from units.permissions import ensure, requires
+from .forms import SummaryForm, SummaryStartForm
+from .models import Export, Summary
+from .pipeline import export_download, export_request
 
 HISTORY_PAGE = 25
 

@@ -7,7 +7,7 @@ row frozen, and an autofilter over its table.
 
 The workbook is written in write-only mode (rows streamed to disk, one shared set of
 style objects), as the matrix may hold 60,000 rows. Every text goes through
-`reports.spreadsheets.text_cell`: texts are user input, and one starting with "=" must
+`reports.spreadsheets.cells.text_cell`: texts are user input, and one starting with "=" must
 stay text, never become a formula.
 """
 
@@ -24,7 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.spreadsheets.cells import text_cell
-from reports.summaries.text import clean
+
+from .text import clean
 
 # Sheet titles: lazy, translated when a workbook is written.
 MATRIX_TITLE = gettext_lazy("Ma trận")

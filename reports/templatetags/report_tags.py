@@ -40,6 +40,6 @@ def percent(value) -> str:
 
 @register.simple_tag
 def link_to(template: str, *ids) -> str:
-    """A URL from a pattern the view reversed once (see views.dashboard.url_patterns_for):
+    """A URL from a pattern the view reversed once (see reports.figures.views.link_patterns):
     the matrix links thousands of cells, and reversing each one is most of its time."""
     return template.format(*ids)

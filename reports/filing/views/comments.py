@@ -13,11 +13,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.filing import comments as rules
-from reports.filing import selectors
-from reports.filing.views.evidence import here, on_form_page, report_page_url
 from units.models import Membership
 from units.permissions import can, ensure
+
+from .. import comments as rules
+from .. import selectors
+from .evidence import here, on_form_page, report_page_url
 
 # More than anyone means to keep, yet bounded: the session is not a document store.
 KEPT_CHARS = 10 * rules.MAX_CHARS

@@ -18,10 +18,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from reports.filing import evidence as rules
-from reports.filing import selectors
-from reports.filing.models import Evidence
 from units.permissions import can, ensure
+
+from .. import evidence as rules
+from .. import selectors
+from ..models import Evidence
 
 # The pages that show a report's panels; `next` may only lead back to one of them.
 REPORT_PAGES = {"reports:detail", "reports:file"}

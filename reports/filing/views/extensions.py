@@ -9,14 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from directives.models import Assignment
-from reports.filing.extensions import extension_decide, extension_request, period_reopen
-from reports.filing.forms import ExtensionDecisionForm, ExtensionRequestForm, ReopenForm
-from reports.filing.models import ExtensionRequest
-from reports.filing.slots import SlotState, slot_state
 from reports.periods.models import ReportingPeriod
 from units import permissions
 from units.forms import add_validation_error
 from units.permissions import ensure, requires
+
+from ..extensions import extension_decide, extension_request, period_reopen
+from ..forms import ExtensionDecisionForm, ExtensionRequestForm, ReopenForm
+from ..models import ExtensionRequest
+from ..slots import SlotState, slot_state
 
 
 def _slot(assignment_id: int, period_id: int) -> tuple[Assignment, ReportingPeriod]:

@@ -8,13 +8,14 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.filing import selectors, services
-from reports.filing.forms import ReturnForm
-from reports.filing.models import ProgressReport
-from reports.filing.slots import SlotState, slot_state
-from reports.filing.views import comments, evidence, extensions
 from units import permissions
 from units.permissions import ensure
+
+from .. import selectors, services
+from ..forms import ReturnForm
+from ..models import ProgressReport
+from ..slots import SlotState, slot_state
+from . import comments, evidence, extensions
 
 # Each feature adds its part of the report pages: a function (request, assignment,
 # slot state) -> context, reading the slot's state computed once for the page.

@@ -8,15 +8,16 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from directives.models import Assignment
-from reports.filing import selectors, services
-from reports.filing.forms import ProgressReportForm
-from reports.filing.models import ProgressReport
-from reports.filing.slots import slot_state
-from reports.filing.views.review import report_panels
 from reports.periods.models import ReportingPeriod
 from units import permissions
 from units.forms import add_validation_error
 from units.permissions import ensure, requires
+
+from .. import selectors, services
+from ..forms import ProgressReportForm
+from ..models import ProgressReport
+from ..slots import slot_state
+from .review import report_panels
 
 
 @login_required
