@@ -24,6 +24,7 @@ Prints a table and writes var/faults.json; exits 1 if any check fails.
 """
 
 import argparse
+import contextlib
 import datetime
 import email.header
 import json
@@ -34,6 +35,7 @@ import signal
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -464,6 +466,25 @@ TITLES = {
 }
 
 
+@contextlib.contextmanager
+def _still_running(name: str, every: float = 30):
+    """A line every `every` seconds while a step runs: a CI log never falls silent."""
+    done = threading.Event()
+    started = time.monotonic()
+
+    def beat():
+        while not done.wait(every):
+            print(f"    ({name}) {time.monotonic() - started:.0f} s …", flush=True)
+
+    beating = threading.Thread(target=beat, daemon=True)
+    beating.start()
+    try:
+        yield
+    finally:
+        done.set()
+        beating.join()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -487,13 +508,15 @@ def main() -> int:
         from django.core.management import call_command
 
         django.setup()
-        call_command("migrate", verbosity=0)
-        data = seed(args.clients)
-        stack.start_app()
+        with _still_running("setup"):
+            call_command("migrate", verbosity=0)
+            data = seed(args.clients)
+            stack.start_app()
         for name in args.only:
             started = time.monotonic()
             print(f"({name}) {TITLES[name]} …", flush=True)
-            result, failures = SCENARIOS[name](stack, data, args)
+            with _still_running(name):
+                result, failures = SCENARIOS[name](stack, data, args)
             result["wall_s"] = round(time.monotonic() - started, 1)
             results[name], all_failures[name] = result, failures
             print(json.dumps(result, ensure_ascii=False), flush=True)

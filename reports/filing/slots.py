@@ -40,7 +40,7 @@ MISSING, OVERDUE, REVISING = "missing", "overdue", "revising"
 STATUS_LABELS = {
     **dict(Status.choices),
     MISSING: gettext_lazy("Chưa nộp"),
-    OVERDUE: gettext_lazy("Quá hạn, chưa nộp"),
+    OVERDUE: gettext_lazy("Quá hạn"),
     REVISING: gettext_lazy("Đang bổ sung"),
 }
 

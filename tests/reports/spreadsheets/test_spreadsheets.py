@@ -202,7 +202,7 @@ def test_a_reporter_downloads_one_row_per_task_of_its_unit(world, reporter_a):
     assert {r["Đơn vị"] for r in rows} == {"Đảng bộ xã A"}
     assert rows[1]["Nhiệm vụ"] == "1.2 Tuyên truyền trên hệ thống loa truyền thanh."
     assert {r["Vai trò"] for r in rows} == {"Chủ trì"}
-    assert {r["Trạng thái"] for r in rows} == {"Quá hạn, chưa nộp"}  # due 20/09/2021
+    assert {r["Trạng thái"] for r in rows} == {"Quá hạn"}  # due 20/09/2021
     assert {r["Tự đánh giá"] for r in rows} == {None}
     validations = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
     assert validations["F2:F4"].formula1 == (
@@ -230,7 +230,7 @@ def test_the_download_is_prefilled_with_the_units_reports(world, reporter_a):
         "Đơn vị": "Đảng bộ xã A",
         "Nhiệm vụ": f"1.1 {world.a[0].task.text}",
         "Vai trò": "Chủ trì",
-        "Trạng thái": "Quá hạn, chưa nộp",  # its own draft, past the due date
+        "Trạng thái": "Quá hạn",  # its own draft, past the due date
         "Tự đánh giá": "Gặp vướng mắc",
         "Tỷ lệ hoàn thành (%)": 30,
         "Kết quả thực hiện": "Đã xây dựng kế hoạch.",
@@ -257,7 +257,7 @@ def test_a_reviewer_gets_every_unit_but_never_a_units_draft(world, reviewer):
     assert set(rows) == {a.pk for a in world.a + world.b}
     assert rows[world.a[0].pk]["Kết quả thực hiện"] == "Đã gửi của A"
     draft_row = rows[world.b[0].pk]
-    assert draft_row["Trạng thái"] == "Quá hạn, chưa nộp"
+    assert draft_row["Trạng thái"] == "Quá hạn"
     for header in HEADERS[5:]:
         assert draft_row[header] is None, header
     every_cell = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]

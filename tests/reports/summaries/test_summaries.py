@@ -198,7 +198,7 @@ def test_the_snapshot_freezes_the_text_and_the_figures(summary, small_directive)
     assert snapshot["periods"] == "Tháng 9/2021"
     assert snapshot["annex"]["total"][2:7] == [2, 1, 1, 0, 1]
     assert [row[1] for row in snapshot["annex"]["rows"]] == ["Đảng bộ xã A", "Đảng bộ xã B"]
-    assert snapshot["matrix"]["legend"]["overdue"] == "Quá hạn, chưa nộp"
+    assert snapshot["matrix"]["legend"]["overdue"] == "Quá hạn"
     assert snapshot["parts"][1]["heading"] == "II. KẾT QUẢ THỰC HIỆN"
 
 
