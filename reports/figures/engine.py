@@ -157,13 +157,17 @@ def count(
 ) -> dict[tuple, Figures]:
     """The figures of `periods`, keyed by the values of `by` (any of "period", "unit",
     "task", in the key's order): by=() gives {(): the total}; with "period" left out,
-    the periods are summed. `assignments` narrows the slots (default: the directive's).
-    Four queries, and one more where a granted extension concerns these slots."""
+    the periods are summed. `assignments` narrows the slots (default: the directive's):
+    a queryset, or the ids of a few (a page of the matrix: looked up by index). Four
+    queries, and one more where a granted extension concerns these slots."""
     today = today or timezone.localdate()
     split = _Split(by, list(periods), today)
     if split.periods:
         narrowed = assignments
-        if assignments is None:
+        if isinstance(assignments, list | tuple | set | frozenset):
+            narrowed = list(assignments)
+            assignments = Assignment.objects.filter(pk__in=narrowed)
+        elif assignments is None:
             assignments = Assignment.objects.filter(task__section__directive=directive)
         # Usually no unit opens or closes at a date: then no slot needs its unit's dates
         # checked, and nothing is joined with the units.
@@ -228,9 +232,12 @@ def _count_expected(split: _Split, assignments, dated: bool) -> None:
 
 
 def _sent(queryset, narrowed_to, dated: bool):
-    """Reports or extensions of the slots counted: of `narrowed_to` assignments (None:
-    the directive's, as their period already says), of units active in their period."""
-    if narrowed_to is not None:
+    """Reports or extensions of the slots counted: of `narrowed_to` assignments (a
+    queryset or a list of ids; None: the directive's, as their period already says), of
+    units active in their period."""
+    if isinstance(narrowed_to, list):
+        queryset = queryset.filter(assignment_id__in=narrowed_to)
+    elif narrowed_to is not None:
         queryset = queryset.filter(assignment__in=narrowed_to)
     if dated:
         queryset = queryset.filter(

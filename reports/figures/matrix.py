@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directives.models import Assignment, Directive, Task
 from reports.filing.models import ProgressReport
-from reports.filing.slots import REVISING, STATUS_LABELS, slot_states
+from reports.filing.slots import REVISING, STATUS_LABELS, report_facts, slot_states
 from reports.periods.models import ReportingPeriod
 from units.models import Unit, active_between_q, fold
 
@@ -135,16 +135,17 @@ def period_matrix(
         if units is not None
         else Unit.objects.select_related("parent").in_bulk({a[2] for a in assignments})
     )
+    shown_ids = [a[0] for a in assignments]
     # Sent reports only: a draft never sent reads as no report to those who see the matrix.
     sent = ProgressReport.objects.filter(
-        period=period, submitted_at__isnull=False, assignment_id__in=[a[0] for a in assignments]
-    ).only("id", "assignment_id", "period_id", "status", "percent_done", "submitted_at")
+        period=period, submitted_at__isnull=False, assignment_id__in=shown_ids
+    )
     states = slot_states(
         [(a, unit_id, period) for a, _task, unit_id, _role in assignments],
-        reports={(r.assignment_id, period.pk): r for r in sent},
+        reports=report_facts(sent),
         today=today,
     )
-    figures = by_unit(directive=directive, period=period, assignments=shown, today=today)
+    figures = by_unit(directive=directive, period=period, assignments=shown_ids, today=today)
     rows: dict[int, UnitRow] = {}
     for assignment_id, task_id, unit_id, role in assignments:
         row = rows.get(unit_id)
@@ -156,8 +157,8 @@ def period_matrix(
         cell = Cell(
             state.status, role, state.received, state.on_time, state.on_time_extended, assignment_id
         )
-        if state.received and state.status != REVISING:
-            cell.report_id, cell.percent_done = state.report.pk, state.report.percent_done
+        if report := state.readable_report:
+            cell.report_id, cell.percent_done = report.pk, report.percent_done
         row.cells[column[task_id]] = cell
     ordered = [rows[u.pk] for u in units if u.pk in rows] if units is not None else rows.values()
     totals = Figures()

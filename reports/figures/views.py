@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from directives.models import Assignment, Directive, Section, Task
 from reports.filing.models import ProgressReport
-from reports.filing.slots import REVISING, grid, slot_states
+from reports.filing.slots import grid, report_facts, slot_states
 from reports.periods.selectors import current_period
 from reports.reminders.services import remind_unit_now
 from units.models import Unit
@@ -179,20 +179,16 @@ def unit_page(request, directive_id: int, unit_id: int):
         .order_by("task__section__order", "task__order")
     )
     # Sent reports only: a draft never sent reads as no report on a leadership page.
-    sent = ProgressReport.objects.filter(
-        assignment__in=assignments, submitted_at__isnull=False
-    ).only("id", "assignment_id", "period_id", "status", "percent_done", "submitted_at")
+    sent = ProgressReport.objects.filter(assignment__in=assignments, submitted_at__isnull=False)
     states = slot_states(
-        grid([(a.pk, a.unit_id) for a in assignments], periods),
-        reports={(r.assignment_id, r.period_id): r for r in sent},
+        grid([(a.pk, a.unit_id) for a in assignments], periods), reports=report_facts(sent)
     )
     rows = []
     for assignment in assignments:
         cells = []
         for period in periods:
             state = states[assignment.pk, period.pk]
-            shown = state.received and state.status != REVISING
-            report = state.report if shown else None
+            report = state.readable_report
             cells.append((state.status, report and report.pk, report and report.percent_done))
         rows.append((assignment, cells))
     trend = engine.trend(

@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import attrgetter
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +69,28 @@ def status_seen(*, sent: bool, status: str | None, due: datetime.date, today) ->
     return REVISING if status == Status.DRAFT else status
 
 
+class ReportFacts(NamedTuple):
+    """What a slot's state reads of its report: enough for a page of many slots, without
+    a model instance each (`report_facts`)."""
+
+    pk: int
+    status: str
+    submitted_at: datetime.datetime | None
+    percent_done: int
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in ProgressReport.EDITABLE
+
+
+def report_facts(reports) -> dict[tuple[int, int], ReportFacts]:
+    """These reports (a queryset) as ReportFacts, by (assignment id, period id)."""
+    rows = reports.values_list(
+        "assignment_id", "period_id", "pk", "status", "submitted_at", "percent_done"
+    )
+    return {(a, p): ReportFacts(*facts) for a, p, *facts in rows}
+
+
 # Of several extensions granted for one slot, the one decided last is in force.
 IN_FORCE = ("decided_at", "pk")
 
@@ -76,7 +99,7 @@ IN_FORCE = ("decided_at", "pk")
 class SlotState:
     assignment_id: int
     period: ReportingPeriod
-    report: ProgressReport | None
+    report: ProgressReport | ReportFacts | None
     extensions: tuple[ExtensionRequest, ...]  # every request, newest first
     reopened_until: datetime.date | None
     today: datetime.date
@@ -132,6 +155,12 @@ class SlotState:
         return self.report is not None and self.report.submitted_at is not None
 
     @property
+    def readable_report(self) -> ProgressReport | ReportFacts | None:
+        """The report as reviewers and leadership may open it: sent, and not back in
+        draft under revision; else None."""
+        return self.report if self.received and self.report.status != Status.DRAFT else None
+
+    @property
     def on_time(self) -> bool:
         return self.received and sent_by(self.report.submitted_at, self.period.due)
 
@@ -174,7 +203,7 @@ Key = tuple[int, int]  # (assignment id, period id)
 def slot_states(
     slots: Iterable[tuple[int, int, ReportingPeriod]],
     *,
-    reports: dict[Key, ProgressReport] | None = None,
+    reports: dict[Key, ProgressReport | ReportFacts] | None = None,
     today: datetime.date | None = None,
 ) -> dict[Key, SlotState]:
     """The state of each slot, given as (assignment id, unit id, period), by (assignment

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from directives.models import Assignment, Directive
 from reports.filing.models import ExtensionRequest, ProgressReport
-from reports.filing.slots import slot_states
+from reports.filing.slots import report_facts, slot_states
 from reports.periods.models import ReportingPeriod
 from units.models import active_between_q
 
@@ -83,12 +83,9 @@ def reminders_due(*, today: datetime.date) -> list[DueReport]:
         for assignment in by_directive[period.directive_id]
         if assignment.unit.is_active_between(period.start, period.cutoff)
     ]
-    reports = ProgressReport.objects.filter(period__in=periods).only(
-        "id", "assignment_id", "period_id", "status", "submitted_at"
-    )
     states = slot_states(
         [(a.pk, a.unit_id, period) for a, period in slots],
-        reports={(r.assignment_id, r.period_id): r for r in reports},
+        reports=report_facts(ProgressReport.objects.filter(period__in=periods)),
         today=today,
     )
     due_reports = []

@@ -15,6 +15,7 @@ from reports.summaries.tally import tally
 
 from ..api.conftest import token_client
 from ..conftest import login
+from ..factories import VN, ProgressReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,21 @@ def test_the_units_list_the_summary_and_the_reminders_agree(extended_a, reporter
         sd.assignment_b.unit.name: "overdue",
     }
     assert reminded == {(unit_a.pk, "due_soon"), (sd.assignment_b.unit_id, "overdue")}
+
+
+def test_a_report_sent_within_its_extension_is_late_yet_on_time_after_it(extended_a, leader):
+    sd = extended_a
+    ProgressReportFactory(
+        assignment=sd.assignment_a,
+        period=sd.period,
+        submitted=True,
+        submitted_at=datetime.datetime(2021, 9, 22, 9, tzinfo=VN),
+    )
+    overview = login(leader).get(reverse("reports:overview", args=[sd.directive.pk]))
+    figures = overview.context["current"]
+
+    assert (figures.on_time, figures.on_time_extended, figures.overdue) == (0, 1, 1)
+    assert "50% tính cả gia hạn" in overview.content.decode()
 
 
 LIMIT = 10_000
