@@ -5,6 +5,7 @@ Huyện ủy issues Công văn 136-CV/HU on 25/08/2021 with one section addresse
 first period is Tháng 9/2021 (15/08 – 14/09, due Monday 20/09/2021).
 """
 
+import contextlib
 import datetime
 import time
 from dataclasses import dataclass
@@ -162,10 +163,30 @@ def worker():
     (Redis when REDIS_URL is set, as in CI; Kombu's in-memory transport otherwise)."""
     app.conf.task_always_eager = False
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        with _started_worker():
             yield
     finally:
         app.conf.task_always_eager = True
+
+
+@contextlib.contextmanager
+def _started_worker():
+    """Celery's embedded worker, started again once if its start-up tripped over a
+    registry another thread of this process changed meanwhile ("dictionary changed size
+    during iteration", seen once under pytest-xdist): a start-up race, not the test's."""
+    for attempt in (1, 2):
+        running = contextlib.ExitStack()
+        try:
+            running.enter_context(
+                start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING")
+            )
+        except RuntimeError as race:
+            if attempt == 2 or "changed size during iteration" not in str(race):
+                raise
+            continue
+        with running:
+            yield
+        return
 
 
 def wait_for(condition, seconds: float = 20.0) -> bool:

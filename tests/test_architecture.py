@@ -79,3 +79,21 @@ def test_no_service_imports_the_celery_tasks():
         if "reports.tasks" in _imports(path) or "ops.tasks" in _imports(path)
     }
     assert importers == {"reports/apps.py"}
+
+
+def test_every_task_the_outbox_is_given_is_registered():
+    from config.celery import app
+
+    named = set()
+    for folder in ("reports", "directives", "ops", "units", "api"):
+        for path in _sources(folder):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and getattr(node.func, "id", None) == "outbox_add"
+                    and node.args
+                ):
+                    assert isinstance(node.args[0], ast.Constant), f"{path}: name the task"
+                    named.add(node.args[0].value)
+    assert named == {"reports.tasks.notify_report_returned", "reports.tasks.make_export"}
+    assert named <= set(app.tasks)
