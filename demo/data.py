@@ -442,7 +442,7 @@ REVIEWER_MODELS = [
     ("units", "unitgroup"),
     ("units", "membership"),
     ("reports", "reportingperiod"),
-    ("reports", "calendarexception"),
+    ("workdays", "calendarexception"),
 ]
 
 

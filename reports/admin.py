@@ -7,7 +7,7 @@ from reports.filing.models import (
     ProgressReport,
     ReportTransition,
 )
-from reports.periods.models import CalendarException, ReportingPeriod
+from reports.periods.models import ReportingPeriod
 from reports.summaries.models import Export
 
 
@@ -28,15 +28,6 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "period__directive"]
     list_select_related = ["assignment__unit", "assignment__task__section", "period"]
     inlines = [ReportTransitionInline]
-
-
-@admin.register(CalendarException)
-class CalendarExceptionAdmin(admin.ModelAdmin):
-    """Extra days off and swapped working days: Tết differs each year."""
-
-    list_display = ["date", "kind", "note"]
-    list_filter = ["kind"]
-    date_hierarchy = "date"
 
 
 @admin.register(ExtensionRequest)

@@ -58,7 +58,18 @@ def test_each_room_of_reports_imports_only_the_rooms_below_it(room):
     assert not wrong, "\n".join(sorted(wrong))
 
 
-@pytest.mark.parametrize("app", ["units", "directives", "ops"])
+def test_the_working_days_stand_on_nothing_of_ours():
+    ours = {"units", "directives", "ops", "reports", "workdays", *ABOVE_REPORTS}
+    wrong = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in _sources("workdays")
+        for name in _imports(path)
+        if name.split(".")[0] in ours - {"workdays"}
+    }
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+@pytest.mark.parametrize("app", ["units", "directives", "ops", "workdays"])
 def test_the_apps_below_reports_never_import_it(app):
     wrong = {
         f"{path.relative_to(ROOT)} imports {name}"

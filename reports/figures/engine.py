@@ -30,9 +30,9 @@ from django.utils import timezone
 from directives.models import Assignment, Directive
 from reports.filing import slots
 from reports.filing.models import ExtensionRequest, ProgressReport
-from reports.periods.calendar import day_end
 from reports.periods.models import ReportingPeriod
 from units.models import Unit, active_between_q
+from workdays.calendar import day_end
 
 BEHIND_MARGIN = 25  # percentage points
 

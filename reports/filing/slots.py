@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.periods.calendar import day_end
 from reports.periods.models import ReportingPeriod
+from workdays.calendar import day_end
 
 from .models import ExtensionRequest, PeriodReopening, ProgressReport
 

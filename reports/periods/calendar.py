@@ -5,57 +5,23 @@ period's figures run from the 15th of the month before the period to the 14th of
 month — monthly: 15/8 to 14/9; quarterly: 15/12 to 14/3; 6-monthly: 15/12 to 14/6;
 yearly: 15/12 to 14/12. The decree leaves the sending deadline to the issuer; we give
 DUE_DAYS_AFTER_CUTOFF days after the cutoff, moved to the next working day when it falls
-on a weekend or a Vietnamese public holiday. Days that differ from that calendar (an
-extra day off around Tết, a Saturday worked in exchange) come from `CalendarException`
-rows, passed in as `exceptions` ({date: "day_off" | "working_day"}) so these functions
-stay pure; `services.calendar_exceptions()` reads them.
+on a weekend or a Vietnamese public holiday (the working days: workdays.calendar, whose
+`exceptions` these functions take as they are given, so they stay pure).
 """
 
 import datetime
 from dataclasses import dataclass
-from functools import cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-
-@cache
-def day_end(day: datetime.date) -> datetime.datetime:
-    """The end of `day` in Vietnam's time zone: what was sent before it was sent by `day`
-    (reports.filing.slots.sent_by, and the counting engine's SQL, compare with it)."""
-    tz = timezone.get_default_timezone()
-    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tz)
-
+from workdays.calendar import Exceptions, next_working_day
 
 CUTOFF_DAY = 14
 DUE_DAYS_AFTER_CUTOFF = 4
 
 # Also where periods end: quarters in months 3, 6, 9, 12; halves in 6, 12; years in 12.
 MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
-
-
-@cache
-def _vn_holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("VN", years=year)
-
-
-Exceptions = dict[datetime.date, str]
-
-
-def is_working_day(day: datetime.date, exceptions: Exceptions | None = None) -> bool:
-    kind = (exceptions or {}).get(day)
-    if kind:
-        return kind == "working_day"
-    return day.weekday() < 5 and day not in _vn_holidays(day.year)
-
-
-def next_working_day(day: datetime.date, exceptions: Exceptions | None = None) -> datetime.date:
-    """The day itself if it is a working day, else the first working day after it."""
-    while not is_working_day(day, exceptions):
-        day += datetime.timedelta(days=1)
-    return day
 
 
 @dataclass(frozen=True)

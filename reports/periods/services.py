@@ -8,14 +8,10 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from directives.models import Directive
+from workdays import calendar as workdays
 
 from . import calendar
-from .models import CalendarException, ReportingPeriod
-
-
-def calendar_exceptions() -> calendar.Exceptions:
-    """Extra days off and swapped working days, as entered in the admin."""
-    return dict(CalendarException.objects.values_list("date", "kind"))
+from .models import ReportingPeriod
 
 
 def periods_generate(*, directive: Directive, until: datetime.date | None = None) -> int:
@@ -29,7 +25,7 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
     Returns how many periods were created.
     """
     today = until or timezone.localdate()
-    exceptions = calendar_exceptions()
+    exceptions = workdays.exceptions()
     first_day = directive.reporting_starts_on or directive.issued_on + datetime.timedelta(days=1)
     last_cutoff = directive.reporting_ends_on
     if directive.schedule == Directive.Schedule.ONCE:

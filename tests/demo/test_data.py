@@ -107,6 +107,6 @@ def test_every_sent_report_gives_its_tasks_required_indicators(loaded):
 def test_the_demo_reviewer_keeps_directives_and_the_calendar_in_the_admin(loaded, client):
     client.login(username="bantuyengiao", password=demo.PASSWORD)
 
-    assert client.get("/quan-tri/reports/calendarexception/add/").status_code == 200
+    assert client.get("/quan-tri/workdays/calendarexception/add/").status_code == 200
     assert client.get("/quan-tri/directives/task/").status_code == 200
     assert client.get("/quan-tri/auth/user/").status_code == 403

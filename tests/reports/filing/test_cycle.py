@@ -14,8 +14,8 @@ from directives.models import Indicator
 from reports.figures.matrix import period_matrix
 from reports.filing import extensions, services
 from reports.filing.models import ProgressReport
-from reports.periods.models import CalendarException
 from reports.periods.services import periods_generate
+from workdays.models import CalendarException
 
 from ...conftest import login
 from ...factories import VN, DirectiveFactory, ProgressReportFactory, UserFactory

@@ -5,7 +5,8 @@ import itertools
 
 import pytest
 
-from reports.periods.calendar import next_working_day, period_for_cutoff, scheduled_periods
+from reports.periods.calendar import period_for_cutoff, scheduled_periods
+from workdays.calendar import next_working_day
 
 D = datetime.date
 
