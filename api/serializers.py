@@ -180,7 +180,7 @@ class TaskSerializer(HelpedModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "code", "order", "text"]
+        fields = ["id", "code", "order", "text", "kind", "deadline", "deadline_words"]
 
 
 class SectionSerializer(HelpedModelSerializer):

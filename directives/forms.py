@@ -195,15 +195,35 @@ class AddresseeForm(forms.ModelForm):
 
 
 class TaskForm(forms.ModelForm):
+    """A task's words, its kind, and its deadline: a date, or the letter's own words
+    ("trong quý III/2026"), read into its last working day when no date is given."""
+
     class Meta:
         model = Task
-        fields = ["text"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
-        error_messages = {"text": {"required": _("Cần nhập nội dung nhiệm vụ.")}}
+        fields = ["text", "kind", "deadline", "deadline_words"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "deadline": forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "30/06/2026"}),
+        }
+        error_messages = {
+            "text": {"required": _("Cần nhập nội dung nhiệm vụ.")},
+            "deadline": {"invalid": _("Ngày viết theo dạng ngày/tháng/năm, ví dụ 30/06/2026.")},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper("text")
+        self.fields["kind"].required = False  # left out: the task stays what it was
+        self.helper = _helper(
+            "text",
+            Row(
+                Column("kind", css_class="col-md-4"),
+                Column("deadline", css_class="col-md-3"),
+                Column("deadline_words", css_class="col-md-5"),
+            ),
+        )
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or self.instance.kind
 
 
 class IndicatorForm(forms.ModelForm):

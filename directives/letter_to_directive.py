@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.models import Unit, UnitGroup, fold
+from workdays import calendar as workdays
 
+from .deadlines import read_deadline
 from .letter_reader import match_units
 from .letter_reader.addressees import directed
 from .models import Addressee, Directive, Role, Section, Task
@@ -231,6 +233,20 @@ def _check(number: str, sections: list[SectionDraft]) -> None:
         raise ValidationError(errors)
 
 
+def _task(section, order: int, text: str, issued_on, exceptions) -> Task:
+    """A task as the letter says it, with the kind and deadline its words give (a guess
+    the reviewer sees, and corrects, in the editor before publishing)."""
+    read = read_deadline(text, issued_on=issued_on, exceptions=exceptions)
+    return Task(
+        section=section,
+        order=order,
+        text=text,
+        kind=read.kind,
+        deadline=read.date,
+        deadline_words=read.words[:64],
+    )
+
+
 def proposal_import(proposal, *, letter: str = "") -> Directive:
     """Save the letter reader's proposal as it stands (the command line; what the page saves
     when the reviewer changes nothing)."""
@@ -285,6 +301,7 @@ def directive_import(
         **facts,
     )
     directive.full_clean()
+    exceptions = workdays.exceptions()
     try:
         with transaction.atomic():
             directive.save()
@@ -297,7 +314,7 @@ def directive_import(
                     intro=draft.intro,
                 )
                 Task.objects.bulk_create(
-                    Task(section=section, order=i, text=text)
+                    _task(section, i, text, issued_on, exceptions)
                     for i, text in enumerate(draft.tasks, start=1)
                 )
                 _addressees(section, draft.addressees, targets)

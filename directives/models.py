@@ -1,12 +1,16 @@
 """A directive (văn bản chỉ đạo), its sections and tasks, and who must carry each task out."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Unit, UnitGroup
+from workdays import calendar as workdays
+
+from . import deadlines
 
 
 class DirectiveQuerySet(models.QuerySet):
@@ -178,19 +182,69 @@ class Addressee(models.Model):
 
 
 class Task(models.Model):
+    class Kind(models.TextChoices):
+        ONGOING = deadlines.ONGOING, _("Thường xuyên")  # reported each period
+        DEADLINE = deadlines.DEADLINE, _("Có thời hạn")  # done by its deadline
+        BOTH = deadlines.BOTH, _("Thường xuyên, có thời hạn")  # reported until done
+
     section = models.ForeignKey(
         Section, verbose_name=_("mục"), on_delete=models.CASCADE, related_name="tasks"
     )
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
     text = models.TextField(_("nội dung nhiệm vụ"))
+    kind = models.CharField(
+        _("loại nhiệm vụ"), max_length=16, choices=Kind.choices, default=Kind.ONGOING
+    )
+    deadline = models.DateField(
+        _("hạn hoàn thành"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày phải hoàn thành; một khoảng (quý, tháng) tính đến ngày làm việc cuối."),
+    )
+    deadline_words = models.CharField(
+        _("hạn theo văn bản"),
+        max_length=64,
+        blank=True,
+        help_text=_("Lời của văn bản, ví dụ “trong quý III/2026”."),
+    )
 
     class Meta:
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("nhiệm vụ")
         ordering = ["order", "pk"]
+        constraints = [
+            # A deadline task has its date; an ongoing one has none.
+            models.CheckConstraint(
+                condition=Q(kind="ongoing", deadline__isnull=True)
+                | (~Q(kind="ongoing") & Q(deadline__isnull=False)),
+                name="task_deadline_as_its_kind",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.text[:60]}"
+
+    def clean(self):
+        """The deadline as the kind says: none for an ongoing task (reported each period,
+        never "due"); a date for the others, read from the letter's words ("trong quý
+        III/2026": its last working day) when none is given."""
+        if self.kind == self.Kind.ONGOING:
+            self.deadline = None
+            return
+        if self.deadline is None and self.deadline_words.strip():
+            self.deadline = deadlines.read_deadline(
+                self.deadline_words,
+                issued_on=self.section.directive.issued_on,
+                exceptions=workdays.exceptions(),
+            ).date
+        if self.deadline is None:
+            raise ValidationError(
+                {"deadline": _("Nhiệm vụ có thời hạn cần ngày hoàn thành (hoặc hạn theo văn bản).")}
+            )
+
+    @property
+    def has_deadline(self) -> bool:
+        return self.kind != self.Kind.ONGOING
 
     @property
     def code(self) -> str:
@@ -208,6 +262,12 @@ class Assignment(models.Model):
         Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments"
     )
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices, default=Role.LEAD)
+    deadline = models.DateField(
+        _("hạn riêng của đơn vị"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống: hạn của nhiệm vụ."),
+    )
 
     class Meta:
         verbose_name = _("phân công")
@@ -216,6 +276,12 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.code} → {self.unit} ({self.get_role_display()})"
+
+    @property
+    def due_by(self):
+        """The date this unit must have the task done by: its own deadline if it was given
+        one, else the task's (None for an ongoing task)."""
+        return self.deadline or self.task.deadline
 
 
 class Indicator(models.Model):

@@ -408,10 +408,19 @@ def _renumber(section: Section) -> list[Task]:
     return tasks
 
 
+TASK_FIELDS = ("text", "kind", "deadline", "deadline_words")
+
+
+def _task_facts(task: Task) -> dict:
+    facts = {name: getattr(task, name) for name in TASK_FIELDS}
+    facts["deadline"] = facts["deadline"].isoformat() if facts["deadline"] else None
+    return facts
+
+
 @transaction.atomic
 def task_save(*, task: Task, by) -> Task:
-    """Add a task at the end of its section, or save its text. A new task of a published
-    directive goes at once to the units its section addresses."""
+    """Add a task at the end of its section, or save its text, kind and deadline. A new
+    task of a published directive goes at once to the units its section addresses."""
     _lock(task.section.directive_id)
     section = task.section
     task.full_clean(exclude=["order"])
@@ -425,18 +434,20 @@ def task_save(*, task: Task, by) -> Task:
             directive,
             by,
             _("Thêm nhiệm vụ %(code)s") % {"code": task.code},
-            after={"text": task.text},
+            after=_task_facts(task),
         )
         return task
-    before = Task.objects.get(pk=task.pk).text
+    before = _task_facts(Task.objects.get(pk=task.pk))
     task.save()
-    if before != task.text:
+    after = _task_facts(task)
+    if before != after:
+        changed = {name for name in TASK_FIELDS if before[name] != after[name]}
         _record(
             section.directive,
             by,
             _("Sửa nhiệm vụ %(code)s") % {"code": task.code},
-            before={"text": before},
-            after={"text": task.text},
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
         )
     return task
 

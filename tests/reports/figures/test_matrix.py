@@ -37,7 +37,8 @@ def _directive_for(units, tasks=2):
 
 
 def _report(directive, period, unit, task_index=0, **kwargs):
-    assignment = unit.assignments.filter(task__section__directive=directive)[task_index]
+    assignments = unit.assignments.filter(task__section__directive=directive)
+    assignment = assignments.order_by("task__order", "task_id")[task_index]
     return ProgressReportFactory(assignment=assignment, period=period, **kwargs)
 
 

@@ -1,0 +1,92 @@
+"""A task's kind and deadline, read from its own words as a letter writes them.
+
+"thường xuyên" is an ongoing task, reported each period. "trước ngày 30/6/2026",
+"chậm nhất ngày 15/12" or "hoàn thành trong quý III/2026" set a deadline: a date as
+written (a day without a year is the next such day from the letter's date), or a named
+span (a quarter, a month, a half-year, a year) resolved to its last working day. A task
+that says both is reported each period until it is done. What is read is a guess for the
+reviewer to confirm, like the letter reader's other guesses.
+"""
+
+import calendar
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from workdays.calendar import Exceptions, last_working_day
+
+ONGOING, DEADLINE, BOTH = "ongoing", "deadline", "both"
+
+ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+# The words that make a date a deadline, right before it ("trước ngày 30/6", "chậm nhất
+# là ngày 15/12"): a date without them ("ngày 30/6 vừa qua") is not one.
+_CUE = r"(?:trước|chậm nhất(?: là)?|hạn chót(?: là)?|hoàn thành|xong|kết thúc|trong)"
+_YEAR = r"(?:/|\s*năm\s+)(\d{4})"
+_DATE = re.compile(
+    rf"{_CUE}\s+(?:ngày\s+)?(\d{{1,2}})\s*[/-]\s*(\d{{1,2}})(?:\s*[/-]\s*(\d{{4}}))?",
+    re.IGNORECASE,
+)
+_QUARTER = re.compile(rf"quý\s+(iv|iii|ii|i|[1-4])\s*{_YEAR}", re.IGNORECASE)
+_HALF = re.compile(r"6\s+tháng\s+(đầu|cuối)\s+năm\s+(\d{4})", re.IGNORECASE)
+_MONTH = re.compile(rf"tháng\s+(\d{{1,2}})\s*{_YEAR}", re.IGNORECASE)
+_YEAR_ONLY = re.compile(rf"{_CUE}\s+(?:trong\s+)?năm\s+(\d{{4}})", re.IGNORECASE)
+_ONGOING = re.compile(r"thường\s+xuyên", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # ONGOING, DEADLINE or BOTH (directives.models.Task.Kind)
+    date: datetime.date | None
+    words: str  # the words the deadline was read from: "quý III/2026"
+
+
+def _span_end(match: re.Match, pattern: re.Pattern) -> datetime.date | None:
+    if pattern is _QUARTER:
+        quarter = ROMAN.get(match[1].lower()) or int(match[1])
+        month, year = 3 * quarter, int(match[2])
+    elif pattern is _HALF:
+        month, year = (6 if match[1].lower() == "đầu" else 12), int(match[2])
+    elif pattern is _MONTH:
+        month, year = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            return None
+    else:
+        month, year = 12, int(match[1])
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _written_date(match: re.Match, issued_on: datetime.date) -> datetime.date | None:
+    day, month = int(match[1]), int(match[2])
+    year = int(match[3]) if match[3] else issued_on.year
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        return None
+    if not match[3] and date < issued_on:  # "trước ngày 15/12" written in December: next year's
+        try:
+            date = date.replace(year=year + 1)
+        except ValueError:
+            return None
+    return date
+
+
+def read_deadline(
+    text: str, *, issued_on: datetime.date, exceptions: Exceptions | None = None
+) -> Deadline:
+    """The task's kind and deadline as its words give them; an ongoing task with no date
+    when they give none. Of several deadlines the first written is taken."""
+    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    found: list[tuple[int, datetime.date, str]] = []
+    for match in _DATE.finditer(text):
+        if date := _written_date(match, issued_on):
+            found.append((match.start(), date, match[0]))
+    for pattern in (_QUARTER, _HALF, _MONTH, _YEAR_ONLY):
+        for match in pattern.finditer(text):
+            if end := _span_end(match, pattern):
+                found.append((match.start(), last_working_day(end, exceptions), match[0]))
+    ongoing = bool(_ONGOING.search(text))
+    if not found:
+        return Deadline(ONGOING, None, "thường xuyên" if ongoing else "")
+    _at, date, words = min(found)
+    return Deadline(BOTH if ongoing else DEADLINE, date, words.strip())

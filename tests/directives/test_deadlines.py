@@ -1,0 +1,66 @@
+"""A task's kind and deadline read from its own words: dates as written, named spans
+resolved to their last working day (weekends, public holidays and Tết included)."""
+
+import datetime
+
+import pytest
+
+from directives.deadlines import BOTH, DEADLINE, ONGOING, read_deadline
+
+D = datetime.date
+ISSUED = D(2026, 3, 2)
+
+
+@pytest.mark.parametrize(
+    ("words", "kind", "date"),
+    [
+        ("Hoàn thành trước ngày 30/6/2026.", DEADLINE, D(2026, 6, 30)),
+        ("báo cáo kết quả chậm nhất ngày 15/12", DEADLINE, D(2026, 12, 15)),
+        ("Xong trước ngày 5-1", DEADLINE, D(2027, 1, 5)),  # January next: after the letter
+        # 30/9/2026 is a Wednesday; 31/12/2026 a Thursday.
+        ("Hoàn thành trong quý III/2026", DEADLINE, D(2026, 9, 30)),
+        ("trong Quý 4 năm 2026", DEADLINE, D(2026, 12, 31)),
+        # 31/1/2026 is a Saturday: the last working day of the month is Friday 30/1.
+        ("hoàn thành trong tháng 1/2026", DEADLINE, D(2026, 1, 30)),
+        # 30/6/2029 is a Saturday: Friday 29/6.
+        ("sơ kết 6 tháng đầu năm 2029", DEADLINE, D(2029, 6, 29)),
+        ("tổng kết 6 tháng cuối năm 2026", DEADLINE, D(2026, 12, 31)),
+        ("Thực hiện thường xuyên.", ONGOING, None),
+        ("Thường xuyên theo dõi; báo cáo kết quả trước ngày 15/12/2026", BOTH, D(2026, 12, 15)),
+        ("Tuyên truyền sâu rộng trong cán bộ, đảng viên.", ONGOING, None),
+        ("hoàn thành trong năm 2027", DEADLINE, D(2027, 12, 31)),
+    ],
+)
+def test_the_words_give_the_kind_and_the_deadline(words, kind, date):
+    read = read_deadline(words, issued_on=ISSUED)
+
+    assert (read.kind, read.date) == (kind, date)
+
+
+def test_a_span_that_ends_in_tet_ends_on_the_working_day_before():
+    """Tết Quý Sửu falls on Monday 31/1/2033: "tháng 1/2033" ends on Friday 28/1, the
+    last working day before it; a day off entered in the admin moves it earlier still."""
+    read = read_deadline("hoàn thành trong tháng 1/2033", issued_on=D(2032, 11, 1))
+    assert read.date == D(2033, 1, 28)
+    assert read.words == "tháng 1/2033"
+
+    off = {D(2033, 1, 28): "day_off"}  # an extra day off before Tết
+    read = read_deadline("hoàn thành trong tháng 1/2033", issued_on=D(2032, 11, 1), exceptions=off)
+    assert read.date == D(2033, 1, 27)
+
+
+def test_the_first_deadline_written_is_taken_and_its_words_kept():
+    read = read_deadline(
+        "Hoàn thành trong quý II/2026; tổng kết trước ngày 15/12/2026.", issued_on=ISSUED
+    )
+
+    assert (read.date, read.words) == (D(2026, 6, 30), "quý II/2026")
+
+
+@pytest.mark.parametrize(
+    "words", ["trước ngày 31/2/2026", "trong tháng 13/2026", "ngày 30/6/2026 vừa qua"]
+)
+def test_no_date_from_words_that_name_none(words):
+    read = read_deadline(words, issued_on=ISSUED)
+
+    assert read.date is None
