@@ -158,8 +158,9 @@ def count(
     """The figures of `periods`, keyed by the values of `by` (any of "period", "unit",
     "task", in the key's order): by=() gives {(): the total}; with "period" left out,
     the periods are summed. `assignments` narrows the slots (default: the directive's):
-    a queryset, or the ids of a few (a page of the matrix: looked up by index). Four
-    queries, and one more where a granted extension concerns these slots."""
+    a queryset, or the ids of a few (a page of the matrix). Four queries (five the first
+    time a directive object is counted: its last cutoff), and one more where a granted
+    extension concerns these slots."""
     today = today or timezone.localdate()
     split = _Split(by, list(periods), today)
     if split.periods:

@@ -114,7 +114,8 @@ def period_matrix(
     today: datetime.date | None = None,
 ) -> PeriodMatrix:
     """Units × tasks for one period: every unit, or only `units` (a page of them), in
-    that order; the directive's tasks, or `tasks`. Seven or eight queries."""
+    that order; the directive's tasks, or `tasks`. At most eleven queries, whatever the
+    number of units (tests/reports/figures/test_matrix.py pins them)."""
     today = today or timezone.localdate()
     tasks = tasks if tasks is not None else matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}

@@ -191,7 +191,7 @@ class SlotState:
         """As the unit sees it: its own draft is a draft; one it still owes past `due`
         (never sent, or being revised) is overdue."""
         if self.report is None:
-            return OVERDUE if past(self.due, self.today) else MISSING
+            return status_seen(sent=False, status=None, due=self.due, today=self.today)
         if self.owes and self.report.status == Status.DRAFT and past(self.due, self.today):
             return OVERDUE
         return self.report.status
@@ -253,14 +253,20 @@ def grid(assignments: Iterable[tuple[int, int]], periods: Iterable[ReportingPeri
     return [(a, unit, period) for a, unit in assignments for period in periods]
 
 
+_READ = object()  # slot_state's `report` left out: read it
+
+
 def slot_state(
-    *, assignment, period: ReportingPeriod, report=None, today: datetime.date | None = None
+    *, assignment, period: ReportingPeriod, report=_READ, today: datetime.date | None = None
 ) -> SlotState:
-    """One slot's state. `report`: the slot's report, if the caller has it (False: it
-    has none); else it is read."""
-    known = None if report is None else {(assignment.pk, period.pk): report} if report else {}
-    states = slot_states([(assignment.pk, assignment.unit_id, period)], reports=known, today=today)
-    return states[assignment.pk, period.pk]
+    """One slot's state. `report`: the slot's report if the caller has it already (None:
+    it has none); left out, it is read."""
+    key = (assignment.pk, period.pk)
+    reports = None if report is _READ else ({key: report} if report is not None else {})
+    states = slot_states(
+        [(assignment.pk, assignment.unit_id, period)], reports=reports, today=today
+    )
+    return states[key]
 
 
 def granted_extensions(extensions, *fields) -> dict[Key, tuple]:

@@ -61,6 +61,18 @@ def test_the_matrix_the_unit_page_and_the_task_page_agree(extended_a, leader, un
     assert sorted(_statuses(task_page)) == ["missing", "overdue"]
 
 
+def test_the_reviewers_follow_up_page_reads_each_slots_state(extended_a, reviewer):
+    sd = extended_a
+    client = login(reviewer)
+
+    def status(assignment):
+        url = reverse("reports:follow_up", args=[assignment.pk, sd.period.pk])
+        return _statuses(client.get(url).content.decode())
+
+    assert status(sd.assignment_a) == ["missing"]  # extended to 24/09
+    assert status(sd.assignment_b) == ["overdue"]
+
+
 def test_the_figures_count_only_the_slot_past_its_own_due_date(extended_a, leader):
     sd = extended_a
     overview = login(leader).get(reverse("reports:overview", args=[sd.directive.pk]))

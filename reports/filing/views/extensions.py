@@ -66,6 +66,7 @@ def _render_slot(request, assignment, period, forms, status=400):
         "assignment": assignment,
         "period": period,
         "report": state.report,
+        "slot_state": state,
         **panel(request, assignment, state, forms),
     }
     return render(request, "reports/follow_up.html", context, status=status)

@@ -99,7 +99,7 @@ def report_file(request, assignment_id: int, period_id: int):
             else:
                 messages.success(request, _("Đã gửi báo cáo."))
                 return redirect("reports:detail", pk=report.pk)
-    state = slot_state(assignment=assignment, period=period, report=report or False)
+    state = slot_state(assignment=assignment, period=period, report=report)
     transitions = list(report.transitions.select_related("by")) if report else []
     returns = [t.reason for t in transitions if t.to_status == ProgressReport.Status.RETURNED]
     context = {
