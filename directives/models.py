@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,21 @@ class Directive(models.Model):
         null=True,
         blank=True,
         help_text=_("Để trống: báo cáo cho đến khi văn bản kết thúc."),
+    )
+    topic = models.CharField(
+        _("lĩnh vực"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("Một nhãn đơn giản để lọc, ví dụ: Tuyên giáo, Kinh tế, Xây dựng Đảng."),
+    )
+    reporters_hand_down = models.BooleanField(
+        _("cán bộ báo cáo được giao việc tiếp"),
+        default=False,
+        help_text=_(
+            "Lãnh đạo đơn vị luôn giao tiếp được nhiệm vụ cho đơn vị cấp dưới; đánh dấu để "
+            "cán bộ báo cáo của đơn vị cũng giao được."
+        ),
     )
 
     objects = DirectiveQuerySet.as_manager()
@@ -247,13 +263,51 @@ class Task(models.Model):
         return self.kind != self.Kind.ONGOING
 
     @property
+    def is_periodic(self) -> bool:
+        """Reported each period (until done, for one that also has a deadline)."""
+        return self.kind != self.Kind.DEADLINE
+
+    @property
     def code(self) -> str:
         """The task's short reference as users say it: "1.2" is the second task of mục 1."""
         return f"{self.section.number}.{self.order}"
 
 
+def reports_in_q(start, prefix: str = "") -> Q:
+    """Assignments that owe a progress report for a period starting on `start`: every
+    task but one only to be done by a deadline, and one reported each period until done
+    only up to the period it was done in (the SQL form of Assignment.reports_in; the unit
+    must also be active in the period: units.models.active_between_q). `prefix` reaches
+    the assignment through a relation, e.g. "assignment__"."""
+    return ~Q(**{f"{prefix}task__kind": Task.Kind.DEADLINE}) & (
+        Q(**{f"{prefix}done_on__isnull": True}) | Q(**{f"{prefix}done_on__gte": start})
+    )
+
+
+def due_expression(prefix: str = ""):
+    """The SQL form of Assignment.due: the deadline after a granted extension."""
+    due_by = Coalesce(F(f"{prefix}deadline"), F(f"{prefix}task__deadline"))
+    return Case(
+        When(**{f"{prefix}extended_to__gt": due_by}, then=F(f"{prefix}extended_to")),
+        default=due_by,
+        output_field=models.DateField(),
+    )
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def counted(self) -> "AssignmentQuerySet":
+        """What the figures count: the assignments the directive gave. A task a unit
+        handed down to the units below it is counted once, as that unit's own."""
+        return self.filter(parent__isnull=True)
+
+    def with_deadline(self) -> "AssignmentQuerySet":
+        return self.exclude(task__kind=Task.Kind.ONGOING)
+
+
 class Assignment(models.Model):
-    """One task given to one unit. A task addressed to a group fans out to each member."""
+    """One task given to one unit. A task addressed to a group fans out to each member. A
+    unit may hand a task it was given down to units below it (giao việc tiếp): each gets
+    an assignment of its own, whose `parent` is the unit's."""
 
     task = models.ForeignKey(
         Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE, related_name="assignments"
@@ -268,20 +322,77 @@ class Assignment(models.Model):
         blank=True,
         help_text=_("Để trống: hạn của nhiệm vụ."),
     )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("giao tiếp từ"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="handed_down",
+        help_text=_("Phân công của đơn vị cấp trên đã giao tiếp nhiệm vụ này."),
+    )
+    # Written only by the services that decide them (reports.filing): an extension of
+    # the deadline granted, a declaration of completion confirmed.
+    extended_to = models.DateField(_("gia hạn đến ngày"), null=True, blank=True, editable=False)
+    done_on = models.DateField(
+        _("ngày hoàn thành"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Ngày đơn vị báo cáo hoàn thành, ghi khi được xác nhận."),
+    )
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("phân công")
         verbose_name_plural = _("phân công")
-        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="unique_assignment")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit"],
+                condition=Q(parent__isnull=True),
+                name="unique_assignment",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "unit"],
+                condition=Q(parent__isnull=False),
+                name="unique_handed_down_assignment",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["done_on"], condition=Q(done_on__isnull=False), name="assignment_done"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.task.code} → {self.unit} ({self.get_role_display()})"
 
     @property
     def due_by(self):
-        """The date this unit must have the task done by: its own deadline if it was given
-        one, else the task's (None for an ongoing task)."""
+        """The date this unit must have the task done by, as it was given: its own
+        deadline if it was given one, else the task's (None for an ongoing task)."""
         return self.deadline or self.task.deadline
+
+    @property
+    def due(self):
+        """The date it must be done by now: `due_by`, or a granted extension's later date
+        (SQL: due_expression)."""
+        due_by = self.due_by
+        if self.extended_to and due_by and self.extended_to > due_by:
+            return self.extended_to
+        return due_by
+
+    @property
+    def is_handed_down(self) -> bool:
+        return self.parent_id is not None
+
+    def reports_in(self, start) -> bool:
+        """Whether it owes a progress report for a period starting on `start` (SQL:
+        reports_in_q)."""
+        if self.task.kind == Task.Kind.DEADLINE:
+            return False
+        return self.done_on is None or self.done_on >= start
 
 
 class Indicator(models.Model):

@@ -1,7 +1,15 @@
 """Every room's pages, under the one "reports" namespace (the URLs users know)."""
 
 from reports.figures import views as figures
-from reports.filing.views import comments, evidence, extensions, review, work
+from reports.filing.views import (
+    comments,
+    completion,
+    evidence,
+    extensions,
+    handing_down,
+    review,
+    work,
+)
 from reports.notifications import views as notifications
 from reports.spreadsheets import views as spreadsheets
 from reports.summaries import views as summaries
@@ -14,6 +22,8 @@ urlpatterns = [
     *evidence.urlpatterns,
     *comments.urlpatterns,
     *extensions.urlpatterns,
+    *completion.urlpatterns,
+    *handing_down.urlpatterns,
     *notifications.urlpatterns,
     *spreadsheets.urlpatterns,
     *summaries.urlpatterns,

@@ -197,3 +197,68 @@ def wait_for(condition, seconds: float = 20.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+@dataclass
+class DeadlineDirective:
+    """Kế hoạch 150-KH/HU of 25/08/2021, monthly, to UBND huyện (lead) and Đảng bộ xã A:
+    1.1 by 30/09/2021 only, 1.2 each month until done by 31/12/2021, 1.3 each month. UBND
+    huyện has two offices below it, Phòng Văn hóa and Phòng Giáo dục, and a head."""
+
+    directive: Directive
+    deadline_task: Task
+    both_task: Task
+    ongoing_task: Task
+    ubnd: Unit
+    office_a: Unit
+    office_b: Unit
+    head: object
+    ubnd_reporter: object
+    office_a_reporter: object
+    office_b_reporter: object
+
+    def assignment(self, task: Task, unit: Unit) -> Assignment:
+        return Assignment.objects.select_related(
+            "unit", "task__section__directive", "parent__unit"
+        ).get(task=task, unit=unit, parent__isnull=True)
+
+
+@pytest.fixture
+def deadline_directive(unit_a, reporter_a) -> DeadlineDirective:
+    ubnd = UnitFactory(name="UBND huyện", kind=Unit.Kind.GOVERNMENT)
+    office_a = UnitFactory(name="Phòng Văn hóa", kind=Unit.Kind.AGENCY, parent=ubnd)
+    office_b = UnitFactory(name="Phòng Giáo dục", kind=Unit.Kind.AGENCY, parent=ubnd)
+    directive = DirectiveFactory(number="150-KH/HU", doc_type=Directive.DocType.KE_HOACH)
+    section = SectionFactory(directive=directive, number="1", order=1)
+    deadline_task = TaskFactory(
+        section=section,
+        order=1,
+        kind=Task.Kind.DEADLINE,
+        deadline=datetime.date(2021, 9, 30),
+        text="Ban hành kế hoạch thực hiện, hoàn thành trước ngày 30/9/2021.",
+    )
+    both_task = TaskFactory(
+        section=section,
+        order=2,
+        kind=Task.Kind.BOTH,
+        deadline=datetime.date(2021, 12, 31),
+        text="Thường xuyên tuyên truyền; tổng kết trước ngày 31/12/2021.",
+    )
+    ongoing_task = TaskFactory(section=section, order=3, text="Thường xuyên kiểm tra, đôn đốc.")
+    AddresseeFactory(section=section, unit=ubnd, role=Role.LEAD)
+    AddresseeFactory(section=section, unit=unit_a, role=Role.LEAD)
+    assignments_sync(directive=directive)
+    periods_generate(directive=directive, until=datetime.date(2021, 10, 14))
+    return DeadlineDirective(
+        directive=directive,
+        deadline_task=deadline_task,
+        both_task=both_task,
+        ongoing_task=ongoing_task,
+        ubnd=ubnd,
+        office_a=office_a,
+        office_b=office_b,
+        head=_member(ubnd, Membership.Role.UNIT_HEAD, "lanhdao_ubnd"),
+        ubnd_reporter=_member(ubnd, Membership.Role.REPORTER, "canbo_ubnd"),
+        office_a_reporter=_member(office_a, Membership.Role.REPORTER, "canbo_phong_vh"),
+        office_b_reporter=_member(office_b, Membership.Role.REPORTER, "canbo_phong_gd"),
+    )

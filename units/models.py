@@ -17,6 +17,17 @@ def active_between_q(start: datetime.date, end: datetime.date, prefix: str = "")
     )
 
 
+def active_between(
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+    start: datetime.date,
+    end: datetime.date,
+) -> bool:
+    """A unit open from `valid_from` to `valid_to` (None: always) existed at some time from
+    start to end: the Python form of active_between_q."""
+    return (valid_from is None or valid_from <= end) and (valid_to is None or valid_to >= start)
+
+
 def fold(text: str) -> str:
     """Text as search compares it: lower case, no diacritics, whatever the Unicode form
     or tone-mark placement ("Phước Sơn" in NFC or NFD, "Hoà" or "Hòa" → "phuoc son", "hoa")."""
@@ -100,9 +111,7 @@ class Unit(models.Model):
         return self.short_name or self.name
 
     def is_active_between(self, start: datetime.date, end: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= end) and (
-            self.valid_to is None or self.valid_to >= start
-        )
+        return active_between(self.valid_from, self.valid_to, start, end)
 
 
 class UnitGroup(models.Model):

@@ -2,9 +2,11 @@
 
 Roles come from Membership rows. A reporter acts for its own units only; reviewers and
 leadership read every report that has been sent, never another unit's draft; a reviewer
-never reviews a report of its own unit. Objects are read through their own properties
-(report.is_draft, report.is_editable, directive.is_in_force), so this module depends on
-nothing above `units`.
+never reviews a report of its own unit. A task a unit hands down to units below it
+(giao việc tiếp) is followed by that unit: its head (and its reporters, where the
+directive allows them to hand down) read what the units below sent and judge it.
+Objects are read through their own properties (report.is_draft, report.is_editable,
+directive.is_in_force), so this module depends on nothing above `units`.
 """
 
 from collections.abc import Callable
@@ -25,10 +27,16 @@ class Roles:
     is_reviewer: bool
     is_leadership: bool
     member_unit_ids: frozenset[int] = frozenset()  # any role: nobody judges its own unit
+    head_unit_ids: frozenset[int] = frozenset()  # lãnh đạo đơn vị
 
     @property
     def is_reporter(self) -> bool:
         return bool(self.reporter_unit_ids)
+
+    @property
+    def staff_unit_ids(self) -> frozenset[int]:
+        """The units whose own work the user sees: as a reporter or as its head."""
+        return self.reporter_unit_ids | self.head_unit_ids
 
     @property
     def oversees(self) -> bool:
@@ -52,6 +60,7 @@ def roles_of(user) -> Roles:
         is_reviewer=user.is_superuser or any(r == Membership.Role.REVIEWER for _, r in rows),
         is_leadership=user.is_superuser or any(r == Membership.Role.LEADERSHIP for _, r in rows),
         member_unit_ids=frozenset(u for u, _ in rows),
+        head_unit_ids=frozenset(u for u, r in rows if r == Membership.Role.UNIT_HEAD),
     )
     user._dondoc_roles = roles
     return roles
@@ -70,10 +79,39 @@ def _file(user, assignment) -> bool:
     return _own_unit(user, assignment.unit_id) and assignment.task.section.directive.is_in_force
 
 
+def _hands_down(user, assignment) -> bool:
+    """Gives this task to units below its unit: the unit's head, or its reporter where
+    the directive lets reporters hand tasks down. (Objects read through their own
+    attributes: this module depends on nothing above `units`.)"""
+    directive = assignment.task.section.directive
+    if not directive.is_in_force:
+        return False
+    roles = roles_of(user)
+    if assignment.unit_id in roles.head_unit_ids:
+        return True
+    return directive.reporters_hand_down and assignment.unit_id in roles.reporter_unit_ids
+
+
+def _follows(user, assignment) -> bool:
+    """Follows a task handed down to this unit: may hand down the assignment above it."""
+    return assignment.parent_id is not None and _hands_down(user, assignment.parent)
+
+
+def _sees_work_of(user, assignment) -> bool:
+    """The unit's own staff (reporters, head), overseers, and the unit that handed the
+    task down."""
+    roles = roles_of(user)
+    if assignment.unit_id in roles.staff_unit_ids or roles.oversees:
+        return True
+    return assignment.parent_id is not None and (assignment.parent.unit_id in roles.staff_unit_ids)
+
+
 def _view_report(user, report) -> bool:
     if _own_unit(user, report.assignment.unit_id):
         return True
-    return not report.is_draft and roles_of(user).oversees
+    if report.is_draft:
+        return False
+    return roles_of(user).oversees or _sees_work_of(user, report.assignment)
 
 
 def _edit_report(user, report) -> bool:
@@ -86,21 +124,26 @@ def _judges(user, unit_id: int) -> bool:
     return roles.is_reviewer and unit_id not in roles.member_unit_ids
 
 
+def _decide(user, assignment) -> bool:
+    """Reviews, confirms, extends and reopens for this unit's task: a reviewer, for
+    another unit than its own; for a task handed down, the unit that handed it down."""
+    if assignment.parent_id is not None:
+        return _follows(user, assignment)
+    return _judges(user, assignment.unit_id)
+
+
 def _review_report(user, report) -> bool:
     """Whether the status allows it is the service's to say, with a clear message."""
-    return not report.is_draft and _judges(user, report.assignment.unit_id)
+    return not report.is_draft and _decide(user, report.assignment)
 
 
 def _comment(user, report) -> bool:
-    """The unit and the reviewers talk on a report; leadership reads along."""
+    """The unit and those who judge its report talk on it; leadership reads along."""
     return _view_report(user, report) and (
-        _own_unit(user, report.assignment.unit_id) or roles_of(user).is_reviewer
+        _own_unit(user, report.assignment.unit_id)
+        or roles_of(user).is_reviewer
+        or _decide(user, report.assignment)
     )
-
-
-def _decide(user, assignment) -> bool:
-    """Extensions and reopenings: a reviewer, for another unit than its own."""
-    return _judges(user, assignment.unit_id)
 
 
 def _enter(user, slot) -> bool:
@@ -126,8 +169,10 @@ def _view_directive(user, directive=None) -> bool:
 
 
 RULES: dict[str, Callable[..., bool]] = {
-    "unit_work.view": lambda user, obj=None: roles_of(user).is_reporter,
+    "unit_work.view": lambda user, obj=None: bool(roles_of(user).staff_unit_ids),
     "assignment.file": _file,
+    "assignment.hand_down": _hands_down,
+    "deadline.view": _sees_work_of,  # obj: the assignment
     "report.view": _view_report,
     "report.edit": _edit_report,
     "report.review": _review_report,
@@ -171,6 +216,11 @@ def visible_reports(user, queryset):
     visible = Q(assignment__unit_id__in=roles.reporter_unit_ids)
     if roles.oversees:
         visible |= ~Q(status="draft")
+    elif roles.staff_unit_ids:  # a head's own unit; what units below sent on a task handed down
+        visible |= ~Q(status="draft") & (
+            Q(assignment__unit_id__in=roles.head_unit_ids)
+            | Q(assignment__parent__unit_id__in=roles.staff_unit_ids)
+        )
     return queryset.filter(visible)
 
 
@@ -185,7 +235,9 @@ def ensure(user, action: str, obj=None) -> None:
         return
     if action.startswith(("report.", "evidence.")) and can(user, "report.view", obj):
         raise PermissionDenied
-    if action.startswith(("report.", "assignment.", "evidence.")):
+    if action == "assignment.hand_down" and _sees_work_of(user, obj):
+        raise PermissionDenied
+    if action.startswith(("report.", "assignment.", "evidence.", "deadline.")):
         raise Http404
     raise PermissionDenied
 

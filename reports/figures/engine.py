@@ -24,14 +24,27 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
-from django.db.models import Case, Count, DateTimeField, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from directives.models import Assignment, Directive
+from directives.models import Assignment, Directive, Task, reports_in_q
 from reports.filing import slots
 from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.periods.models import ReportingPeriod
-from units.models import Unit, active_between_q
+from units.models import Unit, active_between, active_between_q
 from workdays.calendar import day_end
 
 BEHIND_MARGIN = 25  # percentage points
@@ -93,22 +106,38 @@ COUNTS = tuple(f.name for f in fields(Figures))
 DIMENSIONS = {
     "unit": ("unit_id", "assignment__unit_id"),
     "task": ("task_id", "assignment__task_id"),
+    "directive": ("task__section__directive_id", "period__directive_id"),
 }
 
 
-def _last_cutoff(directive: Directive) -> datetime.date | None:
-    """The end of the directive's reporting time: its reporting_ends_on, else its last
-    period's cutoff (read once per directive object)."""
-    if directive.reporting_ends_on:
-        return directive.reporting_ends_on
-    if not hasattr(directive, "_last_cutoff"):
-        directive._last_cutoff = directive.periods.aggregate(last=Max("cutoff"))["last"]
-    return directive._last_cutoff
+def _directives_of(periods: list[ReportingPeriod], directive: Directive | None) -> dict:
+    """Each period's directive, by id: `directive` when one is counted, else the periods'
+    own (loaded with them: select_related("directive"))."""
+    if directive is not None:
+        return {directive.pk: directive}
+    return {p.directive_id: p.directive for p in periods}
+
+
+def _last_cutoffs(directives: dict[int, Directive]) -> None:
+    """The end of each directive's reporting time: its reporting_ends_on, else its last
+    period's cutoff (one query for those not read yet, kept on each directive object)."""
+    unread = [d for d in directives.values() if not hasattr(d, "_last_cutoff")]
+    if not unread:
+        return
+    last = dict(
+        ReportingPeriod.objects.filter(directive__in=unread)
+        .values("directive_id")
+        .annotate(last=Max("cutoff"))
+        .values_list("directive_id", "last")
+        .order_by()
+    )
+    for directive in unread:
+        directive._last_cutoff = directive.reporting_ends_on or last.get(directive.pk)
 
 
 def _elapsed_share(directive: Directive, period: ReportingPeriod) -> float | None:
     start = directive.reporting_starts_on or directive.issued_on
-    last_cutoff = _last_cutoff(directive)
+    last_cutoff = directive._last_cutoff
     if not last_cutoff or last_cutoff <= start:
         return None
     return min(1.0, (period.cutoff - start).days / (last_cutoff - start).days)
@@ -124,9 +153,15 @@ def _per_period(periods: list[ReportingPeriod], value, output_field):
     )
 
 
-def _aggregates(directive: Directive, periods: list[ReportingPeriod]) -> dict:
+def _aggregates(directives: dict[int, Directive], periods: list[ReportingPeriod]) -> dict:
+    if any(not d.reporting_ends_on for d in directives.values()):
+        _last_cutoffs(directives)
+    else:
+        for directive in directives.values():
+            directive._last_cutoff = directive.reporting_ends_on
+
     def behind(period):
-        share = _elapsed_share(directive, period)
+        share = _elapsed_share(directives[period.directive_id], period)
         return None if share is None else round(100 * share) - BEHIND_MARGIN
 
     readable = ~Q(status=ProgressReport.Status.DRAFT)
@@ -149,33 +184,40 @@ def _aggregates(directive: Directive, periods: list[ReportingPeriod]) -> dict:
 
 def count(
     *,
-    directive: Directive,
     periods: Iterable[ReportingPeriod],
+    directive: Directive | None = None,
     assignments=None,
     by: tuple[str, ...] = (),
     today: datetime.date | None = None,
 ) -> dict[tuple, Figures]:
     """The figures of `periods`, keyed by the values of `by` (any of "period", "unit",
-    "task", in the key's order): by=() gives {(): the total}; with "period" left out,
-    the periods are summed. `assignments` narrows the slots (default: the directive's):
-    a queryset, or the ids of a few (a page of the matrix). Four queries (five the first
-    time a directive object is counted: its last cutoff), and one more where a granted
-    extension concerns these slots."""
+    "task", "directive", in the key's order): by=() gives {(): the total}; with "period"
+    left out, the periods are summed. The periods are one directive's (`directive`) or
+    several directives' (loaded with select_related("directive")). `assignments` narrows
+    the slots (default: the directives'): a queryset, or the ids of a few (a page of the
+    matrix). Four queries (five the first time a directive object is counted: its last
+    cutoff), and one more where a granted extension concerns these slots.
+
+    The slots are those of the assignments the directive gave (a task handed down is
+    counted once, as the unit's: Assignment.objects.counted), of tasks reported each
+    period (until done: directives.models.reports_in_q), of units active in the period."""
     today = today or timezone.localdate()
-    split = _Split(by, list(periods), today)
+    periods = list(periods)
+    split = _Split(by, periods, today)
     if split.periods:
+        directives = _directives_of(periods, directive)
         narrowed = assignments
         if isinstance(assignments, list | tuple | set | frozenset):
             narrowed = list(assignments)
             assignments = Assignment.objects.filter(pk__in=narrowed)
         elif assignments is None:
-            assignments = Assignment.objects.filter(task__section__directive=directive)
+            assignments = Assignment.objects.filter(task__section__directive__in=list(directives))
         # Usually no unit opens or closes at a date: then no slot needs its unit's dates
         # checked, and nothing is joined with the units.
         dated = Unit.objects.dated().exists()
-        _count_expected(split, assignments, dated)
-        _count_received(split, directive, narrowed, dated)
-        _count_extended(split, narrowed, dated)
+        seen = _count_expected(split, assignments, dated)
+        _count_received(split, directives, narrowed, seen)
+        _count_extended(split, narrowed, seen)
     return split.result()
 
 
@@ -188,6 +230,9 @@ class _Split:
         self.by_period = "period" in by
         self.dims = [d for d in by if d != "period"]
         self.period = {p.pk: p for p in periods}
+        self.of_directive: dict[int, list[ReportingPeriod]] = defaultdict(list)
+        for period in periods:
+            self.of_directive[period.directive_id].append(period)
         self.past_due = [p.pk for p in periods if slots.past(p.due, today)]
         self.figures: dict[tuple, Figures] = defaultdict(Figures)
 
@@ -206,58 +251,83 @@ class _Split:
         return result
 
 
-def _count_expected(split: _Split, assignments, dated: bool) -> None:
-    """Expected slots; and, as overdue for now, those of periods past their due date."""
-    if dated:
-        per_period = {
-            f"p{p.pk}": Count("id", filter=active_between_q(p.start, p.cutoff, "unit__"))
-            for p in split.periods
-        }
-    else:
-        per_period = {"n": Count("id")}
-    columns = [DIMENSIONS[d][0] for d in split.dims]
-    assignments = assignments.order_by()
-    rows = (
-        assignments.values(*columns).annotate(**per_period)
-        if columns
-        else [assignments.aggregate(**per_period)]
+@dataclass(frozen=True)
+class _Seen:
+    """What the scan of the assignments found, that the counts of reports must follow."""
+
+    dated: bool  # some unit opens or closes at a date
+    handed_down: bool  # some task was handed down (those assignments are not counted)
+    done: bool  # some task reported each period until done is done
+
+
+def _count_expected(split: _Split, assignments, dated: bool) -> _Seen:
+    """Expected slots, from one scan of the assignments: each counted in the periods of
+    its directive that it reports in (Assignment.reports_in, units.models.active_between,
+    in Python on the few dates that differ); and, as overdue for now, those of periods
+    past their due date."""
+    columns = ["task__section__directive_id", *(DIMENSIONS[d][0] for d in split.dims)]
+    facts = ["done_on", "is_handed_down"] + (
+        ["unit__valid_from", "unit__valid_to"] if dated else []
     )
+    rows = (
+        assignments.exclude(task__kind=Task.Kind.DEADLINE)
+        .annotate(is_handed_down=ExpressionWrapper(Q(parent__isnull=False), BooleanField()))
+        .order_by()
+        .values(*columns, *facts)
+        .annotate(n=Count("id"))
+    )
+    handed_down = done = False
     for row in rows:
-        values = tuple(row[c] for c in columns)
-        for period in split.periods:
-            expected = row[f"p{period.pk}" if dated else "n"] or 0
+        if row["is_handed_down"]:
+            handed_down = True
+            continue
+        done_on = row["done_on"]
+        done = done or done_on is not None
+        values = tuple(row[c] for c in columns[1:])
+        for period in split.of_directive[row["task__section__directive_id"]]:
+            if done_on is not None and done_on < period.start:
+                continue
+            if dated and not active_between(
+                row["unit__valid_from"], row["unit__valid_to"], period.start, period.cutoff
+            ):
+                continue
             figures = split[(period.pk, *values)]
-            figures.expected += expected
+            figures.expected += row["n"]
             if period.pk in split.past_due:
-                figures.overdue += expected
+                figures.overdue += row["n"]
+    return _Seen(dated, handed_down, done)
 
 
-def _sent(queryset, narrowed_to, dated: bool):
+def _sent(queryset, narrowed_to, seen: _Seen):
     """Reports or extensions of the slots counted: of `narrowed_to` assignments (a
-    queryset or a list of ids; None: the directive's, as their period already says), of
-    units active in their period."""
+    queryset or a list of ids; None: the directives', as their period already says), of
+    assignments counted, reporting in the period, of units active in it."""
     if isinstance(narrowed_to, list):
         queryset = queryset.filter(assignment_id__in=narrowed_to)
     elif narrowed_to is not None:
         queryset = queryset.filter(assignment__in=narrowed_to)
-    if dated:
+    if seen.handed_down:
+        queryset = queryset.filter(assignment__parent__isnull=True)
+    if seen.done:
+        queryset = queryset.filter(reports_in_q(F("period__start"), "assignment__"))
+    if seen.dated:
         queryset = queryset.filter(
             active_between_q(F("period__start"), F("period__cutoff"), "assignment__unit__")
         )
     return queryset
 
 
-def _count_received(split: _Split, directive, narrowed_to, dated: bool) -> None:
+def _count_received(split: _Split, directives, narrowed_to, seen: _Seen) -> None:
     """Every count of sent reports, in one scan; what was received of a period past its
     due date is taken off overdue."""
     by_period = ["period_id"] if split.by_period else []
     columns = [*by_period, *(DIMENSIONS[d][1] for d in split.dims)]
-    aggregates = _aggregates(directive, split.periods)
+    aggregates = _aggregates(directives, split.periods)
     aggregates["received_past_due"] = Count("id", filter=Q(period_id__in=split.past_due))
     reports = ProgressReport.objects.filter(
         period_id__in=list(split.period), submitted_at__isnull=False
     )
-    reports = _sent(reports, narrowed_to, dated).order_by()
+    reports = _sent(reports, narrowed_to, seen).order_by()
     rows = (
         reports.values(*columns).annotate(**aggregates)
         if columns
@@ -272,11 +342,11 @@ def _count_received(split: _Split, directive, narrowed_to, dated: bool) -> None:
         figures.overdue -= row["received_past_due"] or 0
 
 
-def _count_extended(split: _Split, narrowed_to, dated: bool) -> None:
+def _count_extended(split: _Split, narrowed_to, seen: _Seen) -> None:
     """On time after extension and overdue are so far on time and missing-past-due; a
     granted extension's later due date (slots.due_date) corrects them for its slot."""
     granted = _sent(
-        ExtensionRequest.objects.filter(period_id__in=list(split.period)), narrowed_to, dated
+        ExtensionRequest.objects.filter(period_id__in=list(split.period)), narrowed_to, seen
     )
     extended = slots.granted_extensions(granted, *(DIMENSIONS[d][1] for d in split.dims))
     if not extended:

@@ -1,8 +1,12 @@
 """Deadline extensions (gia hạn) and reopening a locked period (mở lại kỳ báo cáo).
 
-An extension moves the date a unit is reminded against and may enter until; timeliness
-statistics keep counting against the period's own due date and show "on time after
-extension" beside it, so an extension never hides lateness.
+An extension of a period's report moves the date a unit is reminded against and may
+enter until; timeliness statistics keep counting against the period's own due date and
+show "on time after extension" beside it, so an extension never hides lateness.
+
+An extension of a task's deadline (period None) moves the deadline itself, as the
+Government Office counts a deadline adjusted by the one who set it: the task is done on
+time by the new date (Assignment.extended_to), and the original stays on every page.
 """
 
 import datetime
@@ -20,33 +24,53 @@ from units.models import Unit
 from .models import ExtensionRequest, PeriodReopening
 from .notices import extension_decided_notify, extension_requested_notify
 from .services import audit_slot
-from .slots import slot_state
+from .slots import deadline_state, slot_state
 
 MAX_EXTENSION_DAYS = 90  # past the period's due date
+MAX_DEADLINE_EXTENSION_DAYS = 366  # past the task's original deadline
 Status = ExtensionRequest.Status
 
 
 def extension_request(
-    *, assignment: Assignment, period: ReportingPeriod, by, new_due: datetime.date, reason: str
+    *,
+    assignment: Assignment,
+    period: ReportingPeriod | None,
+    by,
+    new_due: datetime.date,
+    reason: str,
 ) -> ExtensionRequest:
+    """Ask for a later due date: a period's report, or (period None) a task's deadline."""
     reason = (reason or "").strip()
     errors = {}
     if not reason:
         errors["reason"] = _("Cần nêu lý do xin gia hạn.")
-    state = slot_state(assignment=assignment, period=period)
+    if period is None:
+        if not assignment.task.has_deadline:
+            raise ValidationError(_("Nhiệm vụ thường xuyên không có hạn hoàn thành để gia hạn."))
+        state = deadline_state(assignment=assignment)
+        latest = state.original + datetime.timedelta(days=MAX_DEADLINE_EXTENSION_DAYS)
+        too_late = _("Chỉ xin gia hạn tối đa %(days)d ngày sau hạn hoàn thành ban đầu.")
+        days = MAX_DEADLINE_EXTENSION_DAYS
+    else:
+        state = slot_state(assignment=assignment, period=period)
+        latest = period.due + datetime.timedelta(days=MAX_EXTENSION_DAYS)
+        too_late = _("Chỉ xin gia hạn tối đa %(days)d ngày sau hạn nộp của kỳ.")
+        days = MAX_EXTENSION_DAYS
     current_due = state.due
     if new_due <= current_due:
         errors["new_due"] = _("Ngày xin gia hạn phải sau hạn hiện tại (%(due)s).") % {
             "due": f"{current_due:%d/%m/%Y}"
         }
-    elif new_due > period.due + datetime.timedelta(days=MAX_EXTENSION_DAYS):
-        errors["new_due"] = _("Chỉ xin gia hạn tối đa %(days)d ngày sau hạn nộp của kỳ.") % {
-            "days": MAX_EXTENSION_DAYS
-        }
+    elif new_due > latest:
+        errors["new_due"] = too_late % {"days": days}
     if errors:
         raise ValidationError(errors)
     if not state.owes:
-        raise ValidationError(_("Báo cáo đã gửi, không cần gia hạn."))
+        raise ValidationError(
+            _("Nhiệm vụ đã báo cáo hoàn thành, không cần gia hạn.")
+            if period is None
+            else _("Báo cáo đã gửi, không cần gia hạn.")
+        )
     try:
         with transaction.atomic():
             extension = ExtensionRequest.objects.create(
@@ -62,7 +86,7 @@ def extension_request(
                 obj=extension,
                 what=_("Xin gia hạn đến %(day)s") % {"day": f"{new_due:%d/%m/%Y}"},
                 assignment=assignment.pk,
-                period=period.pk,
+                period=period and period.pk,
             )
             extension_requested_notify(extension=extension)
             return extension
@@ -89,6 +113,8 @@ def extension_decide(
     extension.decided_at = timezone.now()
     extension.decision_note = note
     extension.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    if grant and extension.period_id is None:
+        Assignment.objects.filter(pk=extension.assignment_id).update(extended_to=extension.new_due)
     audit_slot(
         by=by,
         action="extension.granted" if grant else "extension.refused",

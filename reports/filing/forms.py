@@ -96,6 +96,37 @@ class ProgressReportForm(forms.ModelForm):
         return data
 
 
+class CompletionForm(forms.ModelForm):
+    """The unit's declaration that a task with a deadline is done: the result, and the
+    version it was opened on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    class Meta:
+        model = ProgressReport
+        fields = TEXT_FIELDS
+        widgets = {
+            "achievements": forms.Textarea(attrs={"rows": 6}),
+            "difficulties": forms.Textarea(attrs={"rows": 2}),
+            "proposals": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"achievements": _("Kết quả thực hiện")}
+        help_texts = {
+            "achievements": _("Việc đã hoàn thành: văn bản đã ban hành, số liệu, sản phẩm."),
+        }
+        error_messages = {name: {"max_length": TEXT_LIMIT_MESSAGE} for name in TEXT_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def report_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in TEXT_FIELDS}
+
+
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do trả lại"),

@@ -33,6 +33,10 @@ def _report_text(name) -> models.TextField:
 
 
 class ProgressReport(models.Model):
+    """A unit's report on one task: its progress in one period, or, with no period, its
+    declaration that a task with a deadline is done (báo cáo hoàn thành), which a
+    reviewer confirms (accepts) or returns, as any report."""
+
     class Assessment(models.TextChoices):
         NOT_STARTED = "not_started", _("Chưa triển khai")
         IN_PROGRESS = "in_progress", _("Đang triển khai")
@@ -57,6 +61,9 @@ class ProgressReport(models.Model):
         verbose_name=_("kỳ báo cáo"),
         on_delete=models.PROTECT,
         related_name="reports",
+        null=True,
+        blank=True,
+        help_text=_("Để trống: báo cáo hoàn thành nhiệm vụ có thời hạn."),
     )
     assessment = models.CharField(
         _("tự đánh giá"),
@@ -106,6 +113,11 @@ class ProgressReport(models.Model):
         ordering = ["period_id", "assignment_id"]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "period"], name="unique_report_slot"),
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=models.Q(period__isnull=True),
+                name="one_completion_report",
+            ),
             models.CheckConstraint(
                 condition=models.Q(percent_done__lte=100), name="percent_done_at_most_100"
             ),
@@ -128,6 +140,11 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} · {self.period}"
+
+    @property
+    def is_completion(self) -> bool:
+        """The unit's declaration that the task is done (báo cáo hoàn thành)."""
+        return self.period_id is None
 
     @property
     def is_received(self) -> bool:
@@ -240,7 +257,9 @@ class PeriodReopening(models.Model):
 
 
 class ExtensionRequest(models.Model):
-    """A unit asks for a later due date (gia hạn). Timeliness still counts the original."""
+    """A unit asks for a later due date (gia hạn): a period's report, or, with no period,
+    a task's deadline. Timeliness of a period's reports still counts the original date;
+    a task's deadline, once extended, is the one it is done on time by."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Chờ xem xét")
@@ -258,6 +277,9 @@ class ExtensionRequest(models.Model):
         verbose_name=_("kỳ báo cáo"),
         on_delete=models.CASCADE,
         related_name="extension_requests",
+        null=True,
+        blank=True,
+        help_text=_("Để trống: gia hạn hoàn thành nhiệm vụ có thời hạn."),
     )
     new_due = models.DateField(_("xin gia hạn đến ngày"))
     reason = models.TextField(_("lý do xin gia hạn"))
@@ -292,7 +314,12 @@ class ExtensionRequest(models.Model):
                 fields=["assignment", "period"],
                 condition=models.Q(status="pending"),
                 name="one_pending_extension_per_report",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=models.Q(status="pending", period__isnull=True),
+                name="one_pending_deadline_extension",
+            ),
         ]
 
     def __str__(self) -> str:

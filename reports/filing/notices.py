@@ -12,7 +12,7 @@ from reports.notifications.services import notify, reviewers_of, unit_reporters
 from units.models import Membership
 
 from .models import ProgressReport
-from .selectors import last_return_reason
+from .selectors import last_return_reason, slot_label, slot_url
 
 
 def report_returned_notify(*, report: ProgressReport) -> int:
@@ -30,14 +30,14 @@ def report_returned_notify(*, report: ProgressReport) -> int:
         ).values_list("user_id", "user__email")
     )
     reason = last_return_reason(report)
-    task, period = report.assignment.task.code, report.period.label
+    task, period = report.assignment.task.code, slot_label(report.period)
     message = _("Báo cáo về nhiệm vụ %(task)s, %(period)s đã bị trả lại để bổ sung.") % {
         "task": task,
         "period": period,
     }
     if reason:
         message += " " + _("Lý do: %(reason)s") % {"reason": reason}
-    url = reverse("reports:file", args=[report.assignment_id, report.period_id])
+    url = slot_url(report.assignment_id, report.period_id)
     Notification.objects.bulk_create(
         Notification(user_id=user_id, message=message, url=url)
         for user_id in sorted({user_id for user_id, _email in reporters})
@@ -45,7 +45,7 @@ def report_returned_notify(*, report: ProgressReport) -> int:
     recipients = sorted({email for _user_id, email in reporters if email})
     if not recipients:
         return 0
-    context = {"report": report, "reason": reason}
+    context = {"report": report, "reason": reason, "slot_label": period}
     send_mail(
         subject=_("Báo cáo bị trả lại: %(task)s, %(period)s") % {"task": task, "period": period},
         message=render_to_string("emails/report_returned.txt", context),
@@ -61,10 +61,10 @@ def extension_requested_notify(*, extension) -> int:
     message = _("%(unit)s xin gia hạn nhiệm vụ %(task)s, %(period)s đến ngày %(day)s.") % {
         "unit": a.unit.name,
         "task": a.task.code,
-        "period": extension.period.label,
+        "period": slot_label(extension.period),
         "day": f"{extension.new_due:%d/%m/%Y}",
     }
-    url = reverse("reports:follow_up", args=[a.pk, extension.period_id])
+    url = slot_url(a.pk, extension.period_id, reviewer=True)
     return notify(reviewers_of(a.unit_id), message, url)
 
 
@@ -73,12 +73,12 @@ def extension_decided_notify(*, extension) -> int:
     a = extension.assignment
     message = _("Đề nghị gia hạn nhiệm vụ %(task)s, %(period)s: %(decision)s.") % {
         "task": a.task.code,
-        "period": extension.period.label,
+        "period": slot_label(extension.period),
         "decision": extension.get_status_display().lower(),
     }
     if extension.decision_note:
         message += " " + _("Ý kiến: %(note)s") % {"note": extension.decision_note}
-    url = reverse("reports:file", args=[a.pk, extension.period_id])
+    url = slot_url(a.pk, extension.period_id)
     return notify(unit_reporters(a.unit_id), message, url)
 
 
@@ -87,13 +87,13 @@ def comment_added_notify(*, comment) -> int:
     report = comment.report
     a = report.assignment
     unit_people = unit_reporters(a.unit_id)
-    context = {"task": a.task.code, "period": report.period.label, "unit": a.unit.name}
+    context = {"task": a.task.code, "period": slot_label(report.period), "unit": a.unit.name}
     if comment.author_id in unit_people:
         message = _("%(unit)s trao đổi về báo cáo nhiệm vụ %(task)s, %(period)s.") % context
         url = reverse("reports:detail", args=[report.pk])
         recipients = reviewers_of(a.unit_id) if not report.is_draft else set()
     else:
         message = _("Có ý kiến trao đổi về báo cáo nhiệm vụ %(task)s, %(period)s.") % context
-        url = reverse("reports:file", args=[a.pk, report.period_id])
+        url = slot_url(a.pk, report.period_id)
         recipients = unit_people
     return notify(recipients, message, url, skip=comment.author_id)

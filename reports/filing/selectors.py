@@ -4,7 +4,9 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directives.models import Assignment, Directive
 from reports.periods.models import ReportingPeriod
@@ -12,6 +14,21 @@ from units.models import Unit
 
 from .models import ProgressReport
 from .slots import SlotState, slot_states
+
+
+def slot_label(period: ReportingPeriod | None) -> str:
+    """How pages and messages name a slot: its period ("Tháng 9/2021"), or (None) the
+    task's completion."""
+    return period.label if period is not None else _("báo cáo hoàn thành")
+
+
+def slot_url(assignment_id: int, period_id: int | None, *, reviewer: bool = False) -> str:
+    """A slot's page: the unit's report form for a period (`reviewer`: the follow-up page),
+    or the task's completion page, which serves both sides."""
+    if period_id is None:
+        return reverse("reports:completion", args=[assignment_id])
+    name = "reports:follow_up" if reviewer else "reports:file"
+    return reverse(name, args=[assignment_id, period_id])
 
 
 def last_return_reason(report: ProgressReport) -> str:
@@ -32,7 +49,11 @@ def previous_report(*, assignment: Assignment, period: ReportingPeriod):
 
 def reports_with_context() -> QuerySet[ProgressReport]:
     return ProgressReport.objects.select_related(
-        "assignment__unit", "assignment__task__section__directive", "period", "submitted_by"
+        "assignment__unit",
+        "assignment__task__section__directive",
+        "assignment__parent__unit",
+        "period",
+        "submitted_by",
     )
 
 

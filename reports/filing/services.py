@@ -32,17 +32,19 @@ Status = ProgressReport.Status
 
 def audit_slot(*, by, action: str, obj, what: str, assignment, period, **data) -> None:
     """An audit event about one unit's task in one period (a report, a file, an
-    extension): "<what> — nhiệm vụ 1.2, Đảng bộ xã A, kỳ Tháng 9/2021". Names only, never
-    the report's text. assignment and period: ids (their names cost one query), or
-    objects with the task's section and the unit loaded (no query)."""
-    if isinstance(assignment, Assignment) and isinstance(period, ReportingPeriod):
+    extension), or its deadline (period None): "<what> — nhiệm vụ 1.2, Đảng bộ xã A, kỳ
+    Tháng 9/2021". Names only, never the report's text. assignment and period: ids (their
+    names cost one query), or objects with the task's section and the unit loaded (no
+    query)."""
+    loaded = period is None or isinstance(period, ReportingPeriod)
+    if isinstance(assignment, Assignment) and loaded:
         task = assignment.task
         names = (task.code, assignment.unit.name, assignment.unit_id, task.section.directive_id)
-        label = period.label
+        label = period.label if period is not None else None
     else:
         label = ReportingPeriod.objects.filter(pk=period).values("label")[:1]
         number, order, unit, unit_id, directive_id, label = (
-            Assignment.objects.filter(pk=assignment)
+            Assignment.objects.filter(pk=getattr(assignment, "pk", assignment))
             .annotate(period_label=Subquery(label))
             .values_list(
                 "task__section__number",
@@ -56,12 +58,11 @@ def audit_slot(*, by, action: str, obj, what: str, assignment, period, **data) -
         )
         names = (f"{number}.{order}", unit, unit_id, directive_id)
     code, unit, unit_id, directive_id = names
-    summary = _("%(what)s — nhiệm vụ %(task)s, %(unit)s, kỳ %(period)s") % {
-        "what": what,
-        "task": code,
-        "unit": unit,
-        "period": label,
-    }
+    context = {"what": what, "task": code, "unit": unit, "period": label}
+    if label is None:
+        summary = _("%(what)s — nhiệm vụ %(task)s, %(unit)s, hạn hoàn thành") % context
+    else:
+        summary = _("%(what)s — nhiệm vụ %(task)s, %(unit)s, kỳ %(period)s") % context
     audit(
         actor=by,
         action=action,
@@ -109,12 +110,12 @@ def _check_editable(report: ProgressReport) -> None:
 
 
 def entry_closed_reason(
-    *, assignment: Assignment, period: ReportingPeriod, day: datetime.date | None = None
+    *, assignment: Assignment, period: ReportingPeriod | None, day: datetime.date | None = None
 ) -> str:
     """Why the unit may no longer enter this report on `day` (default: today), "" while it
-    may: the slot's lock (reports.filing.slots). A period with no lock date never locks,
-    and is answered without a query."""
-    if period.lock_on is None:
+    may: the slot's lock (reports.filing.slots). A period with no lock date, or a task's
+    deadline (period None: it never locks), is answered without a query."""
+    if period is None or period.lock_on is None:
         return ""
     return slot_state(assignment=assignment, period=period, today=day).closed_reason
 
@@ -167,17 +168,43 @@ def _stale_message(report: ProgressReport) -> str:
     }
 
 
+def _check_slot(assignment: Assignment, period: ReportingPeriod | None, at) -> None:
+    """That the unit owes this report at all: a period's, for a task reported each period
+    (until done) of a unit active in it; or, with no period, a task's completion."""
+    if period is None:
+        if not assignment.task.has_deadline:
+            raise ValidationError(_("Nhiệm vụ thường xuyên không có báo cáo hoàn thành."))
+        day = timezone.localdate(at) if at else timezone.localdate()
+        if not assignment.unit.is_active_between(day, day):
+            raise ValidationError(_("Đơn vị không còn hoạt động."))
+        return
+    if period.directive_id != assignment.task.section.directive_id:
+        raise ValidationError(_("Kỳ báo cáo không thuộc văn bản của nhiệm vụ này."))
+    if not assignment.unit.is_active_between(period.start, period.cutoff):
+        raise ValidationError(_("Đơn vị không hoạt động trong kỳ báo cáo này."))
+    if not assignment.reports_in(period.start):
+        if assignment.done_on:
+            raise ValidationError(
+                _("Nhiệm vụ đã hoàn thành ngày %(day)s: không báo cáo các kỳ sau.")
+                % {"day": f"{assignment.done_on:%d/%m/%Y}"}
+            )
+        raise ValidationError(
+            _("Nhiệm vụ có thời hạn không báo cáo theo kỳ: khi xong, đơn vị báo cáo hoàn thành.")
+        )
+
+
 @transaction.atomic
 def report_save_draft(
     *,
     assignment: Assignment,
-    period: ReportingPeriod,
+    period: ReportingPeriod | None,
     by,
     data: dict,
     version: int | None = None,
     at: datetime.datetime | None = None,
 ) -> ProgressReport:
-    """Create or update the unit's report for the period.
+    """Create or update the unit's report for the period, or, with no period, its
+    declaration that a task with a deadline is done (always "hoàn thành", 100%).
 
     `version` is the report version the user's form was opened on (0: no report yet); if
     someone saved since, nothing is written and ValidationError(code="stale") says who.
@@ -185,10 +212,7 @@ def report_save_draft(
     Editing a returned report takes it back to draft, so reviewers never read a
     half-revised text; it still counts as received, since it was sent once.
     """
-    if period.directive_id != assignment.task.section.directive_id:
-        raise ValidationError(_("Kỳ báo cáo không thuộc văn bản của nhiệm vụ này."))
-    if not assignment.unit.is_active_between(period.start, period.cutoff):
-        raise ValidationError(_("Đơn vị không hoạt động trong kỳ báo cáo này."))
+    _check_slot(assignment, period, at)
     _check_entry_open(assignment, period, at)
     # get_or_create survives two first saves at once (the unique constraint decides).
     created = ProgressReport.objects.get_or_create(assignment=assignment, period=period)[1]
@@ -205,12 +229,14 @@ def report_save_draft(
     for field in REPORT_FIELDS:
         if field in data:
             setattr(report, field, data[field])
+    if period is None:
+        report.assessment, report.percent_done = ProgressReport.Assessment.DONE, 100
     report.updated_by = by
     report.version = current + 1
     # The slot (assignment, period) is the row just locked: checking that both exist and
     # that no other report holds it would only repeat that query.
     report.full_clean(exclude=["assignment", "period"])
-    report_start_revision(report=report, by=by, save=False)
+    report_start_revision(report=report, by=by, save=False, at=at)
     report.save()
     if "indicators" in data:
         _save_indicator_values(report, data["indicators"])
@@ -218,7 +244,7 @@ def report_save_draft(
         by=by,
         action="report.draft_saved",
         obj=report,
-        what=_("Lưu báo cáo"),
+        what=_("Lưu báo cáo hoàn thành") if period is None else _("Lưu báo cáo"),
         assignment=assignment,
         period=period,
         version=report.version,
@@ -226,11 +252,11 @@ def report_save_draft(
     return report
 
 
-def report_start_revision(*, report: ProgressReport, by, save: bool = True) -> None:
+def report_start_revision(*, report: ProgressReport, by, save: bool = True, at=None) -> None:
     """The unit's first change to a returned report (its text or its files) takes it back
     to draft: from then on reviewers no longer see it until it is sent again."""
     if report.status == Status.RETURNED:
-        _transition(report, Status.DRAFT, by=by)
+        _transition(report, Status.DRAFT, by=by, at=at)
         _audit_report(report, by, "report.revised", _("Bắt đầu sửa báo cáo bị trả lại"))
         if save:
             report.save(update_fields=["status", "updated_at"])
@@ -239,13 +265,20 @@ def report_start_revision(*, report: ProgressReport, by, save: bool = True) -> N
 def _check_complete(report: ProgressReport) -> None:
     errors = {}
     if not report.achievements.strip():
-        errors["achievements"] = _("Cần nêu kết quả thực hiện trước khi gửi báo cáo.")
+        errors["achievements"] = (
+            _("Cần nêu kết quả thực hiện trước khi báo cáo hoàn thành.")
+            if report.is_completion
+            else _("Cần nêu kết quả thực hiện trước khi gửi báo cáo.")
+        )
     if report.assessment == ProgressReport.Assessment.DONE and report.percent_done != 100:
         errors["percent_done"] = _("Đã đánh giá “Hoàn thành” thì tỷ lệ hoàn thành phải là 100%.")
     if report.assessment == ProgressReport.Assessment.BLOCKED and not report.difficulties.strip():
         errors["difficulties"] = _("Đã đánh giá “Gặp vướng mắc” thì cần nêu khó khăn, vướng mắc.")
-    given = set(report.indicator_values.values_list("indicator_id", flat=True))
-    for indicator in report.assignment.task.indicators.filter(required=True):
+    # A completion report gives the result: the task's figures are reported each period.
+    indicators = report.assignment.task.indicators
+    required = [] if report.is_completion else indicators.filter(required=True)
+    given = set(report.indicator_values.values_list("indicator_id", flat=True) if required else ())
+    for indicator in required:
         if indicator.pk not in given:
             errors[f"indicator_{indicator.pk}"] = _(
                 "Cần nhập chỉ tiêu “%(name)s” trước khi gửi."
@@ -272,18 +305,29 @@ def report_submit(*, report: ProgressReport, by, at: datetime.datetime | None = 
         report.submitted_at = at
         report.submitted_by = by
     report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    _audit_report(report, by, "report.submitted", _("Gửi báo cáo"))
+    what = _("Báo cáo hoàn thành") if report.is_completion else _("Gửi báo cáo")
+    _audit_report(report, by, "report.submitted", what)
     return report
 
 
 @transaction.atomic
 def report_accept(*, report: ProgressReport, by, at: datetime.datetime | None = None):
+    """Accept a period's report; or confirm a task done (xác nhận hoàn thành): it is done
+    on the day the unit last declared it (Assignment.done_on)."""
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if report.status != Status.SUBMITTED:
         raise ValidationError(_("Chỉ tiếp nhận được báo cáo đang chờ xem xét."))
     _transition(report, Status.ACCEPTED, by=by, at=at)
     report.save(update_fields=["status", "updated_at"])
-    _audit_report(report, by, "report.accepted", _("Tiếp nhận báo cáo"))
+    if report.is_completion:
+        declared = report.transitions.filter(to_status=Status.SUBMITTED).latest("at", "pk").at
+        done_on = timezone.localdate(declared)
+        Assignment.objects.filter(pk=report.assignment_id).update(done_on=done_on)
+        _audit_report(
+            report, by, "task.done_confirmed", _("Xác nhận hoàn thành"), done_on=done_on.isoformat()
+        )
+    else:
+        _audit_report(report, by, "report.accepted", _("Tiếp nhận báo cáo"))
     return report
 
 
@@ -305,7 +349,8 @@ def report_return(
         raise ValidationError(_("Chỉ trả lại được báo cáo đang chờ xem xét."))
     _transition(report, Status.RETURNED, by=by, reason=reason.strip(), at=at)
     report.save(update_fields=["status", "updated_at"])
-    _audit_report(report, by, "report.returned", _("Trả lại báo cáo"))
+    what = _("Trả lại báo cáo hoàn thành") if report.is_completion else _("Trả lại báo cáo")
+    _audit_report(report, by, "report.returned", what)
     day = timezone.localdate(at) if at else timezone.localdate()
     if entry_closed_reason(assignment=report.assignment, period=report.period, day=day):
         reopening = PeriodReopening.objects.create(

@@ -16,6 +16,19 @@ status     as reviewers and leadership see it (they never read a draft): "missin
            sent, "overdue" once `due` has passed unsent, "revising" for a sent report back
            in draft after a return, else the report's own status. The unit sees its own
            drafts: `own_status`.
+
+A task with a deadline has one more slot per unit, with no period: its deadline
+(`DeadlineState`), closed by the unit's declaration that it is done (a report with no
+period, báo cáo hoàn thành) once a reviewer confirms it. It is counted as the Government
+Office counts tasks (`DEADLINE_FIGURES`, the SQL form, beside it):
+
+due        directives.models.Assignment.due: the unit's own deadline, else the task's,
+           or a granted extension's later date (the original stays visible as `original`);
+done       confirmed; the day done is the day the unit declared it (Assignment.done_on);
+on time    done by `due`; late: done after it;
+awaiting   declared, not yet confirmed (not done: it is still within or past `due`);
+overdue    not done, and `due` has passed; within: not done, `due` not passed;
+reached    `due` has come (đã đến hạn); not yet due: it has not.
 """
 
 import datetime
@@ -25,10 +38,12 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import NamedTuple
 
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from directives.models import Assignment, due_expression
 from reports.periods.models import ReportingPeriod
 from workdays.calendar import day_end
 
@@ -279,3 +294,170 @@ def granted_extensions(extensions, *fields) -> dict[Key, tuple]:
         .values_list("assignment_id", "period_id", "new_due", *fields)
     )
     return {(a, p): tuple(rest) for a, p, *rest in rows}  # the one decided last wins
+
+
+# --- A task's deadline -------------------------------------------------------------
+
+DONE_ON_TIME, DONE_LATE, AWAITING, WITHIN = "done_on_time", "done_late", "awaiting", "within"
+DEADLINE_LABELS = {
+    DONE_ON_TIME: gettext_lazy("Hoàn thành đúng hạn"),
+    DONE_LATE: gettext_lazy("Hoàn thành quá hạn"),
+    AWAITING: gettext_lazy("Chờ xác nhận hoàn thành"),
+    WITHIN: gettext_lazy("Trong hạn"),
+    OVERDUE: gettext_lazy("Quá hạn"),
+}
+
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """A unit's task with a deadline. It answers what the report pages' panels ask of a
+    SlotState (report, extensions, due, owes, locked …), with no period."""
+
+    assignment: Assignment  # its task loaded
+    report: ProgressReport | ReportFacts | None  # the completion report, if any
+    extensions: tuple[ExtensionRequest, ...]  # every request for the deadline, newest first
+    today: datetime.date
+
+    period = None
+    locked = False
+    closed_reason = ""
+    reopened = False
+
+    @property
+    def assignment_id(self) -> int:
+        return self.assignment.pk
+
+    @property
+    def original(self) -> datetime.date:
+        return self.assignment.due_by
+
+    @property
+    def due(self) -> datetime.date:
+        return self.assignment.due
+
+    @property
+    def extended(self) -> bool:
+        return self.due != self.original
+
+    @property
+    def pending_extension(self) -> bool:
+        return any(e.status == ExtensionRequest.Status.PENDING for e in self.extensions)
+
+    @property
+    def done_on(self) -> datetime.date | None:
+        return self.assignment.done_on
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None
+
+    @property
+    def on_time(self) -> bool:
+        return self.done and self.done_on <= self.due
+
+    @property
+    def received(self) -> bool:
+        return self.report is not None and self.report.submitted_at is not None
+
+    @property
+    def readable_report(self):
+        return self.report if self.received and self.report.status != Status.DRAFT else None
+
+    @property
+    def awaiting(self) -> bool:
+        return not self.done and self.report is not None and self.report.status == Status.SUBMITTED
+
+    @property
+    def owes(self) -> bool:
+        return not self.done and (self.report is None or self.report.is_editable)
+
+    @property
+    def reached(self) -> bool:
+        return self.due <= self.today
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and past(self.due, self.today)
+
+    @property
+    def days_left(self) -> int:
+        return (self.due - self.today).days
+
+    @property
+    def days_overdue(self) -> int:
+        return (self.today - self.due).days
+
+    @property
+    def status(self) -> str:
+        """As reviewers and leadership see it."""
+        if self.done:
+            return DONE_ON_TIME if self.on_time else DONE_LATE
+        if self.awaiting:
+            return AWAITING
+        return OVERDUE if self.overdue else WITHIN
+
+    @property
+    def own_status(self) -> str:
+        """As the unit sees it: also its own draft, or a declaration returned to it."""
+        if self.done or self.awaiting or self.overdue or self.report is None:
+            return self.status
+        return self.report.status
+
+
+def deadline_states(assignments, *, today: datetime.date | None = None) -> dict[int, DeadlineState]:
+    """The deadline state of each of these assignments (their tasks loaded, each with a
+    deadline), by assignment id: two queries whatever their number."""
+    today = today or timezone.localdate()
+    assignments = list(assignments)
+    if not assignments:
+        return {}
+    ids = [a.pk for a in assignments]
+    reports = {
+        r.assignment_id: r
+        for r in ProgressReport.objects.filter(assignment_id__in=ids, period__isnull=True)
+    }
+    extensions: dict[int, list[ExtensionRequest]] = defaultdict(list)
+    for extension in (
+        ExtensionRequest.objects.filter(assignment_id__in=ids, period__isnull=True)
+        .select_related("requested_by", "decided_by")
+        .order_by("-requested_at", "-pk")
+    ):
+        extensions[extension.assignment_id].append(extension)
+    return {
+        a.pk: DeadlineState(a, reports.get(a.pk), tuple(extensions.get(a.pk, ())), today)
+        for a in assignments
+    }
+
+
+def deadline_state(*, assignment, today: datetime.date | None = None) -> DeadlineState:
+    return deadline_states([assignment], today=today)[assignment.pk]
+
+
+def with_deadline_facts(assignments):
+    """These assignments (a queryset of tasks with a deadline) with what DEADLINE_FIGURES
+    read: `due`, and `awaiting` (a declaration waits for confirmation)."""
+    declared = ProgressReport.objects.filter(
+        assignment=OuterRef("pk"), period__isnull=True, status=Status.SUBMITTED
+    )
+    return assignments.annotate(due=due_expression(), awaiting=Exists(declared))
+
+
+def deadline_figures_q(today: datetime.date) -> dict[str, Q]:
+    """DeadlineState's rule in SQL, on with_deadline_facts: each figure the Government
+    Office publishes, as the filter that counts it (and lists the tasks behind it)."""
+    open_ = Q(done_on__isnull=True)
+    return {
+        "assigned": Q(),
+        "done": Q(done_on__isnull=False),
+        "done_on_time": Q(done_on__lte=F("due")),
+        "done_late": Q(done_on__gt=F("due")),
+        "open": open_,
+        "open_within": open_ & Q(due__gte=today),
+        "open_overdue": open_ & Q(due__lt=today),
+        "awaiting": open_ & Q(awaiting=True),
+        "reached": Q(due__lte=today),
+        "not_yet_due": Q(due__gt=today),
+    }
+
+
+DEADLINE_FIGURES = tuple(deadline_figures_q(datetime.date.min))

@@ -8,7 +8,8 @@ from reports.periods.models import ReportingPeriod
 
 
 class Reminder(models.Model):
-    """That a reminder went out for a report slot, so it never goes out twice.
+    """That a reminder went out for a report slot (a period's report, or, with no period,
+    a task's deadline), so it never goes out twice.
 
     `window` is the day the reminder is for: the due-soon day, the due date, each
     overdue day, the escalation day.
@@ -24,7 +25,13 @@ class Reminder(models.Model):
         Assignment, verbose_name=_("phân công"), on_delete=models.CASCADE, related_name="+"
     )
     period = models.ForeignKey(
-        ReportingPeriod, verbose_name=_("kỳ báo cáo"), on_delete=models.CASCADE, related_name="+"
+        ReportingPeriod,
+        verbose_name=_("kỳ báo cáo"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Để trống: nhắc hạn hoàn thành nhiệm vụ có thời hạn."),
     )
     kind = models.CharField(_("loại nhắc"), max_length=16, choices=Kind.choices)
     window = models.DateField(_("nhắc cho ngày"))
@@ -36,7 +43,12 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "period", "kind", "window"], name="one_reminder_per_window"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "kind", "window"],
+                condition=models.Q(period__isnull=True),
+                name="one_deadline_reminder_per_window",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 // Đôn đốc's few behaviours, bound by data attributes (no inline script: the
 // Content-Security-Policy allows scripts from this site's files only):
 // data-confirm="question" asks before a button or link acts;
-// data-submit-on-change sends a field's form as soon as its value changes.
+// data-submit-on-change sends a field's form as soon as its value changes;
+// data-insert-from copies a text into a field (below).
 document.addEventListener("click", (event) => {
   const element = event.target.closest("[data-confirm]");
   if (element && !window.confirm(element.dataset.confirm)) {
@@ -14,4 +15,17 @@ document.addEventListener("change", (event) => {
   if (field && field.form) {
     field.form.requestSubmit();
   }
+});
+
+// data-insert-from="id" data-insert-into="field id" data-insert-label="who": appends the
+// text of one element to a text field (a unit below's report, drawn on in the unit's own).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-insert-from]");
+  if (!button) return;
+  const source = document.getElementById(button.dataset.insertFrom);
+  const field = document.getElementById(button.dataset.insertInto);
+  if (!source || !field) return;
+  const text = `${button.dataset.insertLabel}: ${source.textContent.trim()}`;
+  field.value = field.value.trim() ? `${field.value.trimEnd()}\n${text}` : text;
+  field.focus();
 });

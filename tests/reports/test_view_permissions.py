@@ -150,6 +150,9 @@ WALKED = {
     "directives:indicator_add", "directives:indicator_edit", "directives:indicator_delete",
     # walked, persona by persona, in tests/ops/test_audit.py
     "ops:audit",
+    # walked, persona by persona, in filing/test_completion.py and test_handing_down.py
+    "reports:completion", "reports:request_deadline_extension", "reports:hand_down",
+    "reports:take_back",
 }  # fmt: skip
 
 

@@ -25,7 +25,7 @@ from .. import selectors
 from ..models import Evidence
 
 # The pages that show a report's panels; `next` may only lead back to one of them.
-REPORT_PAGES = {"reports:detail", "reports:file"}
+REPORT_PAGES = {"reports:detail", "reports:file", "reports:completion"}
 
 
 def report_page_url(request, report, fragment: str = "") -> str:
@@ -55,7 +55,7 @@ def here(request) -> str:
 def on_form_page(request) -> bool:
     """On the report form, another form's unsaved text is lost when a panel posts."""
     match = getattr(request, "resolver_match", None)
-    return bool(match and match.view_name == "reports:file")
+    return bool(match and match.view_name in ("reports:file", "reports:completion"))
 
 
 def panel(request, assignment, state) -> dict:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,15 +30,27 @@ def _slot(assignment_id: int, period_id: int) -> tuple[Assignment, ReportingPeri
     return assignment, period
 
 
+def _deadline(assignment_id: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.select_related("unit", "task__section__directive", "parent__unit"),
+        pk=assignment_id,
+    )
+
+
 def panel(request, assignment: Assignment, state: SlotState, forms=None) -> dict:
     """What the report pages show of extensions and locking for one task and period."""
     user = request.user
     can_decide = permissions.can(user, "extension.decide", assignment)
     forms = forms or {}
+    period = state.period
     return {
-        "slot": {"assignment": assignment, "period": state.period},
+        "slot": {"assignment": assignment, "period": period},
         "extension_requests": state.extensions,
         "effective_due": state.due,
+        "original_due": period.due if period else state.original,
+        "extension_url": reverse("reports:request_extension", args=[assignment.pk, period.pk])
+        if period
+        else reverse("reports:request_deadline_extension", args=[assignment.pk]),
         "extension_form": forms.get("request", ExtensionRequestForm())
         if state.owes
         and not state.pending_extension
@@ -95,7 +107,12 @@ def request_extension(request, assignment_id: int, period_id: int):
 @login_required
 def decide_extension(request, pk: int):
     extension = get_object_or_404(ExtensionRequest.objects.select_related("assignment"), pk=pk)
-    assignment, period = _slot(extension.assignment_id, extension.period_id)
+    if extension.period_id is None:  # a task's deadline: decided on the task's page
+        assignment, period = _deadline(extension.assignment_id), None
+        back = redirect("reports:completion", assignment_id=assignment.pk)
+    else:
+        assignment, period = _slot(extension.assignment_id, extension.period_id)
+        back = redirect("reports:follow_up", assignment_id=assignment.pk, period_id=period.pk)
     ensure(request.user, "extension.decide", assignment)
     form = ExtensionDecisionForm(request.POST)
     if form.is_valid():
@@ -105,13 +122,16 @@ def decide_extension(request, pk: int):
                 extension=extension, by=request.user, grant=grant, note=form.cleaned_data["note"]
             )
         except ValidationError as error:
-            if getattr(error, "error_dict", None):
+            if getattr(error, "error_dict", None) and period is not None:
                 add_validation_error(form, error)
                 return _render_slot(request, assignment, period, {"decide": form})
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Đã cho gia hạn.") if grant else _("Đã không cho gia hạn."))
-        return redirect("reports:follow_up", assignment_id=assignment.pk, period_id=period.pk)
+        return back
+    if period is None:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return back
     return _render_slot(request, assignment, period, {"decide": form})
 
 
@@ -146,7 +166,9 @@ def follow_up(request, assignment_id: int, period_id: int):
 @requires("review.queue")
 def pending_extensions(request):
     pending = (
-        ExtensionRequest.objects.filter(status=ExtensionRequest.Status.PENDING)
+        ExtensionRequest.objects.filter(
+            status=ExtensionRequest.Status.PENDING, assignment__parent__isnull=True
+        )
         .select_related("assignment__unit", "assignment__task__section", "period", "requested_by")
         .order_by("requested_at")
     )

@@ -14,12 +14,12 @@ from units.permissions import ensure
 from .. import selectors, services
 from ..forms import ReturnForm
 from ..models import ProgressReport
-from ..slots import SlotState, slot_state
-from . import comments, evidence, extensions
+from ..slots import SlotState, deadline_state, slot_state
+from . import comments, evidence, extensions, handing_down
 
 # Each feature adds its part of the report pages: a function (request, assignment,
 # slot state) -> context, reading the slot's state computed once for the page.
-PANELS = (evidence.panel, comments.panel, extensions.panel)
+PANELS = (evidence.panel, comments.panel, extensions.panel, handing_down.panel)
 
 
 def report_panels(request, assignment, state: SlotState) -> dict:
@@ -43,7 +43,10 @@ def _render_detail(request, report: ProgressReport, return_form=None, status: in
         and report.status == ProgressReport.Status.SUBMITTED,
         "return_form": return_form or ReturnForm(),
     }
-    state = slot_state(assignment=report.assignment, period=report.period, report=report)
+    if report.is_completion:
+        state = deadline_state(assignment=report.assignment)
+    else:
+        state = slot_state(assignment=report.assignment, period=report.period, report=report)
     context.update(report_panels(request, report.assignment, state))
     return render(request, "reports/report_detail.html", context, status=status)
 
@@ -65,7 +68,10 @@ def report_accept(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Đã tiếp nhận báo cáo."))
+        messages.success(
+            request,
+            _("Đã xác nhận hoàn thành.") if report.is_completion else _("Đã tiếp nhận báo cáo."),
+        )
     return redirect("reports:detail", pk=pk)
 
 

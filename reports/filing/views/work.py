@@ -1,8 +1,11 @@
 """A unit's work: its start page and the report form."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -46,6 +49,50 @@ def _set_version(form, version: int) -> None:
     form.data["version"] = version
 
 
+@dataclass
+class Saved:
+    """What saving a report form came to: `done` the page to go to next (None: draw the
+    form again, with its errors), `report` as saved, and a newer one someone else saved
+    meanwhile (shown beside the form)."""
+
+    done: HttpResponse | None
+    report: ProgressReport | None
+    by_someone_else: ProgressReport | None = None
+
+
+def save_or_send(request, form, *, assignment, period, report, sent: str) -> Saved:
+    """Save the unit's report as a draft, and send it if asked ("submit" in the POST):
+    the report form and the completion form alike. A refusal keeps what was typed and
+    says why beside the field; `sent` is the message once sent."""
+    try:
+        report = services.report_save_draft(
+            assignment=assignment,
+            period=period,
+            by=request.user,
+            data=form.report_data(),
+            version=form.cleaned_data["version"],
+        )
+    except ValidationError as error:
+        add_validation_error(form, error)
+        if getattr(error, "code", None) != "stale":
+            return Saved(None, report)
+        newer = ProgressReport.objects.filter(assignment=assignment, period=period).first()
+        _set_version(form, newer.version if newer else 0)
+        return Saved(None, report, newer)
+    _set_version(form, report.version)
+    if "submit" not in request.POST:
+        messages.success(request, _("Đã lưu nháp báo cáo."))
+        return Saved(redirect(request.get_full_path()), report)
+    try:
+        services.report_submit(report=report, by=request.user)
+    except ValidationError as error:
+        add_validation_error(form, error)
+        messages.warning(request, _("Đã lưu nháp, nhưng báo cáo chưa gửi được."))
+        return Saved(None, report)
+    messages.success(request, sent)
+    return Saved(redirect("reports:detail", pk=report.pk), report)
+
+
 @login_required
 def report_file(request, assignment_id: int, period_id: int):
     """The unit's report form for one task and one period: save a draft, or send it."""
@@ -68,37 +115,19 @@ def report_file(request, assignment_id: int, period_id: int):
     form = ProgressReportForm(
         request.POST or None, instance=report, indicators=indicators, values=values
     )
-    saved_by_someone_else = None
+    saved = Saved(None, report)
     if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_save_draft(
-                assignment=assignment,
-                period=period,
-                by=request.user,
-                data=form.report_data(),
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-            if getattr(error, "code", None) == "stale":
-                saved_by_someone_else = ProgressReport.objects.filter(
-                    assignment=assignment, period=period
-                ).first()
-                current = saved_by_someone_else.version if saved_by_someone_else else 0
-                _set_version(form, current)
-        else:
-            _set_version(form, report.version)
-            if "submit" not in request.POST:
-                messages.success(request, _("Đã lưu nháp báo cáo."))
-                return redirect("reports:file", assignment_id=assignment.pk, period_id=period.pk)
-            try:
-                services.report_submit(report=report, by=request.user)
-            except ValidationError as error:
-                add_validation_error(form, error)
-                messages.warning(request, _("Đã lưu nháp, nhưng báo cáo chưa gửi được."))
-            else:
-                messages.success(request, _("Đã gửi báo cáo."))
-                return redirect("reports:detail", pk=report.pk)
+        saved = save_or_send(
+            request,
+            form,
+            assignment=assignment,
+            period=period,
+            report=report,
+            sent=_("Đã gửi báo cáo."),
+        )
+        if saved.done:
+            return saved.done
+    report = saved.report
     state = slot_state(assignment=assignment, period=period, report=report)
     transitions = list(report.transitions.select_related("by")) if report else []
     returns = [t.reason for t in transitions if t.to_status == ProgressReport.Status.RETURNED]
@@ -107,7 +136,7 @@ def report_file(request, assignment_id: int, period_id: int):
         "assignment": assignment,
         "period": period,
         "report": report,
-        "saved_by_someone_else": saved_by_someone_else,
+        "saved_by_someone_else": saved.by_someone_else,
         "entry_closed": state.closed_reason,
         "transitions": transitions,
         "return_reason": returns[-1] if returns else "",
