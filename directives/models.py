@@ -273,12 +273,19 @@ class Task(models.Model):
         return f"{self.section.number}.{self.order}"
 
 
+def reports_in(kind: str, done_on, start) -> bool:
+    """Whether an assignment (its task's kind, the day it was done) owes a progress report
+    for a period starting on `start`: every task but one only to be done by a deadline,
+    and one reported each period until done only up to the period it was done in. The
+    unit must also be active in the period (units.models.active_between). SQL form:
+    reports_in_q."""
+    return kind != Task.Kind.DEADLINE and (done_on is None or done_on >= start)
+
+
 def reports_in_q(start, prefix: str = "") -> Q:
-    """Assignments that owe a progress report for a period starting on `start`: every
-    task but one only to be done by a deadline, and one reported each period until done
-    only up to the period it was done in (the SQL form of Assignment.reports_in; the unit
-    must also be active in the period: units.models.active_between_q). `prefix` reaches
-    the assignment through a relation, e.g. "assignment__"."""
+    """The SQL form of reports_in: assignments that owe a progress report for a period
+    starting on `start`. `prefix` reaches the assignment through a relation, e.g.
+    "assignment__"."""
     return ~Q(**{f"{prefix}task__kind": Task.Kind.DEADLINE}) & (
         Q(**{f"{prefix}done_on__isnull": True}) | Q(**{f"{prefix}done_on__gte": start})
     )
@@ -302,6 +309,10 @@ class AssignmentQuerySet(models.QuerySet):
 
     def with_deadline(self) -> "AssignmentQuerySet":
         return self.exclude(task__kind=Task.Kind.ONGOING)
+
+    def reporting_in(self, period) -> "AssignmentQuerySet":
+        """Those that owe a progress report for the period (reports_in_q)."""
+        return self.filter(reports_in_q(period.start))
 
 
 class Assignment(models.Model):
@@ -388,11 +399,8 @@ class Assignment(models.Model):
         return self.parent_id is not None
 
     def reports_in(self, start) -> bool:
-        """Whether it owes a progress report for a period starting on `start` (SQL:
-        reports_in_q)."""
-        if self.task.kind == Task.Kind.DEADLINE:
-            return False
-        return self.done_on is None or self.done_on >= start
+        """Whether it owes a progress report for a period starting on `start`."""
+        return reports_in(self.task.kind, self.done_on, start)
 
 
 class Indicator(models.Model):

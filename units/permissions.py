@@ -157,7 +157,7 @@ def _enter(user, slot) -> bool:
         return True
     return (
         report is None
-        and _judges(user, assignment.unit_id)
+        and _decide(user, assignment)
         and assignment.task.section.directive.is_in_force
     )
 

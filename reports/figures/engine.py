@@ -40,7 +40,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from directives.models import Assignment, Directive, Task, reports_in_q
+from directives.models import Assignment, Directive, Task, reports_in, reports_in_q
 from reports.filing import slots
 from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.periods.models import ReportingPeriod
@@ -262,11 +262,11 @@ class _Seen:
 
 def _count_expected(split: _Split, assignments, dated: bool) -> _Seen:
     """Expected slots, from one scan of the assignments: each counted in the periods of
-    its directive that it reports in (Assignment.reports_in, units.models.active_between,
-    in Python on the few dates that differ); and, as overdue for now, those of periods
-    past their due date."""
+    its directive that it reports in (directives.models.reports_in, and
+    units.models.active_between, in Python on the few facts that differ); and, as
+    overdue for now, those of periods past their due date."""
     columns = ["task__section__directive_id", *(DIMENSIONS[d][0] for d in split.dims)]
-    facts = ["done_on", "is_handed_down"] + (
+    facts = ["task__kind", "done_on", "is_handed_down"] + (
         ["unit__valid_from", "unit__valid_to"] if dated else []
     )
     rows = (
@@ -285,7 +285,7 @@ def _count_expected(split: _Split, assignments, dated: bool) -> _Seen:
         done = done or done_on is not None
         values = tuple(row[c] for c in columns[1:])
         for period in split.of_directive[row["task__section__directive_id"]]:
-            if done_on is not None and done_on < period.start:
+            if not reports_in(row["task__kind"], done_on, period.start):
                 continue
             if dated and not active_between(
                 row["unit__valid_from"], row["unit__valid_to"], period.start, period.cutoff

@@ -61,8 +61,9 @@ STATUS_FILTERS = {
 
 
 def matrix_tasks(*, directive: Directive, section_id=None, task_id=None) -> list[Task]:
-    """The matrix's columns: the directive's tasks, or one section's, or one task."""
-    tasks = Task.objects.filter(section__directive=directive)
+    """The matrix's columns: the directive's tasks reported each period (one only to be
+    done by a deadline has no period to show), or one section's, or one task."""
+    tasks = Task.objects.filter(section__directive=directive).exclude(kind=Task.Kind.DEADLINE)
     if section_id:
         tasks = tasks.filter(section_id=section_id)
     if task_id:
@@ -75,8 +76,11 @@ def matrix_assignments(
 ):
     """The assignments a matrix shows: those of `tasks`, optionally one kind of unit, units
     whose name matches `query` (diacritics aside), or only those whose report for the
-    period has `status`. (Whether the unit is active in the period: `matrix_units`.)"""
-    assignments = Assignment.objects.filter(task_id__in=[t.pk for t in tasks])
+    period has `status`. (Whether the unit is active in the period: `matrix_units`.) A
+    task handed down shows as the unit's own: the units below it are not in the matrix."""
+    assignments = (
+        Assignment.objects.counted().reporting_in(period).filter(task_id__in=[t.pk for t in tasks])
+    )
     if kind:
         assignments = assignments.filter(unit__kind=kind)
     for word in fold(query).split():
@@ -119,8 +123,11 @@ def period_matrix(
     today = today or timezone.localdate()
     tasks = tasks if tasks is not None else matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}
-    shown = Assignment.objects.filter(task__in=[t.pk for t in tasks]).filter(
-        active_between_q(period.start, period.cutoff, prefix="unit__")
+    shown = (
+        Assignment.objects.counted()
+        .reporting_in(period)
+        .filter(task__in=[t.pk for t in tasks])
+        .filter(active_between_q(period.start, period.cutoff, prefix="unit__"))
     )
     if units is not None:
         units = list(units)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from directives.models import Assignment, Directive, Section, Task
 from reports.filing.models import ProgressReport
-from reports.filing.slots import grid, report_facts, slot_states
+from reports.filing.slots import deadline_states, grid, report_facts, slot_states
 from reports.periods.selectors import current_period
 from reports.reminders.services import remind_unit_now
 from units.models import Unit
@@ -169,15 +169,18 @@ def owed(request, directive_id: int):
 
 @requires("dashboard.view")
 def unit_page(request, directive_id: int, unit_id: int):
-    """One unit: each of its tasks in every period."""
+    """One unit: each of its tasks reported each period, in every period it reports in;
+    and each of its tasks with a deadline."""
     directive = get_object_or_404(Directive, pk=directive_id)
     unit = get_object_or_404(Unit.objects.select_related("parent"), pk=unit_id)
     periods = list(directive.periods.order_by("start"))
-    assignments = list(
-        Assignment.objects.filter(task__section__directive=directive, unit=unit)
+    given = list(
+        Assignment.objects.counted()
+        .filter(task__section__directive=directive, unit=unit)
         .select_related("task__section")
         .order_by("task__section__order", "task__order")
     )
+    assignments = [a for a in given if a.task.is_periodic]
     # Sent reports only: a draft never sent reads as no report on a leadership page.
     sent = ProgressReport.objects.filter(assignment__in=assignments, submitted_at__isnull=False)
     states = slot_states(
@@ -187,10 +190,14 @@ def unit_page(request, directive_id: int, unit_id: int):
     for assignment in assignments:
         cells = []
         for period in periods:
+            if not assignment.reports_in(period.start):
+                cells.append(None)
+                continue
             state = states[assignment.pk, period.pk]
             report = state.readable_report
             cells.append((state.status, report and report.pk, report and report.percent_done))
         rows.append((assignment, cells))
+    deadlines = deadline_states([a for a in given if a.task.has_deadline])
     trend = engine.trend(
         directive=directive,
         assignments=Assignment.objects.filter(pk__in=[a.pk for a in assignments]),
@@ -199,20 +206,36 @@ def unit_page(request, directive_id: int, unit_id: int):
     return render(
         request,
         "reports/unit_page.html",
-        {"directive": directive, "unit": unit, "periods": periods, "rows": rows, "trend": trend},
+        {
+            "directive": directive,
+            "unit": unit,
+            "periods": periods,
+            "rows": rows,
+            "trend": trend,
+            "deadlines": deadlines.values(),
+        },
     )
 
 
 @requires("dashboard.view")
 def task_page(request, directive_id: int, task_id: int):
-    """One task: every unit's report on it for the period."""
+    """One task: every unit's report on it for the period (a task reported each period),
+    and where each unit stands with its deadline (a task with one)."""
     directive, periods, period = _directive_and_period(request, directive_id)
     task = get_object_or_404(
         Task.objects.select_related("section"), pk=task_id, section__directive=directive
     )
     context = {"directive": directive, "periods": periods, "period": period, "task": task}
-    if period:
-        shown = Assignment.objects.filter(task=task)
+    given = Assignment.objects.counted().filter(task=task)
+    if task.has_deadline:
+        units = Paginator(given.select_related("unit", "task").order_by("unit__name", "pk"), 100)
+        deadline_page = units.get_page(request.GET.get("trang_han"))
+        context |= {
+            "deadline_page": deadline_page,
+            "deadlines": deadline_states(deadline_page.object_list).values(),
+        }
+    if period and task.is_periodic:
+        shown = given.reporting_in(period)
         units = matrix.matrix_units(assignments=shown, period=period)
         page = Paginator(units, 100).get_page(request.GET.get("trang"))
         context |= {

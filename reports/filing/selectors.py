@@ -13,7 +13,7 @@ from reports.periods.models import ReportingPeriod
 from units.models import Unit
 
 from .models import ProgressReport
-from .slots import SlotState, slot_states
+from .slots import DeadlineState, SlotState, deadline_states, slot_states
 
 
 def slot_label(period: ReportingPeriod | None) -> str:
@@ -59,76 +59,102 @@ def reports_with_context() -> QuerySet[ProgressReport]:
 
 @dataclass
 class WorkItem:
-    """One task of the unit in one period, as its own list shows it."""
+    """One thing a unit owes or has done: a task's report for one period, or a task with
+    a deadline (no period), as its own list shows it."""
 
     assignment: Assignment
-    state: SlotState
+    state: SlotState | DeadlineState
+    can_file: bool = False  # what the reader may do: set by the page (units.permissions)
+    can_hand_down: bool = False
 
     @property
-    def period(self) -> ReportingPeriod:
+    def period(self) -> ReportingPeriod | None:
         return self.state.period
 
     @property
     def report(self) -> ProgressReport | None:
         return self.state.report
 
+    @property
+    def due(self) -> datetime.date:
+        return self.state.due
+
+    @property
+    def url(self) -> str:
+        return slot_url(self.assignment.pk, self.period and self.period.pk)
+
+    @property
+    def owed(self) -> bool:
+        return self.state.owes and not self.state.locked
+
+    @property
+    def days_left(self) -> int:
+        return (self.state.due - self.state.today).days
+
 
 @dataclass
-class DirectiveWork:
-    directive: Directive
-    period: ReportingPeriod | None  # None until the first period starts
-    assignments: list[Assignment] = field(default_factory=list)
-    items: list[WorkItem] = field(default_factory=list)
-    owed_earlier: list[WorkItem] = field(default_factory=list)
+class Work:
+    """A unit's work across every directive in force: what it owes, overdue first then
+    soonest due; what it sent in the periods now open and its tasks with a deadline
+    awaiting confirmation or done; and the directives whose first period has not begun."""
+
+    owed: list[WorkItem] = field(default_factory=list)
+    sent: list[WorkItem] = field(default_factory=list)
+    not_started: dict[Directive, list[Assignment]] = field(default_factory=dict)
+    current_periods: list[ReportingPeriod] = field(default_factory=list)  # for the spreadsheets
 
 
-def unit_work(*, unit_ids, today: datetime.date | None = None) -> list[DirectiveWork]:
-    """A reporter's page: for each directive in force, this period's tasks of its units,
-    and what it still owes from earlier periods."""
+def unit_work(*, unit_ids, today: datetime.date | None = None) -> Work:
+    """What these units owe and did, across every directive in force: periodic reports of
+    every started period (the current one in full, earlier ones while still owed) and
+    tasks with a deadline (until done). Eight queries whatever the number of directives."""
     today = today or timezone.localdate()
     assignments = list(
         Assignment.objects.filter(
             unit_id__in=unit_ids, task__section__directive__status=Directive.Status.ACTIVE
-        ).select_related("unit", "task__section__directive")
+        ).select_related("unit", "task__section__directive", "parent__unit")
     )
     directive_ids = {a.task.section.directive_id for a in assignments}
     periods_by_directive: dict[int, list[ReportingPeriod]] = {}
-    for period in ReportingPeriod.objects.filter(
-        directive_id__in=directive_ids, start__lte=today
-    ).order_by("start"):
+    for period in (
+        ReportingPeriod.objects.filter(directive_id__in=directive_ids, start__lte=today)
+        .select_related("directive")
+        .order_by("start")
+    ):
         periods_by_directive.setdefault(period.directive_id, []).append(period)
     reports = {
         (r.assignment_id, r.period_id): r
-        for r in ProgressReport.objects.filter(assignment__in=assignments)
+        for r in ProgressReport.objects.filter(assignment__in=assignments, period__isnull=False)
     }
+    periodic = [
+        (a, period)
+        for a in assignments
+        for period in periods_by_directive.get(a.task.section.directive_id, [])
+        if a.reports_in(period.start) and a.unit.is_active_between(period.start, period.cutoff)
+    ]
     states = slot_states(
-        [
-            (a.pk, a.unit_id, period)
-            for a in assignments
-            for period in periods_by_directive.get(a.task.section.directive_id, [])
-        ],
-        reports=reports,
-        today=today,
+        [(a.pk, a.unit_id, period) for a, period in periodic], reports=reports, today=today
     )
-    work: dict[int, DirectiveWork] = {}
+    work = Work()
+    for assignment, period in periodic:
+        item = WorkItem(assignment, states[assignment.pk, period.pk])
+        current = period is periods_by_directive[period.directive_id][-1]
+        if item.owed:
+            work.owed.append(item)
+        elif current:
+            work.sent.append(item)
+    deadlines = deadline_states([a for a in assignments if a.task.has_deadline], today=today)
+    for state in deadlines.values():
+        item = WorkItem(state.assignment, state)
+        (work.owed if state.owes else work.sent).append(item)
     for assignment in assignments:
         directive = assignment.task.section.directive
-        periods = periods_by_directive.get(directive.pk, [])
-        entry = work.setdefault(
-            directive.pk, DirectiveWork(directive, periods[-1] if periods else None)
-        )
-        entry.assignments.append(assignment)
-        for period in periods:
-            item = WorkItem(assignment, states[assignment.pk, period.pk])
-            if period is entry.period:
-                entry.items.append(item)
-            elif item.state.owes:
-                entry.owed_earlier.append(item)
-    for entry in work.values():
-        entry.owed_earlier.sort(
-            key=lambda i: (i.period.start, i.assignment.task.section.order, i.assignment.task.order)
-        )
-    return sorted(work.values(), key=lambda w: w.directive.issued_on, reverse=True)
+        if directive.pk not in periods_by_directive and assignment.task.is_periodic:
+            work.not_started.setdefault(directive, []).append(assignment)
+    work.owed.sort(key=lambda i: (not i.state.overdue, i.due, i.assignment.task.code))
+    work.sent.sort(key=lambda i: (i.due, i.assignment.task.code), reverse=True)
+    work.current_periods = [periods[-1] for periods in periods_by_directive.values()]
+    return work
 
 
 def units_of(unit_ids) -> list[Unit]:

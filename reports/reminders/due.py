@@ -82,6 +82,7 @@ def reminders_due(*, today: datetime.date) -> list[DueReport]:
         for period in periods
         for assignment in by_directive[period.directive_id]
         if assignment.unit.is_active_between(period.start, period.cutoff)
+        and assignment.reports_in(period.start)
     ]
     states = slot_states(
         [(a.pk, a.unit_id, period) for a, period in slots],

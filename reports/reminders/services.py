@@ -104,9 +104,10 @@ def remind_unit_now(*, unit, period: ReportingPeriod, today: datetime.date | Non
     owes for the period, unless one already went out today. Returns how many went out."""
     today = today or timezone.localdate()
     assignments = list(
-        Assignment.objects.filter(
-            task__section__directive_id=period.directive_id, unit=unit
-        ).select_related("unit", "task__section__directive")
+        Assignment.objects.counted()
+        .reporting_in(period)
+        .filter(task__section__directive_id=period.directive_id, unit=unit)
+        .select_related("unit", "task__section__directive")
     )
     states = slot_states([(a.pk, a.unit_id, period) for a in assignments], today=today)
     owing = [(a, states[a.pk, period.pk]) for a in assignments if states[a.pk, period.pk].owes]

@@ -104,11 +104,10 @@ LETTER = REPORT_SHEET.letters
 
 def period_assignments(*, period: ReportingPeriod, unit_ids) -> QuerySet[Assignment]:
     """The rows of the period's spreadsheet: assignments of these units in the period's
-    directive, of units active during the period."""
+    directive that report in the period, of units active during it."""
     return (
-        Assignment.objects.filter(
-            task__section__directive_id=period.directive_id, unit_id__in=unit_ids
-        )
+        Assignment.objects.reporting_in(period)
+        .filter(task__section__directive_id=period.directive_id, unit_id__in=unit_ids)
         .filter(active_between_q(period.start, period.cutoff, prefix="unit__"))
         # The directive: permissions ask whether it is in force, row by row.
         .select_related("unit", "task__section__directive")

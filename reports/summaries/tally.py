@@ -16,7 +16,7 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from directives.models import Assignment, Directive, Indicator, Task
+from directives.models import Assignment, Directive, Indicator, Task, reports_in
 from reports.figures import engine
 from reports.figures.engine import Figures
 from reports.figures.matrix import matrix_tasks
@@ -47,6 +47,8 @@ class Slot(NamedTuple):
     task_id: int
     unit_id: int
     role: str
+    kind: str  # the task's
+    done_on: datetime.date | None
 
 
 @dataclass
@@ -80,10 +82,9 @@ class Tally:
 
 def _units(directive: Directive) -> dict[int, UnitFigures]:
     """The units given tasks, listed under their parents (by name), then by name."""
+    given = Assignment.objects.counted().filter(task__section__directive=directive)
     rows = (
-        Unit.objects.filter(
-            pk__in=Assignment.objects.filter(task__section__directive=directive).values("unit_id")
-        )
+        Unit.objects.filter(pk__in=given.values("unit_id"))
         .order_by(F("parent__name").asc(nulls_first=True), "name", "pk")
         .values_list("pk", "name")
     )
@@ -165,9 +166,11 @@ def tally(
     units = _units(directive)
     assignments = [
         Slot(*row)
-        for row in Assignment.objects.filter(task__section__directive=directive)
+        for row in Assignment.objects.counted()
+        .filter(task__section__directive=directive)
+        .exclude(task__kind=Task.Kind.DEADLINE)
         .order_by("task__section__order", "task__order", "role", "unit__name")
-        .values_list("pk", "task_id", "unit_id", "role")
+        .values_list("pk", "task_id", "unit_id", "role", "task__kind", "done_on")
     ]
     by_unit: dict[int, list[Slot]] = defaultdict(list)
     for slot in assignments:
@@ -193,6 +196,8 @@ def tally(
                 continue
             cells = [""] * len(tasks)
             for slot in by_unit[unit_id]:
+                if not reports_in(slot.kind, slot.done_on, period.start):
+                    continue
                 extension = granted.get((slot.pk, period.pk))
                 cells[column[slot.task_id]] = slots.status_seen(
                     sent=slot.pk in sent,

@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
-from reports.filing.slots import STATUS_LABELS
+from reports.filing.slots import DEADLINE_LABELS, STATUS_LABELS
 
 register = template.Library()
 
@@ -13,7 +13,12 @@ STATUS_COLOURS = {
     "accepted": "success",
     "returned": "warning",
     "revising": "info",
+    "done_on_time": "success",
+    "done_late": "warning",
+    "awaiting": "primary",
+    "within": "secondary",
 }
+LABELS = {**STATUS_LABELS, **DEADLINE_LABELS}
 
 
 @register.simple_tag
@@ -25,7 +30,7 @@ def status_badge(status: str, percent=None):
         STATUS_COLOURS.get(status, "secondary"),
         status,
         status,
-        STATUS_LABELS.get(status, status),
+        LABELS.get(status, status),
         suffix,
     )
 

@@ -35,11 +35,22 @@ def home(request):
 
 @requires("unit_work.view")
 def unit_work(request):
-    unit_ids = permissions.filing_unit_ids(request.user)
+    """Everything the user's units owe across directives, overdue first, then soonest;
+    what they sent lately. A unit's head sees it too, to follow and hand tasks down."""
+    roles = permissions.roles_of(request.user)
+    unit_ids = roles.staff_unit_ids
+    work = selectors.unit_work(unit_ids=unit_ids)
+    for item in (*work.owed, *work.sent):
+        a = item.assignment
+        item.can_file = permissions.can(request.user, "assignment.file", a)
+        # Handed down once, from the task's own line: its deadline, or an ongoing task's.
+        item.can_hand_down = (item.period is None or not a.task.has_deadline) and (
+            permissions.can(request.user, "assignment.hand_down", a)
+        )
     return render(
         request,
         "reports/unit_work.html",
-        {"work": selectors.unit_work(unit_ids=unit_ids), "units": selectors.units_of(unit_ids)},
+        {"work": work, "units": selectors.units_of(unit_ids)},
     )
 
 
