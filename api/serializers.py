@@ -3,13 +3,22 @@
 import contextlib
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from directives.letter_to_directive import MAX_SECTIONS, NAME_LIMIT
+from directives.letter_to_directive import (
+    MAX_SECTIONS,
+    NAME_LIMIT,
+    WORDS_LIMIT,
+    TaskDraft,
+    task_checked,
+    task_refused,
+)
 from directives.models import Assignment, Directive, Section, Task
 from reports.filing.models import TEXT_LIMIT as REPORT_TEXT_LIMIT
 from reports.filing.models import ProgressReport, ReportTransition
@@ -239,6 +248,95 @@ def _names(help_text, limit: int = NAME_LIMIT):
     )
 
 
+class ImportedTaskSerializer(serializers.Serializer):
+    """A task whose kind and deadline the sender sets (Task's rules apply, as in the editor)."""
+
+    text = Text(
+        max_length=TEXT_LIMIT,
+        error_messages={"required": _("Cần nội dung nhiệm vụ (text).")},
+        help_text=_("Nội dung nhiệm vụ."),
+    )
+    kind = serializers.ChoiceField(
+        choices=Task.Kind.choices,
+        error_messages={
+            "required": _("Cần loại nhiệm vụ (kind): ongoing, deadline hoặc both."),
+            "invalid_choice": _("Loại nhiệm vụ (kind) là ongoing, deadline hoặc both."),
+        },
+        help_text=_(
+            "Loại nhiệm vụ: ongoing (thường xuyên, báo cáo mỗi kỳ), deadline (có thời hạn), "
+            "both (thường xuyên, có thời hạn)."
+        ),
+    )
+    deadline = Day(
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={"invalid": _("Hạn hoàn thành (deadline) viết dạng YYYY-MM-DD.")},
+        help_text=_(
+            "Hạn hoàn thành (YYYY-MM-DD); bỏ qua với nhiệm vụ thường xuyên. Nhiệm vụ có thời "
+            "hạn không ghi ngày thì ngày được đọc từ deadline_words."
+        ),
+    )
+    deadline_words = Text(
+        max_length=WORDS_LIMIT,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Hạn theo lời văn bản, ví dụ “trong quý III/2026” (ngày làm việc cuối)."),
+    )
+
+
+class ImportedTaskField(serializers.Field):
+    """A task to import: its text (kind and deadline then read from its words, as the
+    letter reader guesses them) or an ImportedTaskSerializer object that sets them."""
+
+    default_error_messages = {
+        "invalid": _("Một nhiệm vụ là chuỗi (nội dung) hoặc đối tượng có text và kind."),
+        "null": _("Một nhiệm vụ là chuỗi (nội dung) hoặc đối tượng có text và kind."),
+    }
+
+    def to_internal_value(self, data) -> TaskDraft | str:
+        if isinstance(data, str):
+            return Text(max_length=TEXT_LIMIT).run_validation(data)
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        task = ImportedTaskSerializer(data=data)
+        task.is_valid(raise_exception=True)
+        return TaskDraft(**task.validated_data)
+
+    def to_representation(self, value):
+        return value
+
+
+class ImportedTaskScheme(OpenApiSerializerFieldExtension):
+    """The schema of ImportedTaskField: a text, or an object; one with a deadline gives
+    its date or the words to read it from (without either, a 400)."""
+
+    target_class = ImportedTaskField
+
+    def map_serializer_field(self, auto_schema, direction):
+        task = auto_schema._map_serializer(ImportedTaskSerializer(), direction)
+        task["description"] = str(
+            _(
+                "Nhiệm vụ ghi rõ loại và hạn. Nhiệm vụ có thời hạn cần ngày (deadline) hoặc "
+                "lời ghi hạn (deadline_words) đọc được ra ngày."
+            )
+        )
+        text = {k: v for k, v in task["properties"]["text"].items() if k != "description"}
+        task["anyOf"] = [
+            {"properties": {"kind": {"enum": [Task.Kind.ONGOING]}}},
+            {
+                "required": ["deadline"],
+                "properties": {"deadline": {"type": "string", "format": "date"}},
+            },
+            {
+                "required": ["deadline_words"],
+                "properties": {"deadline_words": {"type": "string", "pattern": text["pattern"]}},
+            },
+        ]
+        return {"oneOf": [text, task]}
+
+
 class ImportedSectionSerializer(serializers.Serializer):
     number = Text(max_length=16, help_text=_("Số mục: 1, 2, I, II …"))
     heading = Text(
@@ -258,11 +356,14 @@ class ImportedSectionSerializer(serializers.Serializer):
         )
     )
     tasks = serializers.ListField(
-        child=Text(max_length=TEXT_LIMIT),
+        child=ImportedTaskField(),
         required=False,
         default=list,
         max_length=500,
-        help_text=_("Nội dung từng nhiệm vụ của mục."),
+        help_text=_(
+            "Các nhiệm vụ của mục: mỗi nhiệm vụ là nội dung (loại và hạn được đọc từ lời "
+            "văn bản) hoặc đối tượng ghi rõ loại và hạn."
+        ),
     )
 
 
@@ -323,6 +424,29 @@ class DirectiveImportSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("Toàn văn văn bản, nếu có."),
     )
+
+    def validate(self, data):
+        """Each task that sets its kind, held to Task's rules on the letter's date. One
+        with a deadline but neither date nor words is malformed (400, as the schema
+        says); words that name no date are well-formed but refused (409)."""
+        errors = {}
+        for i, section in enumerate(data["sections"]):
+            for j, task in enumerate(section["tasks"]):
+                if isinstance(task, str):
+                    continue  # read from its words when saved
+                try:
+                    section["tasks"][j] = task_checked(task, issued_on=data["date"])
+                except DjangoValidationError as refusal:
+                    code = "conflict" if task.deadline_words.strip() else "invalid"
+                    message = task_refused(section["number"], j + 1, refusal)
+                    where = errors.setdefault(i, {"tasks": {}})["tasks"]
+                    where[j] = {
+                        field: [serializers.ErrorDetail(message, code)]
+                        for field in refusal.message_dict
+                    }
+        if errors:
+            raise serializers.ValidationError({"sections": errors})
+        return data
 
 
 # Reports -------------------------------------------------------------------------------

@@ -292,6 +292,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Evidence files (minh chứng): the largest upload accepted, in megabytes.
 EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files are streamed to disk
+# A long letter's review page has a dozen fields a section and four a task.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # E-mail: printed to the console unless EMAIL_URL names a server, e.g.
 # smtp+tls://user:password@mail.example.gov.vn:587 (django-environ's email_url).

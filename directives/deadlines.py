@@ -1,11 +1,12 @@
 """A task's kind and deadline, read from its own words as a letter writes them.
 
 "thường xuyên" is an ongoing task, reported each period. "trước ngày 30/6/2026",
-"chậm nhất ngày 15/12" or "hoàn thành trong quý III/2026" set a deadline: a date as
-written (a day without a year is the next such day from the letter's date), or a named
-span (a quarter, a month, a half-year, a year) resolved to its last working day. A task
-that says both is reported each period until it is done. What is read is a guess for the
-reviewer to confirm, like the letter reader's other guesses.
+"chậm nhất ngày 15/12", "trước ngày 30 tháng 11 năm 2025" or "hoàn thành trong quý
+III/2026" set a deadline: a date as written (a day without a year is the next such day
+from the letter's date), or a named span (a quarter, a month, a half-year, a year)
+resolved to its last working day. A task that says both is reported each period until
+it is done. What is read is a guess for the reviewer to confirm, like the letter
+reader's other guesses.
 """
 
 import calendar
@@ -23,13 +24,15 @@ ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 # là ngày 15/12"): a date without them ("ngày 30/6 vừa qua") is not one.
 _CUE = r"(?:trước|chậm nhất(?: là)?|hạn chót(?: là)?|hoàn thành|xong|kết thúc|trong)"
 _YEAR = r"(?:/|\s*năm\s+)(\d{4})"
-_DATE = re.compile(
-    rf"{_CUE}\s+(?:ngày\s+)?(\d{{1,2}})\s*[/-]\s*(\d{{1,2}})(?:\s*[/-]\s*(\d{{4}}))?",
-    re.IGNORECASE,
-)
+# A day as figures ("30/6/2026", "5-1") or in words ("ngày 30 tháng 11 năm 2025").
+_FIGURES = r"(?:ngày\s+)?(\d{1,2})\s*[/-]\s*(\d{1,2})(?:\s*[/-]\s*(\d{4}))?"
+_WORDS = rf"ngày\s+(\d{{1,2}})\s+tháng\s+(\d{{1,2}})(?:{_YEAR})?"
+_DATE = re.compile(rf"{_CUE}\s+(?:{_FIGURES}|{_WORDS})", re.IGNORECASE)
 _QUARTER = re.compile(rf"quý\s+(iv|iii|ii|i|[1-4])\s*{_YEAR}", re.IGNORECASE)
 _HALF = re.compile(r"6\s+tháng\s+(đầu|cuối)\s+năm\s+(\d{4})", re.IGNORECASE)
-_MONTH = re.compile(rf"tháng\s+(\d{{1,2}})\s*{_YEAR}", re.IGNORECASE)
+# "tháng 11 năm 2025" right after a day ("ngày 13 tháng 11 năm 2025") is that day, not
+# the month (the text is read with single spaces).
+_MONTH = re.compile(rf"(?<!\d )tháng\s+(\d{{1,2}})\s*{_YEAR}", re.IGNORECASE)
 _YEAR_ONLY = re.compile(rf"{_CUE}\s+(?:trong\s+)?năm\s+(\d{{4}})", re.IGNORECASE)
 _ONGOING = re.compile(r"thường\s+xuyên", re.IGNORECASE)
 
@@ -53,22 +56,28 @@ def _span_end(match: re.Match, pattern: re.Pattern) -> datetime.date | None:
             return None
     else:
         month, year = 12, int(match[1])
+    if year < datetime.MINYEAR:  # "năm 0000"
+        return None
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _written_date(match: re.Match, issued_on: datetime.date) -> datetime.date | None:
-    day, month = int(match[1]), int(match[2])
-    year = int(match[3]) if match[3] else issued_on.year
-    try:
-        date = datetime.date(year, month, day)
-    except ValueError:
-        return None
-    if not match[3] and date < issued_on:  # "trước ngày 15/12" written in December: next year's
+    day, month, year = match.groups()[:3] if match[1] else match.groups()[3:]
+    if year:
         try:
-            date = date.replace(year=year + 1)
+            return datetime.date(int(year), int(month), int(day))
         except ValueError:
             return None
-    return date
+    # No year: the next such day from the letter's date ("trước ngày 15/12" written in
+    # December is next year's; "29/2" the next leap year's).
+    for year in range(issued_on.year, issued_on.year + 8):
+        try:
+            date = datetime.date(year, int(month), int(day))
+        except ValueError:
+            continue
+        if date >= issued_on:
+            return date
+    return None
 
 
 def read_deadline(

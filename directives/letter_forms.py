@@ -8,32 +8,31 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from workdays import calendar as workdays
+
+from .forms import TaskForm
 from .letter_reader import MAX_BYTES, LetterError, read_text, read_upload
 from .letter_reader.files import upload_text
 from .letter_to_directive import (
     MAX_SECTIONS,
     SectionDraft,
+    TaskDraft,
     directive_import,
     doc_type_of,
     sections_of,
     subject_of,
 )
-from .models import Directive
+from .models import Directive, Section, Task
 
 LETTER_MAX_CHARS = 500_000
 
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def blocks(text: str) -> list[str]:
-    """Tasks as the reviewer writes them: separated by a blank line."""
-    blocks = [" ".join(block.split()) for block in text.replace("\r\n", "\n").split("\n\n")]
-    return [block for block in blocks if block]
 
 
 class LetterForm(forms.Form):
@@ -145,7 +144,45 @@ class HeaderForm(forms.Form):
         return number
 
 
+class ImportTaskForm(TaskForm):
+    """A task of the reading: its words, and the kind and deadline guessed from them for
+    the reviewer to confirm or correct. Held to Task's rules as in the editor, on the
+    letter's date (`issued_on`; today while the header's date is not valid)."""
+
+    def __init__(self, *args, issued_on=None, **kwargs):
+        directive = Directive(issued_on=issued_on or timezone.localdate())
+        super().__init__(*args, instance=Task(section=Section(directive=directive)), **kwargs)
+        self.fields["kind"].error_messages["invalid_choice"] = _(
+            "Chọn loại nhiệm vụ trong danh sách."
+        )
+        self.fields["deadline"].widget.attrs["placeholder"] = "dd/mm/yyyy"  # no date shown
+        self.helper.layout.append("DELETE")
+
+    def draft(self) -> TaskDraft:
+        task = self.instance  # as Task.clean left it: a date read from the words
+        return TaskDraft(" ".join(task.text.split()), task.kind, task.deadline, task.deadline_words)
+
+
+class BaseImportTaskFormSet(forms.BaseFormSet):
+    def drafts(self) -> list[TaskDraft]:
+        """The section's tasks as the reviewer left them (deleted and blank rows left out)."""
+        return [
+            form.draft()
+            for i, form in enumerate(self.forms)
+            if (i < self.initial_form_count() or form.has_changed())
+            and not self._should_delete_form(form)
+        ]
+
+
+# One blank row a section, for a task the reader missed.
+ImportTaskFormSet = formset_factory(
+    ImportTaskForm, formset=BaseImportTaskFormSet, extra=1, can_delete=True
+)
+
+
 class ImportSectionForm(forms.Form):
+    """A section of the reading, with its tasks (a formset of their own, `task_forms`)."""
+
     number = forms.CharField(label=gettext_lazy("Số mục"), max_length=16)
     heading = forms.CharField(
         label=gettext_lazy("Tiêu đề mục"), widget=forms.Textarea(attrs={"rows": 1})
@@ -162,15 +199,23 @@ class ImportSectionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    tasks = forms.CharField(
-        label=gettext_lazy("Nhiệm vụ (cách nhau một dòng trống)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
+
+    def __init__(self, *args, issued_on=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        tasks = self.initial.get("tasks", [])
+        self.task_forms = ImportTaskFormSet(
+            self.data if self.is_bound else None,
+            prefix=f"{self.prefix}-nv",
+            initial=None if self.is_bound else [vars(task) for task in tasks],
+            form_kwargs={"issued_on": issued_on},
+        )
 
     def clean(self):
         data = super().clean()
-        if data.get("tasks", "").strip() and not data.get("addressees", "").strip():
+        if not self.task_forms.is_valid():
+            raise forms.ValidationError(_("Có nhiệm vụ chưa đúng: xem các ô báo lỗi bên dưới."))
+        data["tasks"] = self.task_forms.drafts()
+        if data["tasks"] and not data.get("addressees", "").strip():
             self.add_error(
                 "addressees", _("Mục có nhiệm vụ phải có đơn vị được giao (hoặc bỏ nhiệm vụ).")
             )
@@ -205,9 +250,9 @@ def initial_of(proposal, letter: str) -> tuple[dict, list[dict]]:
             "heading": s.heading,
             "intro": s.intro,
             "addressees": "\n".join(s.addressees),
-            "tasks": "\n\n".join(s.tasks),
+            "tasks": s.tasks,  # each with its guessed kind and deadline
         }
-        for s in sections_of(proposal)
+        for s in sections_of(proposal, exceptions=workdays.exceptions())
     ]
     return header, sections
 
@@ -220,7 +265,7 @@ def sections_of_formset(formset) -> list[SectionDraft]:
             heading=" ".join(f.cleaned_data["heading"].split()),
             intro=f.cleaned_data["intro"].strip(),
             addressees=lines(f.cleaned_data["addressees"]),
-            tasks=blocks(f.cleaned_data["tasks"]),
+            tasks=f.cleaned_data["tasks"],
         )
         for f in formset.forms
         if f.cleaned_data and not f.cleaned_data.get("DELETE")

@@ -2,6 +2,7 @@
 directive: names of units are resolved to the units and groups already known, and what
 is not known is created (a name in the plural, "Các …", as a group of units)."""
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -41,6 +42,22 @@ KINDS = [
     ),
 ]
 PLURAL = re.compile(r"^(các|những)\s", re.IGNORECASE)
+WORDS_LIMIT = Task._meta.get_field("deadline_words").max_length  # a deadline's words
+
+
+@dataclass
+class TaskDraft:
+    """A task to save: its words, its kind and its deadline (as the reviewer set them, or
+    as guessed from its words)."""
+
+    text: str
+    kind: str = Task.Kind.ONGOING
+    deadline: datetime.date | None = None
+    deadline_words: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return Task.Kind(self.kind).label
 
 
 @dataclass
@@ -49,7 +66,7 @@ class SectionDraft:
     heading: str
     intro: str = ""
     addressees: list[str] = field(default_factory=list)
-    tasks: list[str] = field(default_factory=list)
+    tasks: list[TaskDraft | str] = field(default_factory=list)  # a text: kind and deadline guessed
 
 
 @dataclass
@@ -98,12 +115,52 @@ def parse_addressee(line: str) -> tuple[str, str]:
     return name, Role.SUPPORT if name != line.strip() else Role.LEAD
 
 
-def sections_of(proposal) -> list[SectionDraft]:
-    """The letter reader's sections as the reviewer gets them to correct. A section addressed
-    to nobody keeps its paragraphs as its intro (context, not tasks)."""
+def item_text(item) -> str:
+    """A task of the reading as the directive keeps it: its words, then its sub-items."""
+    return "\n".join([item.text, *item.subtasks])
+
+
+def task_guess(text: str, *, issued_on: datetime.date, exceptions=None) -> TaskDraft:
+    """The task with the kind and deadline its words give: a guess the reviewer sees, and
+    corrects, before saving."""
+    read = read_deadline(text, issued_on=issued_on, exceptions=exceptions)
+    return TaskDraft(text, read.kind, read.date, read.words[:WORDS_LIMIT])
+
+
+def task_checked(draft: TaskDraft, *, issued_on: datetime.date) -> TaskDraft:
+    """The task as set, held to Task's own rules (Task.clean): an ongoing task keeps no
+    date; one with a deadline has its date, read from its words when none is given.
+    Raises ValidationError (by field: kind, deadline, deadline_words, text)."""
+    task = Task(
+        section=Section(directive=Directive(issued_on=issued_on)),
+        text=draft.text,
+        kind=draft.kind,
+        deadline=draft.deadline,
+        deadline_words=draft.deadline_words,
+    )
+    task.full_clean(exclude=["section", "order"], validate_unique=False, validate_constraints=False)
+    return dataclasses.replace(draft, deadline=task.deadline)
+
+
+def task_refused(section_number: str, order: int, refusal: ValidationError) -> str:
+    """Why a task cannot be saved, naming it: "Nhiệm vụ 2.1: …"."""
+    return _("Nhiệm vụ %(code)s: %(reason)s") % {
+        "code": f"{section_number}.{order}",
+        "reason": " ".join(refusal.messages),
+    }
+
+
+def sections_of(proposal, *, exceptions=None) -> list[SectionDraft]:
+    """The letter reader's sections as the reviewer gets them to correct, each task with
+    its guessed kind and deadline. A section addressed to nobody keeps its paragraphs as
+    its intro (context, not tasks)."""
+    issued_on = proposal.date or timezone.localdate()
     drafts = []
     for section in proposal.sections:
-        tasks = ["\n".join([task.text, *task.subtasks]) for task in section.tasks]
+        tasks = [
+            task_guess(item_text(task), issued_on=issued_on, exceptions=exceptions)
+            for task in section.tasks
+        ]
         context = [] if section.addressed else [task.text for task in section.items]
         intro = "\n\n".join([*section.intro, *context])
         heading = (
@@ -233,17 +290,23 @@ def _check(number: str, sections: list[SectionDraft]) -> None:
         raise ValidationError(errors)
 
 
-def _task(section, order: int, text: str, issued_on, exceptions) -> Task:
-    """A task as the letter says it, with the kind and deadline its words give (a guess
-    the reviewer sees, and corrects, in the editor before publishing)."""
-    read = read_deadline(text, issued_on=issued_on, exceptions=exceptions)
+def _task(section: Section, order: int, task: TaskDraft | str, exceptions) -> Task:
+    """A task as the reviewer set it; given as a text, with the kind and deadline its
+    words give."""
+    issued_on = section.directive.issued_on
+    if isinstance(task, str):
+        task = task_guess(task, issued_on=issued_on, exceptions=exceptions)
+    try:
+        task = task_checked(task, issued_on=issued_on)
+    except ValidationError as refusal:
+        raise ValidationError(task_refused(section.number, order, refusal)) from refusal
     return Task(
         section=section,
         order=order,
-        text=text,
-        kind=read.kind,
-        deadline=read.date,
-        deadline_words=read.words[:64],
+        text=task.text,
+        kind=task.kind,
+        deadline=task.deadline,
+        deadline_words=task.deadline_words,
     )
 
 
@@ -257,7 +320,7 @@ def proposal_import(proposal, *, letter: str = "") -> Directive:
         issued_on=proposal.date,
         issuer=proposal.issuer,
         parent_issuer=proposal.parent_issuer or "",
-        sections=sections_of(proposal),
+        sections=sections_of(proposal, exceptions=workdays.exceptions()),
         letter=letter,
         place=proposal.place or "",
         subject=subject_of(proposal.subject),
@@ -314,8 +377,8 @@ def directive_import(
                     intro=draft.intro,
                 )
                 Task.objects.bulk_create(
-                    _task(section, i, text, issued_on, exceptions)
-                    for i, text in enumerate(draft.tasks, start=1)
+                    _task(section, i, task, exceptions)
+                    for i, task in enumerate(draft.tasks, start=1)
                 )
                 _addressees(section, draft.addressees, targets)
     except IntegrityError as clash:  # another reviewer saved the same number just now

@@ -1,5 +1,6 @@
 """Every room's pages, under the one "reports" namespace (the URLs users know)."""
 
+from reports.figures import portfolio_views
 from reports.figures import views as figures
 from reports.filing.views import (
     comments,
@@ -18,6 +19,7 @@ app_name = "reports"
 urlpatterns = [
     *work.urlpatterns,
     *review.urlpatterns,
+    *portfolio_views.urlpatterns,
     *figures.urlpatterns,
     *evidence.urlpatterns,
     *comments.urlpatterns,

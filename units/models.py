@@ -114,6 +114,15 @@ class Unit(models.Model):
         return active_between(self.valid_from, self.valid_to, start, end)
 
 
+def subtree_ids(unit: "Unit") -> list[int]:
+    """The unit and every unit below it in the tree, closed ones too: one query a level."""
+    found, level = [unit.pk], [unit.pk]
+    while level:
+        level = list(Unit.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        found += level
+    return found
+
+
 class UnitGroup(models.Model):
     """A set of units addressed together, e.g. "Các tổ chức cơ sở đảng trực thuộc Huyện ủy"."""
 

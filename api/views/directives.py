@@ -26,7 +26,7 @@ from ..serializers import (
     PeriodSerializer,
     UnitSerializer,
 )
-from .base import ApiViewSet, Conflict, refused, responses
+from .base import ApiViewSet, Conflict, checked, refused, responses
 
 DIRECTIVES = gettext_lazy("Văn bản chỉ đạo")
 
@@ -53,8 +53,12 @@ DIRECTIVES = gettext_lazy("Văn bản chỉ đạo")
             "Gửi kết quả đọc văn bản theo dạng `manage.py import_directive --json` (đã sửa "
             "nếu cần). Văn bản được lưu ở trạng thái đang soạn: tên đơn vị được khớp với "
             "đơn vị đã có, tên chưa có thì tạo mới (tên số nhiều “Các …” thành nhóm đơn vị). "
-            "Kiểm tra rồi ban hành trên trang văn bản. Đúng dạng nhưng không lưu được (đã "
-            "có văn bản số đó, cơ quan ban hành là nhóm đơn vị …) thì 409 kèm lý do."
+            "Mỗi nhiệm vụ là nội dung của nó (loại và hạn được đọc từ lời văn bản, như "
+            "trang nhập văn bản đoán) hoặc đối tượng ghi rõ loại (kind), hạn (deadline) và "
+            "hạn theo văn bản (deadline_words); nhiệm vụ có thời hạn thiếu cả ngày lẫn lời "
+            "thì 400. Kiểm tra rồi ban hành trên trang văn bản. Đúng dạng nhưng không lưu "
+            "được (đã có văn bản số đó, cơ quan ban hành là nhóm đơn vị, lời hạn không ghi "
+            "ngày nào …) thì 409 kèm lý do."
         ),
         request=DirectiveImportSerializer,
         responses=responses({201: DirectiveDetailSerializer}, 400, 403, 409),
@@ -81,9 +85,7 @@ class DirectiveViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         return DirectiveSerializer if self.action == "list" else DirectiveDetailSerializer
 
     def create(self, request):
-        reading = DirectiveImportSerializer(data=request.data)
-        reading.is_valid(raise_exception=True)
-        data = reading.validated_data
+        data = checked(DirectiveImportSerializer(data=request.data))
         signer = data.get("signer") or {}
         doc_type = data.get("doc_type") or ""
         try:

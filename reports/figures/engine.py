@@ -416,3 +416,100 @@ def by_unit(
         directive=directive, periods=periods, assignments=assignments, by=("unit",), today=today
     )
     return {unit_id: f for (unit_id,), f in counted.items() if f.expected}
+
+
+# --- Tasks with a deadline, as the Government Office counts them --------------------
+
+
+@dataclass
+class DeadlineFigures:
+    """Tasks with a deadline, one per unit given it (reports.filing.slots.DeadlineState):
+    "21.914 nhiệm vụ được giao; 16.051 đến hạn đã hoàn thành (đúng hạn 14.068, quá hạn
+    1.983); chưa hoàn thành 5.863 (trong hạn 5.640, quá hạn 223)"."""
+
+    assigned: int = 0
+    done: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    open: int = 0
+    open_within: int = 0
+    open_overdue: int = 0
+    awaiting: int = 0  # declared done, waiting for confirmation (not done yet)
+    due_so_far: int = 0  # done, or past its deadline (đến hạn)
+    not_yet_due: int = 0
+
+    def add(self, other: "DeadlineFigures") -> None:
+        for name in DEADLINE_COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def done_share(self) -> float | None:
+        """Mức độ hoàn thành: done of all given."""
+        return 100 * self.done / self.assigned if self.assigned else None
+
+    @property
+    def on_time_share(self) -> float | None:
+        """Done on time, of those due so far."""
+        return 100 * self.done_on_time / self.due_so_far if self.due_so_far else None
+
+    def as_dict(self) -> dict:
+        rates = {"done_share": self.done_share, "on_time_share": self.on_time_share}
+        return {**{name: getattr(self, name) for name in DEADLINE_COUNTS}, **rates}
+
+
+DEADLINE_COUNTS = slots.DEADLINE_FIGURES
+DEADLINE_DIMENSIONS = {
+    "directive": "task__section__directive_id",
+    "issuer": "task__section__directive__issuer_id",
+    "unit": "unit_id",
+    "task": "task_id",
+}
+
+
+def deadline_facts(assignments=None, *, due_between=None):
+    """The assignments counted as tasks with a deadline, with what their figures read
+    (slots.with_deadline_facts): those the directives gave (never what a unit handed
+    down), of tasks with a deadline; `due_between` (first, last day) keeps those due then
+    (a year, a quarter)."""
+    assignments = Assignment.objects.all() if assignments is None else assignments
+    facts = slots.with_deadline_facts(assignments.counted().with_deadline())
+    if due_between:
+        facts = facts.filter(effective_due__range=due_between)
+    return facts
+
+
+def count_deadlines(
+    *,
+    assignments=None,
+    by: tuple[str, ...] = (),
+    due_between=None,
+    today: datetime.date | None = None,
+) -> dict[tuple, DeadlineFigures]:
+    """The Government Office's figures of these assignments (a queryset; default: every
+    directive's), keyed by the values of `by` (any of DEADLINE_DIMENSIONS): one query,
+    whatever their number."""
+    today = today or timezone.localdate()
+    filters = slots.deadline_figures_q(today)
+    columns = [DEADLINE_DIMENSIONS[d] for d in by]
+    facts = deadline_facts(assignments, due_between=due_between).order_by()
+    aggregates = {name: Count("id", filter=filters[name]) for name in DEADLINE_COUNTS}
+    rows = (
+        facts.values(*columns).annotate(**aggregates)
+        if columns
+        else [facts.aggregate(**aggregates)]
+    )
+    return {
+        tuple(row[c] for c in columns): DeadlineFigures(**{n: row[n] for n in DEADLINE_COUNTS})
+        for row in rows
+        if row["assigned"]
+    }
+
+
+def deadline_list(
+    figure: str, *, assignments=None, due_between=None, today: datetime.date | None = None
+):
+    """The tasks behind one of those figures ("done_late", "open_overdue" …): the same
+    filter that counts it, soonest due first."""
+    today = today or timezone.localdate()
+    facts = deadline_facts(assignments, due_between=due_between)
+    return facts.filter(slots.deadline_figures_q(today)[figure]).order_by("effective_due", "pk")

@@ -17,6 +17,8 @@ from units.models import Unit
 from units.permissions import requires
 
 from . import charts, engine, matrix
+from .engine import DeadlineFigures
+from .portfolio import Slice
 from .rollup import ancestors, group_rollup, tree_rollup
 
 MATRIX_PAGE = 50  # units per page
@@ -46,15 +48,6 @@ def _directive_and_period(request, directive_id: int):
 
 
 @requires("dashboard.view")
-def dashboard_index(request):
-    """The overview of the directive in force issued last, or the list to choose from."""
-    directive = Directive.objects.in_force().first()
-    if directive:
-        return redirect("reports:overview", directive_id=directive.pk)
-    return redirect("directives:list")
-
-
-@requires("dashboard.view")
 def overview(request, directive_id: int):
     directive, periods, period = _directive_and_period(request, directive_id)
     trend = engine.trend(directive=directive, periods=periods)
@@ -67,6 +60,7 @@ def overview(request, directive_id: int):
             (_("Tiến độ bình quân"), [t.figures.mean_percent for t in trend]),
         ],
     )
+    slice = Slice(status="tat_ca", directive=directive)
     return render(
         request,
         "reports/overview.html",
@@ -77,6 +71,8 @@ def overview(request, directive_id: int):
             "current": current,
             "trend": trend,
             "chart": chart,
+            "slice": slice,
+            "deadlines": slice.count().get((), DeadlineFigures()),
         },
     )
 
@@ -268,7 +264,6 @@ def remind_unit(request, directive_id: int, unit_id: int):
 
 
 urlpatterns = [
-    path("tong-hop/", dashboard_index, name="dashboard_index"),
     path("tong-hop/<int:directive_id>/", overview, name="overview"),
     path("tong-hop/<int:directive_id>/ma-tran/", dashboard, name="dashboard"),
     path("tong-hop/<int:directive_id>/theo-don-vi/", rollup, name="rollup"),

@@ -28,7 +28,7 @@ done       confirmed; the day done is the day the unit declared it (Assignment.d
 on time    done by `due`; late: done after it;
 awaiting   declared, not yet confirmed (not done: it is still within or past `due`);
 overdue    not done, and `due` has passed; within: not done, `due` not passed;
-reached    `due` has come (đã đến hạn); not yet due: it has not.
+due so far done, or overdue (đến hạn); not yet due: within.
 """
 
 import datetime
@@ -372,8 +372,8 @@ class DeadlineState:
         return not self.done and (self.report is None or self.report.is_editable)
 
     @property
-    def reached(self) -> bool:
-        return self.due <= self.today
+    def due_so_far(self) -> bool:
+        return self.done or self.overdue
 
     @property
     def overdue(self) -> bool:
@@ -435,28 +435,32 @@ def deadline_state(*, assignment, today: datetime.date | None = None) -> Deadlin
 
 def with_deadline_facts(assignments):
     """These assignments (a queryset of tasks with a deadline) with what DEADLINE_FIGURES
-    read: `due`, and `awaiting` (a declaration waits for confirmation)."""
-    declared = ProgressReport.objects.filter(
-        assignment=OuterRef("pk"), period__isnull=True, status=Status.SUBMITTED
-    )
-    return assignments.annotate(due=due_expression(), awaiting=Exists(declared))
+    read: `effective_due` (Assignment.due)."""
+    return assignments.annotate(effective_due=due_expression())
 
 
 def deadline_figures_q(today: datetime.date) -> dict[str, Q]:
     """DeadlineState's rule in SQL, on with_deadline_facts: each figure the Government
     Office publishes, as the filter that counts it (and lists the tasks behind it)."""
     open_ = Q(done_on__isnull=True)
+    # A declaration waiting for confirmation. (Named inline, not annotated: Django drops
+    # an annotation that only an aggregate's filter reads.)
+    declared = Exists(
+        ProgressReport.objects.filter(
+            assignment=OuterRef("pk"), period__isnull=True, status=Status.SUBMITTED
+        )
+    )
     return {
         "assigned": Q(),
         "done": Q(done_on__isnull=False),
-        "done_on_time": Q(done_on__lte=F("due")),
-        "done_late": Q(done_on__gt=F("due")),
+        "done_on_time": Q(done_on__lte=F("effective_due")),
+        "done_late": Q(done_on__gt=F("effective_due")),
         "open": open_,
-        "open_within": open_ & Q(due__gte=today),
-        "open_overdue": open_ & Q(due__lt=today),
-        "awaiting": open_ & Q(awaiting=True),
-        "reached": Q(due__lte=today),
-        "not_yet_due": Q(due__gt=today),
+        "open_within": open_ & Q(effective_due__gte=today),
+        "open_overdue": open_ & Q(effective_due__lt=today),
+        "awaiting": open_ & Q(declared),
+        "due_so_far": Q(done_on__isnull=False) | Q(effective_due__lt=today),
+        "not_yet_due": open_ & Q(effective_due__gte=today),
     }
 
 

@@ -61,6 +61,76 @@ def test_a_reading_with_the_same_section_twice_is_refused(reviewer):
     assert not Directive.objects.filter(number="140-CV/HU").exists()
 
 
+def _reading_with(*tasks) -> dict:
+    return {**READING, "sections": [{**READING["sections"][0], "tasks": list(tasks)}]}
+
+
+def test_a_reading_may_set_each_tasks_kind_and_deadline(reviewer, unit_a):
+    reading = _reading_with(
+        "Báo cáo kết quả trước ngày 15/12/2021.",  # read from its words
+        {"text": "Tổ chức quán triệt.", "kind": "deadline", "deadline": "2021-10-15"},
+        {  # its date read from the words: 31/12/2021, a Friday
+            "text": "Tuyên truyền thường xuyên; sơ kết.",
+            "kind": "both",
+            "deadline_words": "trong quý IV/2021",
+        },
+        {"text": "Theo dõi dư luận.", "kind": "ongoing", "deadline": "2021-10-15"},
+    )
+
+    response = token_client(reviewer).post("/api/v1/directives/", reading, format="json")
+
+    assert response.status_code == 201, response.content
+    [section] = response.json()["sections"]
+    assert [(t["kind"], t["deadline"], t["deadline_words"]) for t in section["tasks"]] == [
+        ("deadline", "2021-12-15", "trước ngày 15/12/2021"),
+        ("deadline", "2021-10-15", ""),
+        ("both", "2021-12-31", "trong quý IV/2021"),
+        ("ongoing", None, ""),  # an ongoing task keeps no date
+    ]
+
+
+@pytest.mark.parametrize(
+    ("task", "field", "message"),
+    [
+        ({"text": "A", "kind": "doi_khi"}, "kind", "ongoing, deadline hoặc both"),
+        ({"text": "A"}, "kind", "Cần loại nhiệm vụ"),
+        ({"text": "A", "kind": "deadline", "deadline": "15/10/2021"}, "deadline", "YYYY-MM-DD"),
+        ({"text": "A", "kind": "both", "deadline_words": "x" * 65}, "deadline_words", "64"),
+        ({"text": "A", "kind": "deadline"}, "deadline", "cần ngày hoàn thành"),
+        ({"text": "A", "kind": "deadline", "deadline": None}, "deadline", "cần ngày hoàn thành"),
+        ({"kind": "ongoing"}, "text", "Cần nội dung nhiệm vụ"),
+    ],
+)
+def test_a_bad_kind_or_deadline_is_a_400_that_says_why(task, field, message, reviewer):
+    response = token_client(reviewer).post(
+        "/api/v1/directives/", _reading_with("Tổ chức quán triệt.", task), format="json"
+    )
+
+    assert response.status_code == 400
+    [reason] = response.json()["sections"]["0"]["tasks"]["1"][field]
+    assert message in reason
+    assert not Directive.objects.filter(number="140-CV/HU").exists()
+
+
+def test_a_task_that_is_neither_text_nor_object_is_a_400(reviewer):
+    response = token_client(reviewer).post("/api/v1/directives/", _reading_with(12), format="json")
+
+    assert response.status_code == 400
+    assert "chuỗi (nội dung) hoặc đối tượng" in str(response.json())
+
+
+def test_deadline_words_that_name_no_date_are_refused_with_a_409(reviewer):
+    task = {"text": "Sơ kết.", "kind": "deadline", "deadline_words": "sớm nhất có thể"}
+
+    response = token_client(reviewer).post(
+        "/api/v1/directives/", _reading_with("Tổ chức quán triệt.", task), format="json"
+    )
+
+    assert response.status_code == 409  # well-formed, refused by the task's rule
+    assert "Nhiệm vụ 1.2: Nhiệm vụ có thời hạn cần ngày hoàn thành" in response.json()["detail"]
+    assert not Directive.objects.filter(number="140-CV/HU").exists()
+
+
 def test_an_export_from_request_to_file(small_directive, submitted_a, reviewer, leader):
     period = small_directive.period
     body = {

@@ -25,6 +25,7 @@ def test_overview_then_matrix_filtered_then_a_report(page):
     )
 
     log_in(page, "lanhdao")
+    page.get_by_role("link", name=demo.NUMBER, exact=True).click()
     expect(page.get_by_role("heading", name="Diễn biến qua các kỳ")).to_be_visible()
     expect(page.locator("[data-figure=completeness]")).to_contain_text("%")
     expect(page.get_by_role("img", name="Tỷ lệ đầy đủ, đúng hạn")).to_be_visible()

@@ -5,8 +5,9 @@ import pytest
 from playwright.sync_api import expect
 
 from demo import data as demo
-from directives.models import Assignment, Directive
+from directives.models import Assignment, Directive, Task
 
+from ..directives.letter_reader.helpers import read
 from .test_journey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,3 +48,29 @@ def test_paste_review_save_publish(page):
         task__section__directive=directive, task__section__number="3", task__order=1
     )
     assert grassroots.count() == len(demo.GRASSROOTS)
+
+
+def test_each_tasks_guessed_deadline_is_checked_and_corrected(page):
+    """Công văn 11414/VPCP-CN: the first task's deadline is read from its words; the
+    reviewer gives the second section's task a deadline of its own."""
+    units = demo.load_units()
+    demo.load_accounts(units)
+
+    log_in(page, "bantuyengiao")
+    page.goto("/van-ban/nhap/")
+    text = read("02-vpcp-cv11414-cao-toc-ben-luc-long-thanh.md")
+    page.get_by_label("hoặc dán toàn văn").fill(text)
+    page.get_by_role("button", name="Đọc văn bản").click()
+
+    first = page.locator(".task-proposal").first
+    expect(first.locator(".deadline-guess")).to_contain_text("Có thời hạn, hạn 30/11/2025")
+    expect(first.get_by_label("Hạn hoàn thành")).to_have_value("30/11/2025")
+    second_section = page.locator(".section-proposal").nth(1)
+    task = second_section.locator(".task-proposal").first
+    task.get_by_label("Loại nhiệm vụ").select_option("deadline")
+    task.get_by_label("Hạn hoàn thành").fill("30/06/2026")
+    page.get_by_role("button", name="Lưu văn bản (đang soạn)").click()
+
+    expect(page.get_by_text("Kiểm tra các mục, nhiệm vụ rồi ban hành.")).to_be_visible()
+    saved = Task.objects.get(section__directive__number="11414/VPCP-CN", section__number="2")
+    assert (saved.kind, saved.deadline.isoformat()) == ("deadline", "2026-06-30")

@@ -22,9 +22,7 @@ def test_unit_files_a_report_and_leadership_sees_it_submitted(page):
 
     log_in(page, "ubnd")
     expect(page.get_by_role("heading", name="Việc của đơn vị")).to_be_visible()
-    expect(page.get_by_text("Kỳ này: Tháng 12/2021")).to_be_visible()
-    first_task = page.get_by_role("row").filter(has_text="1.1")
-    first_task.get_by_role("link", name="Báo cáo").click()
+    page.get_by_role("link", name="Tháng 12/2021 · nhiệm vụ 1.1", exact=True).click()
 
     expect(page.get_by_role("heading", name=re.compile("Báo cáo nhiệm vụ 1.1"))).to_be_visible()
     page.get_by_label("Tỷ lệ hoàn thành (%)").fill("60")
@@ -37,6 +35,8 @@ def test_unit_files_a_report_and_leadership_sees_it_submitted(page):
     page.get_by_role("button", name="Đăng xuất").click()
 
     log_in(page, "lanhdao")
+    expect(page.get_by_role("heading", name="Tổng hợp thực hiện các văn bản")).to_be_visible()
+    page.get_by_role("link", name=demo.NUMBER, exact=True).click()
     expect(page.get_by_role("heading", name="Tổng hợp thực hiện")).to_be_visible()
     page.get_by_role("link", name="Đơn vị × nhiệm vụ").click()
     row = page.locator("tr", has=page.get_by_role("rowheader", name=demo.UBND))

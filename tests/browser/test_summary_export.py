@@ -33,6 +33,7 @@ def test_edit_export_watch_download(page, worker, monkeypatch):
 
     log_in(page, "bantuyengiao")
     page.get_by_role("link", name="Tổng hợp").first.click()
+    page.get_by_role("link", name="136-CV/HU", exact=True).click()
     page.get_by_role("link", name="Báo cáo tổng hợp").click()
     page.get_by_label("Từ kỳ").select_option(label="Tháng 9/2021")
     page.get_by_label("Đến kỳ").select_option(label="Tháng 12/2021")

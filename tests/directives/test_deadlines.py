@@ -29,6 +29,10 @@ ISSUED = D(2026, 3, 2)
         ("Thường xuyên theo dõi; báo cáo kết quả trước ngày 15/12/2026", BOTH, D(2026, 12, 15)),
         ("Tuyên truyền sâu rộng trong cán bộ, đảng viên.", ONGOING, None),
         ("hoàn thành trong năm 2027", DEADLINE, D(2027, 12, 31)),
+        # A day in words, as written, not the month it names.
+        ("bàn giao mặt bằng trước ngày 20 tháng 11 năm 2026.", DEADLINE, D(2026, 11, 20)),
+        ("chậm nhất là ngày 5 tháng 4", DEADLINE, D(2026, 4, 5)),
+        ("trước ngày 29/2", DEADLINE, D(2028, 2, 29)),  # the next 29 February
     ],
 )
 def test_the_words_give_the_kind_and_the_deadline(words, kind, date):
@@ -49,6 +53,12 @@ def test_a_span_that_ends_in_tet_ends_on_the_working_day_before():
     assert read.date == D(2033, 1, 27)
 
 
+def test_a_day_in_words_keeps_its_words_over_a_line_break():
+    read = read_deadline("bàn giao mặt bằng trước ngày 30\ntháng 11 năm 2025.", issued_on=ISSUED)
+
+    assert (read.date, read.words) == (D(2025, 11, 30), "trước ngày 30 tháng 11 năm 2025")
+
+
 def test_the_first_deadline_written_is_taken_and_its_words_kept():
     read = read_deadline(
         "Hoàn thành trong quý II/2026; tổng kết trước ngày 15/12/2026.", issued_on=ISSUED
@@ -58,7 +68,15 @@ def test_the_first_deadline_written_is_taken_and_its_words_kept():
 
 
 @pytest.mark.parametrize(
-    "words", ["trước ngày 31/2/2026", "trong tháng 13/2026", "ngày 30/6/2026 vừa qua"]
+    "words",
+    [
+        "trước ngày 31/2/2026",
+        "trong tháng 13/2026",
+        "ngày 30/6/2026 vừa qua",
+        # The date of a document cited is not a deadline, nor is its month.
+        "Thực hiện Kế hoạch số 12/KH-UBND ngày 13 tháng 11 năm 2026 của tỉnh.",
+        "hoàn thành trong năm 0000",  # no such year
+    ],
 )
 def test_no_date_from_words_that_name_none(words):
     read = read_deadline(words, issued_on=ISSUED)

@@ -11,12 +11,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from demo import data as demo
-from directives.models import Directive
+from directives.models import Directive, Task
 from units.models import Unit, UnitGroup
 
 from ..conftest import login
+from .letter_reader.helpers import CORPUS
+from .letter_reader.helpers import read as read_corpus
 from .letter_reader.test_files import seed_docx
 
 pytestmark = pytest.mark.django_db
@@ -29,17 +33,26 @@ def letter() -> str:
     return SEED.read_text(encoding="utf-8")
 
 
+def _shown(form) -> dict:
+    """A form's fields as the page shows them (dates dd/mm/yyyy), unticked boxes left out."""
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if isinstance(value, datetime.date):
+            value = value.strftime("%d/%m/%Y")
+        if name != "DELETE":
+            data[form.add_prefix(name)] = "" if value is None else value
+    return data
+
+
 def _accept(review) -> dict:
     """The review page's forms posted back as they were shown: the proposal unchanged."""
     header, formset = review.context["header"], review.context["formset"]
-    data = {name: header[name].value() or "" for name in header.fields}
-    data["issued_on"] = header["issued_on"].value().strftime("%d/%m/%Y")
-    management = formset.management_form
-    data |= {f"muc-{name}": management[name].value() for name in management.fields}
-    for form in formset:
-        for name in form.fields:
-            if name != "DELETE":
-                data[form.add_prefix(name)] = form[name].value() or ""
+    data = _shown(header)
+    for forms in [formset, *(form.task_forms for form in formset)]:
+        data |= _shown(forms.management_form)
+        for form in forms:
+            data |= _shown(form)
     return data
 
 
@@ -160,7 +173,7 @@ def test_bad_corrections_re_render_with_the_reviewers_text(letter, reviewer):
     data = _accept(review) | {
         "issued_on": "32/13/2021",
         "muc-1-addressees": "",
-        "muc-1-tasks": "Một nhiệm vụ do chuyên viên thêm vào",
+        "muc-1-nv-1-text": "Một nhiệm vụ do chuyên viên thêm vào",  # the section's blank row
     }
 
     response = client.post(reverse("directives:import_save"), data)
@@ -339,3 +352,187 @@ def test_the_command_refuses_duplicate_section_numbers(tmp_path):
     with pytest.raises(CommandError, match="Số mục bị trùng"):
         call_command("import_directive", str(letter))
     assert not Directive.objects.exists()
+
+
+# Each task's kind and deadline -------------------------------------------------------
+
+D = datetime.date
+CAO_TOC = "02-vpcp-cv11414-cao-toc-ben-luc-long-thanh.md"  # 3 sections, tasks 3 + 1 + 1
+
+
+def _cao_toc(client) -> dict:
+    return _accept(client.post(reverse("directives:import"), {"text": read_corpus(CAO_TOC)}))
+
+
+def _tasks() -> list[tuple]:
+    tasks = Task.objects.filter(section__directive__number="11414/VPCP-CN")
+    return [
+        (t.code, t.kind, t.deadline, t.deadline_words)
+        for t in tasks.order_by("section__order", "order")
+    ]
+
+
+def test_the_review_shows_each_tasks_guessed_kind_and_deadline(reviewer):
+    review = login(reviewer).post(reverse("directives:import"), {"text": read_corpus(CAO_TOC)})
+
+    first = review.context["formset"][0].task_forms[0]
+    assert (first["kind"].value(), first["deadline"].value(), first["deadline_words"].value()) == (
+        "deadline",
+        D(2025, 11, 30),
+        "trước ngày 30 tháng 11 năm 2025",
+    )
+    page = review.content.decode()
+    assert page.count('class="small mb-0 deadline-guess"') == 5  # each task; no blank row
+    assert "Có thời hạn, hạn 30/11/2025 (“trước ngày 30 tháng 11 năm 2025”)" in page
+    assert 'name="muc-0-nv-0-deadline" value="30/11/2025"' in page
+    assert page.count('data-guess-kind="ongoing"') == 2
+
+
+def test_the_guesses_unchanged_are_what_the_tasks_get(reviewer):
+    client = login(reviewer)
+
+    assert client.post(reverse("directives:import_save"), _cao_toc(client)).status_code == 302
+
+    assert _tasks() == [
+        ("1.1", "deadline", D(2025, 11, 30), "trước ngày 30 tháng 11 năm 2025"),
+        ("1.2", "ongoing", None, ""),
+        ("1.3", "deadline", D(2025, 12, 31), "trong năm 2025"),
+        ("2.1", "ongoing", None, ""),
+        ("3.1", "deadline", D(2025, 12, 31), "trong năm 2025"),
+    ]
+
+
+def test_what_the_reviewer_sets_is_what_the_tasks_get(reviewer):
+    client = login(reviewer)
+    data = _cao_toc(client) | {
+        "muc-0-nv-0-deadline": "15/11/2025",
+        "muc-0-nv-1-kind": "both",  # its date read from the words: 31/3/2026, a Tuesday
+        "muc-0-nv-1-deadline_words": "trong quý I/2026",
+        "muc-0-nv-2-DELETE": "on",
+        "muc-1-nv-0-kind": "deadline",
+        "muc-1-nv-0-deadline": "30/06/2026",
+        "muc-2-nv-0-kind": "ongoing",  # its date, still in the box, is dropped
+        "muc-2-nv-1-text": "Báo cáo kết quả thông xe.",  # the section's blank row
+        "muc-2-nv-1-kind": "deadline",
+        "muc-2-nv-1-deadline_words": "trước ngày 5/1",  # the next 5 January
+    }
+
+    response = client.post(reverse("directives:import_save"), data)
+
+    assert response.status_code == 302
+    assert _tasks() == [
+        ("1.1", "deadline", D(2025, 11, 15), "trước ngày 30 tháng 11 năm 2025"),
+        ("1.2", "both", D(2026, 3, 31), "trong quý I/2026"),
+        ("2.1", "deadline", D(2026, 6, 30), ""),
+        ("3.1", "ongoing", None, "trong năm 2025"),
+        ("3.2", "deadline", D(2026, 1, 5), "trước ngày 5/1"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"muc-1-nv-0-kind": "deadline"}, "cần ngày hoàn thành (hoặc hạn theo văn bản)"),
+        (
+            {"muc-1-nv-0-kind": "both", "muc-1-nv-0-deadline_words": "sớm nhất có thể"},
+            "cần ngày hoàn thành (hoặc hạn theo văn bản)",
+        ),
+        ({"muc-0-nv-0-deadline": "31/02/2026"}, "Ngày viết theo dạng ngày/tháng/năm"),
+        ({"muc-0-nv-0-kind": "doi-khi"}, "Chọn loại nhiệm vụ trong danh sách."),
+        ({"muc-0-nv-0-deadline_words": "x" * 65}, "tối đa 64 kí tự"),
+        ({"muc-0-nv-0-text": " "}, "Cần nhập nội dung nhiệm vụ."),
+        (  # a blank row given a deadline but no words
+            {"muc-2-nv-1-kind": "deadline", "muc-2-nv-1-deadline": "01/01/2026"},
+            "Cần nhập nội dung nhiệm vụ.",
+        ),
+    ],
+)
+def test_bad_task_corrections_are_refused_and_kept(changes, message, reviewer):
+    client = login(reviewer)
+    data = _cao_toc(client) | {"muc-2-heading": "Bộ Xây dựng (đã sửa)"} | changes
+
+    response = client.post(reverse("directives:import_save"), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert "Có nhiệm vụ chưa đúng: xem các ô báo lỗi bên dưới." in page
+    sections = response.context["formset"]
+    assert sections[2]["heading"].value() == "Bộ Xây dựng (đã sửa)"
+    for name, value in changes.items():
+        _muc, section, _nv, task, field = name.split("-")
+        assert sections[int(section)].task_forms[int(task)][field].value() == value
+    assert not Directive.objects.exists()
+
+
+def test_a_yearless_deadline_under_a_bad_letter_date_is_no_server_error(reviewer):
+    client = login(reviewer)
+    data = _cao_toc(client) | {
+        "issued_on": "",
+        "muc-1-nv-0-kind": "deadline",
+        "muc-1-nv-0-deadline_words": "trước ngày 15/12",
+    }
+
+    response = client.post(reverse("directives:import_save"), data)
+
+    assert response.status_code == 200
+    assert 'value="trước ngày 15/12"' in response.content.decode()
+    assert not Directive.objects.exists()
+
+
+WORDS = st.one_of(
+    st.text(max_size=70),
+    st.sampled_from(["trước ngày 29/2", "trong năm 0000", "quý V/2026", "tháng 13/2026"]),
+    st.builds(
+        "trước ngày {}/{}/{}".format, st.integers(0, 40), st.integers(0, 14), st.integers(0, 9999)
+    ),
+)
+DAYS = st.one_of(
+    st.text(max_size=12), st.sampled_from(["31/02/2026", "01/01/0001", "31/12/9999", ""])
+)
+
+
+def test_any_kind_and_deadline_typed_is_saved_or_explained(reviewer):
+    """Never a server error: saved as Task's rules allow, or shown again with a reason."""
+    client = login(reviewer)
+    accepted = _cao_toc(client)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        kind=st.sampled_from(["ongoing", "deadline", "both", "", "x"]),
+        deadline=DAYS,
+        words=WORDS,
+        issued_on=st.sampled_from(["20/11/2025", "", "29/02/2025"]),
+    )
+    def post(kind, deadline, words, issued_on):
+        Directive.objects.all().delete()
+        data = accepted | {
+            "issued_on": issued_on,
+            "muc-0-nv-0-kind": kind,
+            "muc-0-nv-0-deadline": deadline,
+            "muc-0-nv-0-deadline_words": words,
+        }
+        response = client.post(reverse("directives:import_save"), data)
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            assert not Directive.objects.exists()
+            assert "Chưa lưu" in response.content.decode()
+        else:
+            task = Task.objects.get(
+                section__directive__number="11414/VPCP-CN", order=1, section__order=1
+            )
+            assert (task.kind == "ongoing") == (task.deadline is None)
+
+    post()
+
+
+def test_the_command_saves_each_tasks_guessed_kind_and_deadline():
+    call_command("import_directive", str(CORPUS / CAO_TOC))
+
+    assert [task[1:3] for task in _tasks()] == [
+        ("deadline", D(2025, 11, 30)),
+        ("ongoing", None),
+        ("deadline", D(2025, 12, 31)),
+        ("ongoing", None),
+        ("deadline", D(2025, 12, 31)),
+    ]

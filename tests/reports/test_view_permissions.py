@@ -46,6 +46,9 @@ PAGES = {
     "spreadsheet": lambda w: reverse("reports:spreadsheet", args=[w.period.pk]),
     "spreadsheet download": lambda w: reverse("reports:spreadsheet_download", args=[w.period.pk]),
     "dashboard index": lambda w: reverse("reports:dashboard_index"),
+    "deadline tasks": lambda w: reverse("reports:deadline_tasks") + "?so_lieu=open_overdue",
+    "scorecard": lambda w: reverse("reports:scorecard"),
+    "falling due": lambda w: reverse("reports:falling_due") + "?trong=30",
     "overview": lambda w: reverse("reports:overview", args=[w.directive.pk]),
     "rollup": lambda w: reverse("reports:rollup", args=[w.directive.pk]),
     "owed": lambda w: reverse("reports:owed", args=[w.directive.pk]),
@@ -76,7 +79,10 @@ EXPECTED = {
     "notifications": (200, 200, 200, 200),
     "spreadsheet": (200, 200, 200, 403),
     "spreadsheet download": (200, 200, 200, 403),
-    "dashboard index": (403, 403, 302, 302),
+    "dashboard index": (403, 403, 200, 200),
+    "deadline tasks": (403, 403, 200, 200),
+    "scorecard": (403, 403, 200, 200),
+    "falling due": (403, 403, 200, 200),
     "overview": (403, 403, 200, 200),
     "rollup": (403, 403, 200, 200),
     "owed": (403, 403, 200, 200),
@@ -132,7 +138,7 @@ WALKED = {
     "reports:spreadsheet", "reports:spreadsheet_download", "reports:notifications",
     "reports:notification_open", "reports:notifications_read_all", "reports:overview",
     "reports:rollup", "reports:owed", "reports:unit_page", "reports:task_page",
-    "reports:remind_unit",
+    "reports:remind_unit", "reports:deadline_tasks", "reports:scorecard", "reports:falling_due",
     "directives:import", "directives:import_save",  # in tests/directives/test_letter_review.py
     "api:schema", "api:docs", "api:tokens", "api:token_revoke",  # in tests/api/
     "api:directive-list", "api:directive-detail", "api:directive-figures",
@@ -173,8 +179,9 @@ def test_home_sends_each_role_to_its_start_page(persona, start_page, world, clie
     client = client_for(persona)
     if start_page == "dashboard":
         assert client.get("/").url == reverse("reports:dashboard_index")
-        start_page = reverse("reports:overview", args=[world.directive.pk])
-        assert client.get(reverse("reports:dashboard_index")).url == start_page
+        portfolio = client.get(reverse("reports:dashboard_index")).content.decode()
+        overview = reverse("reports:overview", args=[world.directive.pk])
+        assert f'href="{overview}"' in portfolio  # every directive in force, to choose from
     else:
         assert client.get("/").url == start_page
 

@@ -3,6 +3,7 @@
 import pytest
 
 from directives.letter_reader import read_text
+from directives.letter_to_directive import item_text, task_guess
 
 from .helpers import EXPECTED, norm, read
 
@@ -35,6 +36,19 @@ def test_sections(readings, name):
         assert norm(got.heading) == norm(expected["heading"]), where
         if expected["task_count"] is not None:
             assert len(got.items) == expected["task_count"], where
+
+
+def test_task_kinds_and_deadlines(readings, name):
+    """Each item's kind and deadline as the page proposes them, against a human reading."""
+    p, want = readings[name], EXPECTED[name]
+    for got, expected in zip(p.sections, want["sections"], strict=True):
+        guesses = [task_guess(item_text(item), issued_on=p.date) for item in got.items]
+        assert [
+            (g.kind, g.deadline.isoformat() if g.deadline else None, norm(g.deadline_words))
+            for g in guesses
+        ] == [(t["kind"], t["deadline"], norm(t["words"])) for t in expected["tasks"]], (
+            f"section {got.number}"
+        )
 
 
 def test_signer(readings, name):
