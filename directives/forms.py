@@ -92,7 +92,7 @@ class DirectiveForm(forms.ModelForm):
             Fieldset(
                 _("Văn bản"),
                 Row(Column("number"), Column("doc_type"), Column("issued_on"), Column("place")),
-                Row(Column("issuer"), Column("issuing_authority")),
+                Row(Column("issuer"), Column("issuing_authority"), Column("topic")),
                 "subject",
                 "based_on",
             ),
@@ -110,6 +110,7 @@ class DirectiveForm(forms.ModelForm):
                     Column("reporting_ends_on"),
                     Column("lock_days"),
                 ),
+                "reporters_hand_down",
             ),
         )
 

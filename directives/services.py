@@ -48,6 +48,8 @@ HEADER_FIELDS = (
     "reporting_starts_on",
     "reporting_ends_on",
     "lock_days",
+    "topic",
+    "reporters_hand_down",
 )
 
 

@@ -144,6 +144,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
             "indicator_values",
             Prefetch("transitions", ReportTransition.objects.select_related("by")),
         )
+        # A period's reports. (A declaration that a task with a deadline is done, a
+        # report with no period, is filed on its own page, not through this endpoint.)
+        reports = reports.filter(period__isnull=False)
         return visible_reports(self.request.user, reports).order_by("period__start", "pk")
 
     def _answer(self, report, code=status.HTTP_200_OK) -> Response:

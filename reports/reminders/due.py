@@ -1,4 +1,5 @@
-"""Who owes a report today, and which reminder applies (the rules: services.py)."""
+"""Who owes a report or a task today, and which reminder applies (the rules:
+services.py)."""
 
 import datetime
 from collections import defaultdict
@@ -7,11 +8,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 
 from directives.models import Assignment, Directive
 from reports.filing.models import ExtensionRequest, ProgressReport
-from reports.filing.slots import report_facts, slot_states
+from reports.filing.selectors import slot_label, slot_url
+from reports.filing.slots import deadline_states, report_facts, slot_states, with_deadline_facts
 from reports.periods.models import ReportingPeriod
 from units.models import active_between_q
 
@@ -22,18 +23,23 @@ Kind = Reminder.Kind
 
 @dataclass(frozen=True)
 class DueReport:
-    """One reminder about one report slot, as its recipients read it."""
+    """One reminder about one slot (a period's report; None: a task's deadline), as its
+    recipients read it."""
 
     kind: str
     assignment: Assignment
-    period: ReportingPeriod
+    period: ReportingPeriod | None
     due: datetime.date
     window: datetime.date
     today: datetime.date
 
     @property
-    def key(self) -> tuple[int, int, str, datetime.date]:
-        return (self.assignment.pk, self.period.pk, self.kind, self.window)
+    def key(self) -> tuple[int, int | None, str, datetime.date]:
+        return (self.assignment.pk, self.period and self.period.pk, self.kind, self.window)
+
+    @property
+    def label(self) -> str:
+        return slot_label(self.period)
 
     @property
     def days_left(self) -> int:
@@ -45,12 +51,41 @@ class DueReport:
 
     @property
     def url(self) -> str:
-        return reverse("reports:file", args=[self.assignment.pk, self.period.pk])
+        return slot_url(self.assignment.pk, self.period and self.period.pk)
 
 
 def reminders_due(*, today: datetime.date) -> list[DueReport]:
-    """Every reminder that applies today, sent or not: six queries, whatever the number
-    of units or periods."""
+    """Every reminder that applies today, sent or not: the periods' reports and the tasks'
+    deadlines, in nine queries whatever the number of units or periods."""
+    return [*_reports_due(today), *_deadlines_due(today)]
+
+
+def _deadlines_due(today: datetime.date) -> list[DueReport]:
+    """Tasks with a deadline not done, whose unit still owes the declaration (none yet, a
+    draft, or one returned): three queries."""
+    days_before = settings.REMINDER_DAYS_BEFORE
+    horizon = today + datetime.timedelta(days=days_before)
+    owing = with_deadline_facts(
+        Assignment.objects.with_deadline().filter(
+            task__section__directive__status=Directive.Status.ACTIVE, done_on__isnull=True
+        )
+    ).filter(
+        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=today), effective_due__lte=horizon
+    )
+    states = deadline_states(owing.select_related("unit", "task__section__directive"), today=today)
+    due_reports = []
+    for state in states.values():
+        if not state.owes:
+            continue
+        for kind, window in _windows(
+            today, state.due, days_before, settings.REMINDER_ESCALATE_AFTER_DAYS, once=True
+        ):
+            due_reports.append(DueReport(kind, state.assignment, None, state.due, window, today))
+    return due_reports
+
+
+def _reports_due(today: datetime.date) -> list[DueReport]:
+    """The periods' reports still owed: six queries."""
     days_before = settings.REMINDER_DAYS_BEFORE
     escalate_after = settings.REMINDER_ESCALATE_AFTER_DAYS
     # Extensions only move a due date later, so a period due after the horizon has
@@ -100,15 +135,21 @@ def reminders_due(*, today: datetime.date) -> list[DueReport]:
 
 
 def _windows(
-    today: datetime.date, due: datetime.date, days_before: int, escalate_after: int
+    today: datetime.date,
+    due: datetime.date,
+    days_before: int,
+    escalate_after: int,
+    *,
+    once: bool = False,
 ) -> Iterator[tuple[str, datetime.date]]:
-    """The reminders (kind, window) that apply today to a report due on `due`."""
+    """The reminders (kind, window) that apply today to a report due on `due`. A period's
+    report is reminded overdue every day; a task's deadline `once` (the day after)."""
     if due - datetime.timedelta(days=days_before) <= today < due:
         yield Kind.DUE_SOON, due - datetime.timedelta(days=days_before)
     elif today == due:
         yield Kind.DUE_TODAY, due
     elif today > due:
-        yield Kind.OVERDUE, today
+        yield Kind.OVERDUE, due + datetime.timedelta(days=1) if once else today
         escalation_day = due + datetime.timedelta(days=escalate_after)
         if today >= escalation_day:
             yield Kind.ESCALATION, escalation_day

@@ -58,7 +58,7 @@ def _line(d: "DueReport") -> str:
         "unit": d.assignment.unit.name,
         "task": d.assignment.task.code,
         "directive": d.assignment.task.section.directive.number,
-        "period": d.period.label,
+        "period": d.label,
         "due": f"{d.due:%d/%m/%Y}",
     }
     if d.kind in (Kind.OVERDUE, Kind.ESCALATION):

@@ -11,6 +11,10 @@ its due date after granted extensions:
   the unit) once the report is REMINDER_ESCALATE_AFTER_DAYS
   days overdue (window: D + that many days).
 
+A task with a deadline is reminded the same way until it is declared done (awaiting
+confirmation, or done, it is owed no more), with D its deadline after a granted extension,
+except that "overdue" goes out once, the day after D (window: that day).
+
 Nothing goes out once the slot is locked (reports.filing.slots: after the period's lock
 date, or after D if an extension put it later, unless a reviewer reopened it). A
 reminder whose day was missed (the beat did not run, a report came back from review)
@@ -27,6 +31,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from directives.models import Assignment
@@ -57,9 +62,11 @@ def _recipients(due_reports: list[DueReport]) -> dict[str, dict[int, list]]:
 
 
 def _already_sent(due_reports: list[DueReport]) -> set[tuple]:
+    periods = {d.period.pk for d in due_reports if d.period}
+    deadlines = {d.assignment.pk for d in due_reports if d.period is None}
     return set(
         Reminder.objects.filter(
-            period_id__in={d.period.pk for d in due_reports},
+            Q(period_id__in=periods) | Q(period__isnull=True, assignment_id__in=deadlines),
             window__in={d.window for d in due_reports},
         ).values_list("assignment_id", "period_id", "kind", "window")
     )
