@@ -32,6 +32,7 @@ run: demo
 	@echo ""
 	@echo "  Đôn đốc: http://$(HOST):$(PORT)/  (mật khẩu mọi tài khoản demo: dondoc-demo)"
 	@echo "  lanhdao · bantuyengiao · ubnd · congan · mattran · phuocson"
+	@echo "  vanphong · sonnmt · giamdoc_sonnmt · vpdkdd · soxaydung · phuongsaigon"
 	@echo ""
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -26,6 +26,8 @@ from reports.filing.models import ProgressReport
 from reports.periods.services import periods_generate
 from units.models import Membership, Unit, UnitGroup
 
+from . import live
+
 # The letter -----------------------------------------------------------------------------
 
 LETTER = Path(__file__).with_name("136-CV-HU.md")  # its whole text, as the Huyện ủy sent it
@@ -566,9 +568,12 @@ def _return_one(directive: Directive, period, reviewer) -> None:
 
 @transaction.atomic
 def load_demo() -> DemoSummary:
+    """Both demos: 136-CV/HU as it was in 2021, and the live one (demo/live.py), built
+    around today."""
     units = load_units()
     directive = load_directive(units)
     load_accounts(units)
+    live.load_live_demo(password=PASSWORD)
     reviewer = get_user_model().objects.get(username="bantuyengiao")
     reports = load_reports(directive, reviewer)
     return DemoSummary(

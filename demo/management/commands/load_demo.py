@@ -2,10 +2,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo import data as demo
+from demo import live
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu mẫu: Công văn 136-CV/HU, các đơn vị, báo cáo mẫu và tài khoản demo."
+    help = (
+        "Nạp dữ liệu mẫu: Công văn 136-CV/HU (2021) và Công văn 4085/UBND-ĐT đang thực hiện, "
+        "các đơn vị, báo cáo mẫu và tài khoản demo."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,5 +32,5 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Tài khoản demo (mật khẩu: {demo.PASSWORD}):")
-        for username, full_name, _, _ in demo.ACCOUNTS:
+        for username, full_name, _, _ in [*demo.ACCOUNTS, *live.ACCOUNTS]:
             self.stdout.write(f"  {username:<14} {full_name}")

@@ -123,7 +123,8 @@ def panel(request, assignment, state) -> dict:
             "rows": [(a, states[a.pk]) for a in subs],
             "can_hand_down": can_hand_down,
             "assignment": assignment,
-            "insert": on_form_page(request),
+            # Drawn on in the unit's own report, on its form.
+            "insert": on_form_page(request) and can(request.user, "assignment.file", assignment),
         }
     }
 

@@ -50,7 +50,11 @@ def unit_work(request):
     return render(
         request,
         "reports/unit_work.html",
-        {"work": work, "units": selectors.units_of(unit_ids)},
+        {
+            "work": work,
+            "units": selectors.units_of(unit_ids),
+            "can_spreadsheet": permissions.can(request.user, "spreadsheet.own"),
+        },
     )
 
 
