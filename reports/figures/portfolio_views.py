@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from directives.models import Directive
 from reports.filing.slots import deadline_states
 from units.models import Unit, UnitGroup
-from units.permissions import requires
+from units.permissions import can, requires
 
 from . import engine
 from .engine import DeadlineFigures
@@ -64,6 +64,9 @@ def portfolio_page(request):
         .values_list("topic", flat=True)
         .distinct(),
         "statuses": STATUS_CHOICES,
+        "can_export": can(request.user, "summary.edit"),
+        "this_year": timezone.localdate().year,
+        "this_quarter": (timezone.localdate().month - 1) // 3 + 1,
     }
     return render(request, "reports/portfolio.html", context)
 

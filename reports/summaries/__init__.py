@@ -46,6 +46,17 @@ The snapshot (every value JSON; dates already written out in Vietnamese):
       "indicators": {
         "columns": ["Nhiệm vụ", "Chỉ tiêu", "Đơn vị tính", "Cách tổng hợp", "Kết quả", "Số đơn vị"],
         "rows": [["1.2", "Số tin, bài", "tin", "Cộng dồn các kỳ", 123.0, 12], …]
+      },
+      "deadlines": {   # only where the directive has tasks with a deadline
+        "title": "PHỤ LỤC: NHIỆM VỤ CÓ THỜI HẠN …",
+        "sentence": "9 nhiệm vụ được giao; 1 nhiệm vụ đã hoàn thành (đúng hạn 1, …)",
+        "columns": ["STT", "Đơn vị", "Được giao", "Hoàn thành đúng hạn", …],
+        "rows": [[1, "Sở Xây dựng", 2, 1, 0, 1, 0, 0, 100.0], …],
+        "total": ["", "Tổng cộng", …]
       }
     }
+
+A summary across directives (`portfolio.py`) has the same shape: its annex lists the
+directives with their tasks with a deadline, and it has no matrix, indicators or
+deadlines of its own.
 """

@@ -98,6 +98,11 @@ def _situation(data: Tally) -> str:
         lines.append(_("Các đơn vị còn thiếu báo cáo: %(units)s.") % {"units": listed})
     else:
         lines.append(_("Tất cả các đơn vị đã gửi đủ báo cáo."))
+    deadlines = data.deadlines_total
+    if deadlines.assigned:
+        lines.append(
+            _("Về các nhiệm vụ có thời hạn: %(figures)s.") % {"figures": deadlines.in_words()}
+        )
     return "\n".join(lines)
 
 

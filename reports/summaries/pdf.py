@@ -98,10 +98,7 @@ def _margin(value) -> str:
 def _context(snapshot: dict) -> dict:
     """What the template shows, the figures written out (once for all the pieces); the
     texts are user input, cleaned of what HTML cannot hold."""
-    annex = _clean(snapshot["annex"])
     header = _clean(snapshot["header"])
-    columns = [str(c) for c in annex["columns"]]
-    kinds = [_kind(c) for c in columns]
     margins = snapshot.get("margins_mm") or {}
     return {
         "header": header,
@@ -112,14 +109,26 @@ def _context(snapshot: dict) -> dict:
             side: _margin(margins.get(side, default))
             for side, default in (("top", 20), ("bottom", 20), ("left", 30), ("right", 15))
         },
-        "annex": {
-            "title": annex["title"],
-            "of": _annex_of(header.get("number", "")),
-            "periods": _clean(snapshot.get("periods", "")),
-            "columns": list(zip(columns, _widths(len(columns)), strict=True)),
-            "rows": [(f"r{i}", _cells(row, kinds)) for i, row in enumerate(annex["rows"])],
-            "total": _cells(annex["total"], kinds) if annex.get("total") else None,
-        },
+        "annex": _table(snapshot["annex"], header, _clean(snapshot.get("periods", ""))),
+        # The tasks with a deadline, unit by unit: a second annex, printed the same way.
+        "deadlines": _table(snapshot["deadlines"], header, "")
+        if snapshot.get("deadlines")
+        else None,
+    }
+
+
+def _table(table: dict, header: dict, periods: str) -> dict:
+    """An annex as the template prints it: its figures written out."""
+    table = _clean(table)
+    columns = [str(c) for c in table["columns"]]
+    kinds = [_kind(c) for c in columns]
+    return {
+        "title": table["title"],
+        "of": _annex_of(header.get("number", "")),
+        "periods": periods,
+        "columns": list(zip(columns, _widths(len(columns)), strict=True)),
+        "rows": [(f"r{i}", _cells(row, kinds)) for i, row in enumerate(table["rows"])],
+        "total": _cells(table["total"], kinds) if table.get("total") else None,
     }
 
 
@@ -216,17 +225,21 @@ def summary_pdf(
     let go before the next.
     """
     context = _context(snapshot)
-    count = len(context["annex"]["rows"])
     with _collected():
         writer = _print_report(context)
     if progress is not None:
         progress(REPORT_SHARE)
-    start = 0
-    while True:  # at least once: the annex's title and table head, even with no row
-        with _collected():
-            start = _print_slice(writer, context, start)
-        if progress is not None:
-            progress(REPORT_SHARE + (1 - REPORT_SHARE) * (start / count if count else 1))
-        if start == count:
-            break
+    tables = [context["annex"], *([context["deadlines"]] if context["deadlines"] else [])]
+    share = (1 - REPORT_SHARE) / len(tables)
+    for index, table in enumerate(tables):
+        piece = {**context, "annex": table}
+        count, start = len(table["rows"]), 0
+        while True:  # at least once: the annex's title and table head, even with no row
+            with _collected():
+                start = _print_slice(writer, piece, start)
+            if progress is not None:
+                done = start / count if count else 1
+                progress(REPORT_SHARE + share * (index + done))
+            if start == count:
+                break
     writer.write(out)

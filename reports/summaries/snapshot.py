@@ -115,6 +115,35 @@ def _annex_row(number, name: str, figures) -> list:
     ]
 
 
+def deadline_columns() -> list[str]:
+    """The columns of a table of tasks with a deadline, in the Government Office's terms."""
+    return [
+        _("STT"),
+        _("Đơn vị"),
+        _("Được giao"),
+        _("Hoàn thành đúng hạn"),
+        _("Hoàn thành quá hạn"),
+        _("Chưa hoàn thành, trong hạn"),
+        _("Chưa hoàn thành, quá hạn"),
+        _("Chờ xác nhận"),
+        _("Tỷ lệ đúng hạn (%)"),
+    ]
+
+
+def deadline_row(number, name: str, figures) -> list:
+    return [
+        number,
+        name,
+        figures.assigned,
+        figures.done_on_time,
+        figures.done_late,
+        figures.open_within,
+        figures.open_overdue,
+        figures.awaiting,
+        _rate(figures.on_time_share),
+    ]
+
+
 def add_figures(
     snapshot: dict,
     *,
@@ -157,6 +186,19 @@ def add_figures(
         "legend": legend(),
         "rows": data.matrix,
     }
+    if data.deadlines_total.assigned:
+        names = {pk: unit.name for pk, unit in data.units.items()}
+        snapshot["deadlines"] = {
+            "title": _("PHỤ LỤC: NHIỆM VỤ CÓ THỜI HẠN (đến ngày %(day)s)")
+            % {"day": f"{timezone.localdate():%d/%m/%Y}"},
+            "sentence": data.deadlines_total.in_words(),
+            "columns": deadline_columns(),
+            "rows": [
+                deadline_row(i, names[unit_id], data.deadlines[unit_id])
+                for i, unit_id in enumerate((u for u in data.units if u in data.deadlines), start=1)
+            ],
+            "total": deadline_row("", _("Tổng cộng"), data.deadlines_total),
+        }
     snapshot["indicators"] = {
         "columns": [
             _("Nhiệm vụ"),

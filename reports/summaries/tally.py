@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from directives.models import Assignment, Directive, Indicator, Task, reports_in
 from reports.figures import engine
-from reports.figures.engine import Figures
+from reports.figures.engine import DeadlineFigures, Figures
 from reports.figures.matrix import matrix_tasks
 from reports.filing import slots
 from reports.filing.models import ExtensionRequest, IndicatorValue, ProgressReport
@@ -78,6 +78,9 @@ class Tally:
     words: dict[int, Words] = field(default_factory=dict)  # by assignment id
     assignments: list[Slot] = field(default_factory=list)
     indicators: list[IndicatorTotal] = field(default_factory=list)
+    # Tasks with a deadline, as of the day tallied: each unit's, and all together.
+    deadlines: dict[int, DeadlineFigures] = field(default_factory=dict)
+    deadlines_total: DeadlineFigures = field(default_factory=DeadlineFigures)
 
 
 def _units(directive: Directive) -> dict[int, UnitFigures]:
@@ -210,6 +213,11 @@ def tally(
             progress((index + 1) / (len(periods) + 2))
     result.words = _words(periods)
     result.indicators = _indicator_totals(directive, periods)
+    given = Assignment.objects.filter(task__section__directive=directive)
+    deadlines = engine.count_deadlines(assignments=given, by=("unit",), today=today)
+    for (unit_id,), figures in deadlines.items():
+        result.deadlines[unit_id] = figures
+        result.deadlines_total.add(figures)
     if progress:
         progress(1.0)
     return result

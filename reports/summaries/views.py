@@ -2,16 +2,24 @@
 edited by the secretary, their exports (DOCX, XLSX, PDF) made in the background with a
 progress bar, and the history of every export of a directive."""
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from directives.models import Directive
+from ops.audit import audit
+from reports.figures.portfolio import Slice
 from reports.periods import selectors
+from units.models import fold
 from units.permissions import ensure, requires
 
 from .compose import (
@@ -22,7 +30,8 @@ from .compose import (
 )
 from .forms import SummaryForm, SummaryStartForm
 from .models import Export, Summary
-from .pipeline import export_download, export_request
+from .pipeline import CONTENT_TYPES, RENDERERS, export_download, export_request
+from .portfolio import portfolio_snapshot, span_label
 
 HISTORY_PAGE = 25
 
@@ -142,7 +151,39 @@ def export_file(request, export_id: int):
     return export_download(export)
 
 
+@never_cache
+@requires("summary.edit")
+def portfolio_export(request):
+    """The summary across directives ("Báo cáo kết quả thực hiện các nhiệm vụ được giao,
+    quý IV/2026") of the portfolio's slice, made at once: a small document, one query
+    for its figures whatever the number of directives."""
+    slice = Slice.from_query(request.GET)
+    fmt = request.GET.get("dinh_dang", Export.Format.DOCX)
+    fmt = fmt if fmt in Export.Format.values else Export.Format.DOCX
+    snapshot = portfolio_snapshot(slice=slice)
+    out = io.BytesIO()
+    RENDERERS[fmt](snapshot, out)
+    name = slugify(fold(f"bao cao nhiem vu {span_label(slice)}").replace("/", " "))
+    audit(
+        actor=request.user,
+        action="export.made",
+        obj=None,
+        summary=_("Xuất báo cáo tổng hợp các văn bản (%(fmt)s): %(subject)s")
+        % {"fmt": fmt.upper(), "subject": snapshot["header"]["subject"]},
+    )
+    return HttpResponse(
+        out.getvalue(),
+        content_type=CONTENT_TYPES[fmt],
+        headers={
+            "Content-Disposition": content_disposition_header(
+                as_attachment=True, filename=f"{name}.{fmt}"
+            )
+        },
+    )
+
+
 urlpatterns = [
+    path("tong-hop/bao-cao-cac-van-ban/", portfolio_export, name="portfolio_export"),
     path("tong-hop/<int:directive_id>/bao-cao-tong-hop/", summary_list, name="summary_list"),
     path("bao-cao-tong-hop/<int:summary_id>/", summary_edit, name="summary"),
     path("ban-xuat/<int:export_id>/", export_detail, name="export"),

@@ -82,7 +82,16 @@ def summary_docx(
         annex_section.different_first_page_header_footer = False  # numbered from its 1st page
         width = annex_section.page_width - annex_section.left_margin - annex_section.right_margin
         _paragraph(doc, annex["title"], size=14, bold=True, before=0, after=12)
-        _annex_table(doc, annex, width, lambda done: report(0.1 + 0.8 * done))
+        _annex_table(doc, annex, width, lambda done: report(0.1 + 0.7 * done))
+        _end_paragraph(doc)
+    deadlines = snapshot.get("deadlines")
+    if deadlines:  # the tasks with a deadline, unit by unit: a second annex
+        section = doc.add_section(WD_SECTION.NEW_PAGE)
+        _page(section, margins, landscape=True)
+        section.different_first_page_header_footer = False
+        width = section.page_width - section.left_margin - section.right_margin
+        _paragraph(doc, deadlines["title"], size=14, bold=True, before=0, after=12)
+        _annex_table(doc, deadlines, width, lambda done: report(0.8 + 0.1 * done))
         _end_paragraph(doc)
 
     report(0.9)

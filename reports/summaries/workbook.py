@@ -31,6 +31,7 @@ from .text import clean
 MATRIX_TITLE = gettext_lazy("Ma trận")
 ANNEX_TITLE = gettext_lazy("Phụ lục")
 INDICATORS_TITLE = gettext_lazy("Chỉ tiêu")
+DEADLINES_TITLE = gettext_lazy("Nhiệm vụ có thời hạn")
 INFO_TITLE = gettext_lazy("Thông tin")
 PROGRESS_EVERY = 2_000  # rows
 RATE_FORMAT = "0.0"
@@ -165,18 +166,23 @@ def _matrix_sheet(wb: Workbook, snapshot: dict, progress: _Progress) -> None:
     _autofilter(ws, len(header), header_row, header_row + len(matrix["rows"]))
 
 
-def _annex_sheet(wb: Workbook, snapshot: dict, progress: _Progress) -> None:
-    annex = snapshot["annex"]
+def _annex_sheet(
+    wb: Workbook, snapshot: dict, progress: _Progress, *, table="annex", sheet=None
+) -> None:
+    """An annex (units, or directives, × their figures, with a total row): the report's
+    own, or (table="deadlines") its tasks with a deadline."""
+    annex = snapshot[table]
     header = [str(c) for c in annex["columns"]]
     rates = [_is_rate(name) for name in header]
     widths = [6, 36, *(12 if rate else 11 for rate in rates[2:])]
+    periods = _("Kỳ báo cáo: %(periods)s") % {"periods": snapshot["periods"]}
     ws, header_row = _start_sheet(
         wb,
-        ANNEX_TITLE,
+        sheet or ANNEX_TITLE,
         annex["title"],
         header,
         widths,
-        notes=[[_("Kỳ báo cáo: %(periods)s") % {"periods": snapshot["periods"]}]],
+        notes=[[annex.get("sentence") or periods]],
         frozen_columns=2,
     )
     for row in annex["rows"]:
@@ -245,6 +251,7 @@ def summary_xlsx(
         len(snapshot["matrix"]["rows"])
         + len(snapshot["annex"]["rows"])
         + len((snapshot.get("indicators") or {}).get("rows") or [])
+        + len((snapshot.get("deadlines") or {}).get("rows") or [])
     )
     counter = _Progress(progress, rows)
     wb = Workbook(write_only=True)
@@ -252,8 +259,11 @@ def summary_xlsx(
     wb.properties.title = _text(f"{header.get('title', '')} {header.get('number', '')}".strip())
     wb.properties.subject = _text(header.get("subject"))
     wb.properties.creator = _text(header.get("issuing_body"))
-    _matrix_sheet(wb, snapshot, counter)
+    if snapshot["matrix"]["columns"]:  # (a summary across directives has none)
+        _matrix_sheet(wb, snapshot, counter)
     _annex_sheet(wb, snapshot, counter)
+    if snapshot.get("deadlines"):
+        _annex_sheet(wb, snapshot, counter, table="deadlines", sheet=DEADLINES_TITLE)
     _indicators_sheet(wb, snapshot, counter)
     _info_sheet(wb, snapshot)
     wb.save(out)

@@ -148,6 +148,7 @@ WALKED = {
     "api:statistics-aggregate",
     # walked, persona by persona, in exports/test_views.py
     "reports:summary_list", "reports:summary", "reports:export", "reports:export_download",
+    "reports:portfolio_export",  # in summaries/test_deadline_sections.py
     # walked, persona by persona, in tests/directives/test_editor.py
     "directives:create", "directives:edit", "directives:structure", "directives:publish",
     "directives:section_add", "directives:section_edit", "directives:section_delete",
