@@ -97,3 +97,60 @@ def comment_added_notify(*, comment) -> int:
         url = slot_url(a.pk, report.period_id)
         recipients = unit_people
     return notify(recipients, message, url, skip=comment.author_id)
+
+
+def judges_of(assignment) -> set[int]:
+    """Who confirms or returns what the unit sends (units.permissions' "report.review"):
+    reviewers not of the unit; for a task handed down, the unit that handed it down (its
+    head, and its reporters where the directive lets them hand tasks down)."""
+    if assignment.parent_id is None:
+        return reviewers_of(assignment.unit_id)
+    roles = [Membership.Role.UNIT_HEAD]
+    if assignment.task.section.directive.reporters_hand_down:
+        roles.append(Membership.Role.REPORTER)
+    return set(
+        Membership.objects.filter(
+            unit_id=assignment.parent.unit_id, role__in=roles, user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+
+
+def _task_words(assignment) -> dict:
+    task = assignment.task
+    return {
+        "unit": assignment.unit.name,
+        "task": task.code,
+        "directive": task.section.directive.number,
+    }
+
+
+def completion_declared_notify(*, report: ProgressReport) -> int:
+    """Those who judge it learn that the unit declared the task done."""
+    a = report.assignment
+    message = _(
+        "%(unit)s báo cáo hoàn thành nhiệm vụ %(task)s (%(directive)s); đề nghị xác nhận."
+    ) % _task_words(a)
+    return notify(judges_of(a), message, reverse("reports:detail", args=[report.pk]))
+
+
+def completion_confirmed_notify(*, report: ProgressReport) -> int:
+    """The unit learns that its declaration was confirmed."""
+    a = report.assignment
+    message = _("Nhiệm vụ %(task)s (%(directive)s) đã được xác nhận hoàn thành.") % (_task_words(a))
+    return notify(unit_reporters(a.unit_id), message, reverse("reports:detail", args=[report.pk]))
+
+
+def handed_down_notify(*, assignments) -> int:
+    """Each unit below learns of the task handed to it, and by when."""
+    sent = 0
+    for a in assignments:
+        words = _task_words(a) | {"from": a.parent.unit.name}
+        if a.due:
+            message = _("%(from)s giao nhiệm vụ %(task)s (%(directive)s), hạn %(due)s.") % (
+                words | {"due": f"{a.due:%d/%m/%Y}"}
+            )
+        else:
+            message = _("%(from)s giao nhiệm vụ %(task)s (%(directive)s).") % words
+        url = slot_url(a.pk, None) if a.due else reverse("reports:unit_work")
+        sent += notify(unit_reporters(a.unit_id), message, url)
+    return sent

@@ -153,7 +153,11 @@ def unit_work(*, unit_ids, today: datetime.date | None = None) -> Work:
             work.not_started.setdefault(directive, []).append(assignment)
     work.owed.sort(key=lambda i: (not i.state.overdue, i.due, i.assignment.task.code))
     work.sent.sort(key=lambda i: (i.due, i.assignment.task.code), reverse=True)
-    work.current_periods = [periods[-1] for periods in periods_by_directive.values()]
+    # The spreadsheets of the periods now open in which the units report something.
+    reporting = {period.pk for _a, period in periodic}
+    work.current_periods = [
+        periods[-1] for periods in periods_by_directive.values() if periods[-1].pk in reporting
+    ]
     return work
 
 

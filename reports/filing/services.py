@@ -25,6 +25,7 @@ from .models import (
     ProgressReport,
     ReportTransition,
 )
+from .notices import completion_confirmed_notify, completion_declared_notify
 from .slots import slot_state
 
 Status = ProgressReport.Status
@@ -307,6 +308,8 @@ def report_submit(*, report: ProgressReport, by, at: datetime.datetime | None = 
     report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     what = _("Báo cáo hoàn thành") if report.is_completion else _("Gửi báo cáo")
     _audit_report(report, by, "report.submitted", what)
+    if report.is_completion:
+        completion_declared_notify(report=report)
     return report
 
 
@@ -326,6 +329,7 @@ def report_accept(*, report: ProgressReport, by, at: datetime.datetime | None = 
         _audit_report(
             report, by, "task.done_confirmed", _("Xác nhận hoàn thành"), done_on=done_on.isoformat()
         )
+        completion_confirmed_notify(report=report)
     else:
         _audit_report(report, by, "report.accepted", _("Tiếp nhận báo cáo"))
     return report

@@ -298,6 +298,13 @@ def granted_extensions(extensions, *fields) -> dict[Key, tuple]:
 
 # --- A task's deadline -------------------------------------------------------------
 
+# A declaration that a task is done goes through a report's statuses; its history names
+# them as what they mean for it.
+COMPLETION_LABELS = {
+    Status.SUBMITTED: gettext_lazy("Đã báo cáo hoàn thành"),
+    Status.ACCEPTED: gettext_lazy("Đã xác nhận hoàn thành"),
+}
+
 DONE_ON_TIME, DONE_LATE, AWAITING, WITHIN = "done_on_time", "done_late", "awaiting", "within"
 DEADLINE_LABELS = {
     DONE_ON_TIME: gettext_lazy("Hoàn thành đúng hạn"),

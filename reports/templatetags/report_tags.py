@@ -1,7 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
-from reports.filing.slots import DEADLINE_LABELS, STATUS_LABELS
+from reports.filing.slots import COMPLETION_LABELS, DEADLINE_LABELS, STATUS_LABELS
 
 register = template.Library()
 
@@ -22,15 +22,17 @@ LABELS = {**STATUS_LABELS, **DEADLINE_LABELS}
 
 
 @register.simple_tag
-def status_badge(status: str, percent=None):
-    """A report's status as a coloured badge (a simple tag: the matrix draws thousands)."""
+def status_badge(status: str, percent=None, completion=False):
+    """A report's status as a coloured badge (a simple tag: the matrix draws thousands);
+    `completion`: a declaration that a task is done, its statuses named as such."""
     suffix = f" · {percent}%" if percent is not None else ""
+    labels = {**LABELS, **COMPLETION_LABELS} if completion else LABELS
     return format_html(
         '<span class="badge text-bg-{} status-{}" data-status="{}">{}{}</span>',
         STATUS_COLOURS.get(status, "secondary"),
         status,
         status,
-        LABELS.get(status, status),
+        labels.get(status, status),
         suffix,
     )
 

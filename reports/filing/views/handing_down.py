@@ -16,6 +16,7 @@ from directives.models import Assignment
 from units.permissions import can, ensure
 
 from ..forms import DateInput
+from ..notices import handed_down_notify
 from ..slots import deadline_states, slot_states
 from .evidence import on_form_page
 
@@ -81,6 +82,7 @@ def hand_down(request, assignment_id: int):
             for message in error.messages:
                 form.add_error(None, message)
         else:
+            handed_down_notify(assignments=made)
             names = ", ".join(a.unit.name for a in made)
             messages.success(request, _("Đã giao nhiệm vụ cho %(units)s.") % {"units": names})
             return _back(assignment)

@@ -28,7 +28,7 @@ def home(request):
     roles = permissions.roles_of(request.user)
     if roles.oversees:
         return redirect("reports:dashboard_index")
-    if roles.is_reporter:
+    if roles.staff_unit_ids:
         return redirect("reports:unit_work")
     return redirect("directives:list")
 

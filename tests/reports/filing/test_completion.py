@@ -22,6 +22,7 @@ from reports.filing.slots import (
     WITHIN,
     deadline_state,
 )
+from reports.notifications.models import Notification
 
 from ...conftest import login
 from ...factories import VN
@@ -290,3 +291,17 @@ def test_the_page_of_an_ongoing_task_is_not_found(w):
     ongoing = w.assignment(w.ongoing_task, w.ubnd)
     response = login(w.ubnd_reporter).get(reverse("reports:completion", args=[ongoing.pk]))
     assert response.status_code == 404
+
+
+def test_each_side_is_told(w, ubnd_deadline, reviewer):
+    """The reviewers learn of a declaration; the unit, of its confirmation."""
+    report = _declare(ubnd_deadline, w.ubnd_reporter, D(2021, 9, 28))
+    told = Notification.objects.get(user=reviewer)
+    assert "UBND huyện báo cáo hoàn thành nhiệm vụ 1.1 (150-KH/HU)" in told.message
+    assert told.url == reverse("reports:detail", args=[report.pk])
+
+    services.report_accept(report=report, by=reviewer)
+
+    unit_told = Notification.objects.get(user=w.ubnd_reporter)
+    assert "1.1 (150-KH/HU) đã được xác nhận hoàn thành" in unit_told.message
+    assert Notification.objects.count() == 2  # nobody else

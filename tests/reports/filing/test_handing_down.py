@@ -14,6 +14,7 @@ from ops.models import AuditEvent
 from reports.figures import engine
 from reports.filing import services
 from reports.filing.models import ProgressReport
+from reports.notifications.models import Notification
 from units import permissions
 from units.models import Unit
 
@@ -179,6 +180,9 @@ def test_the_hand_down_page_gives_the_task_and_takes_it_back(w, ubnd_deadline):
     )
     assert done.status_code == 302
     sub = Assignment.objects.get(parent=ubnd_deadline)
+    told = Notification.objects.get(user=w.office_a_reporter)  # the office learns of it
+    assert told.message == "UBND huyện giao nhiệm vụ 1.1 (150-KH/HU), hạn 20/09/2021."
+    assert told.url == reverse("reports:completion", args=[sub.pk])
 
     head.post(reverse("reports:take_back", args=[sub.pk]))
     assert not Assignment.objects.filter(pk=sub.pk).exists()
@@ -207,3 +211,10 @@ def test_who_opens_the_hand_down_page(persona, status, w, ubnd_deadline, client_
     assert response.status_code == status
     assert not Assignment.objects.filter(parent__isnull=False).exists()
     assert Unit.objects.filter(parent=w.ubnd).count() == 2
+
+
+def test_a_unit_head_starts_on_the_units_work(w, ubnd_deadline):
+    head = login(w.head)
+    assert head.get("/").url == reverse("reports:unit_work")
+    page = head.get(reverse("reports:unit_work")).content.decode()
+    assert "Giao việc tiếp" in page and "Báo cáo cả kỳ bằng bảng tính" not in page
