@@ -60,7 +60,13 @@ def _figure(value: Decimal | None) -> int | float | None:
 
 
 def _task_text(assignment: Assignment) -> str:
-    return clean_text(f"{assignment.task.code} {assignment.task.text}")
+    """ "1.2 Text"; a task reported until done by a deadline says so: "1.2 (Thường xuyên, có
+    thời hạn: 31/12/2026) Text" (the unit's own deadline, if it has one)."""
+    task = assignment.task
+    if task.has_deadline:
+        kind = f"({task.get_kind_display()}: {assignment.due_by:%d/%m/%Y})"
+        return clean_text(f"{task.code} {kind} {task.text}")
+    return clean_text(f"{task.code} {task.text}")
 
 
 @dataclass

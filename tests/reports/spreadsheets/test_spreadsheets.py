@@ -1082,3 +1082,18 @@ def test_the_import_costs_the_same_few_queries_per_changed_row(
 
     assert IndicatorValue.objects.count() == 2 * 12
     assert (ten - two) / 8 <= QUERIES_PER_ROW, (two, ten)
+
+
+def test_a_task_reported_until_done_by_a_deadline_says_so(deadline_directive):
+    """The sheet's task column names the kind and the unit's deadline (read only)."""
+    w = deadline_directive
+    period = w.directive.periods.order_by("start").first()
+    content = period_workbook(period=period, unit_ids=[w.ubnd.pk], by=w.ubnd_reporter)
+    cells = [
+        v
+        for row in load_workbook(io.BytesIO(content))["Báo cáo"].iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str)
+    ]
+    assert any(v.startswith("1.2 (Thường xuyên, có thời hạn: 31/12/2021) ") for v in cells)
+    assert not any(v.startswith("1.1 ") for v in cells)  # only due by a date: no period row
