@@ -4,7 +4,6 @@ confirms or returns the declaration on the report page and decides the extension
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -13,13 +12,12 @@ from django.views.decorators.http import require_POST
 
 from directives.models import Assignment
 from units import permissions
-from units.forms import add_validation_error
 from units.permissions import ensure
 
-from ..extensions import extension_request
-from ..forms import CompletionForm, ExtensionRequestForm
+from ..forms import CompletionForm
 from ..models import ProgressReport
 from ..slots import deadline_state
+from .extensions import ask_extension
 from .review import report_panels
 from .work import Saved, save_or_send
 
@@ -94,18 +92,9 @@ def request_deadline_extension(request, assignment_id: int):
     """Ask for a later deadline; a refusal draws the task's page again with the form, the
     message beside the field, and what was typed."""
     assignment = _assignment_or_404(assignment_id)
-    ensure(request.user, "extension.request", assignment)
-    form = ExtensionRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            extension_request(
-                assignment=assignment, period=None, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_validation_error(form, error)
-        else:
-            messages.success(request, _("Đã gửi đề nghị gia hạn."))
-            return redirect("reports:completion", assignment_id=assignment.pk)
+    form = ask_extension(request, assignment, None)
+    if form is None:
+        return redirect("reports:completion", assignment_id=assignment.pk)
     return _render(request, assignment, forms={"request": form}, status=400)
 
 

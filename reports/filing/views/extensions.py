@@ -84,10 +84,9 @@ def _render_slot(request, assignment, period, forms, status=400):
     return render(request, "reports/follow_up.html", context, status=status)
 
 
-@require_POST
-@login_required
-def request_extension(request, assignment_id: int, period_id: int):
-    assignment, period = _slot(assignment_id, period_id)
+def ask_extension(request, assignment, period) -> ExtensionRequestForm | None:
+    """The request posted for a period's report, or (period None) a task's deadline: None
+    once it is sent, else the form with the reason beside its field and what was typed."""
     ensure(request.user, "extension.request", assignment)
     form = ExtensionRequestForm(request.POST)
     if form.is_valid():
@@ -99,7 +98,17 @@ def request_extension(request, assignment_id: int, period_id: int):
             add_validation_error(form, error)
         else:
             messages.success(request, _("Đã gửi đề nghị gia hạn."))
-            return _back(request, assignment, period)
+            return None
+    return form
+
+
+@require_POST
+@login_required
+def request_extension(request, assignment_id: int, period_id: int):
+    assignment, period = _slot(assignment_id, period_id)
+    form = ask_extension(request, assignment, period)
+    if form is None:
+        return _back(request, assignment, period)
     return _render_slot(request, assignment, period, {"request": form})
 
 
