@@ -67,13 +67,15 @@ schemathesis: $(VENV)/.installed-dev
 
 # Benchmarks in the configured database (DATABASE_URL; SQLite if unset), production-like:
 # DEBUG off, static files collected (HTTPS=0: the test client speaks plain http).
-# UNITS=50000 make bench for the large run.
+# UNITS=50000 make bench for the large run; DIRECTIVES sets the portfolio's size.
 BENCH_ENV := DEBUG=0 HTTPS=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver
 bench: $(VENV)/.installed-dev
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(BENCH_ENV) $(PY) bench/dashboards.py --units $${UNITS:-5000} --requests $${REQUESTS:-20}
 	$(BENCH_ENV) $(PY) bench/exports.py --units $${UNITS:-5000} --runs $${RUNS:-3}
+	$(BENCH_ENV) $(PY) bench/portfolio.py --directives $${DIRECTIVES:-200} \
+		--units $${UNITS:-5000} --requests $${REQUESTS:-20}
 
 # The production stack under load and faults (bench/faults.py; figures in
 # docs/reliability.md). It starts its own PostgreSQL, Redis, gunicorn, worker and beat on

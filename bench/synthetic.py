@@ -7,6 +7,7 @@ go in through COPY; elsewhere through bulk_create.
 
 import datetime
 import random
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -20,6 +21,16 @@ from units.models import Unit, UnitGroup, fold
 TASKS_PER_SECTION = 3
 SECTIONS = 3
 DISTRICT_SIZE = 100  # units per district in the tree
+
+
+def report_status(roll: float) -> str:
+    """A filed report's status, by a random roll in [0.08, 1): a few drafts and returns,
+    a fifth waiting for review, most accepted."""
+    if roll < 0.10:
+        return "draft"
+    if roll < 0.13:
+        return "returned"
+    return "submitted" if roll < 0.35 else "accepted"
 
 
 def number(units: int) -> str:
@@ -99,12 +110,7 @@ def _reports(directive: Directive, rng: random.Random) -> None:
                 roll = rng.random()
                 if roll < 0.08:
                     continue  # never filed
-                status = (
-                    "draft" if roll < 0.10
-                    else "returned" if roll < 0.13
-                    else "submitted" if roll < 0.35
-                    else "accepted"
-                )  # fmt: skip
+                status = report_status(roll)
                 late_days = rng.randint(1, 9) if roll > 0.9 else -rng.randint(0, 4)
                 sent = datetime.datetime.combine(
                     period.due + datetime.timedelta(days=late_days), datetime.time(9), tz
@@ -117,18 +123,32 @@ def _reports(directive: Directive, rng: random.Random) -> None:
                     None if status == "draft" else sent, now, now,
                 )  # fmt: skip
 
+    insert(ProgressReport, columns, rows())
+    analyze(ProgressReport)
+
+
+def insert(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Rows of `columns` into the model's table: through COPY on PostgreSQL, elsewhere
+    through bulk_create, 10,000 at a time."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            sql = f"COPY reports_progressreport ({', '.join(columns)}) FROM STDIN"
+            sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
-                for row in rows():
+                for row in rows:
                     copy.write_row(row)
-            cursor.execute("ANALYZE reports_progressreport")  # as autovacuum soon would
         return
     batch = []
-    for row in rows():
-        batch.append(ProgressReport(**dict(zip(columns, row, strict=True))))
+    for row in rows:
+        batch.append(model(**dict(zip(columns, row, strict=True))))
         if len(batch) == 10_000:
-            ProgressReport.objects.bulk_create(batch)
+            model.objects.bulk_create(batch)
             batch.clear()
-    ProgressReport.objects.bulk_create(batch)
+    model.objects.bulk_create(batch)
+
+
+def analyze(*models) -> None:
+    """Fresh planner statistics for these tables on PostgreSQL, as autovacuum soon would."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {model._meta.db_table}")

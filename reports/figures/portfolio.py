@@ -183,21 +183,23 @@ def portfolio(*, slice: Slice, sort: str = "-ngay", today=None) -> list[Portfoli
 
 @dataclass
 class ScorecardRow:
-    unit: Unit
+    unit_id: int
+    name: str
     figures: DeadlineFigures
 
 
-def scorecard(*, slice: Slice, today=None) -> list[ScorecardRow]:
+def scorecard(*, slice: Slice, today=None) -> tuple[list[ScorecardRow], DeadlineFigures]:
     """Each unit's tasks with a deadline due in the slice's year (or quarter), across
     every directive: the figure annual evaluations ask for ("mức độ hoàn thành nhiệm vụ
-    được giao"). Lowest done on time first. Two queries."""
+    được giao"), lowest done on time first; and their total. Two queries."""
     per_unit = slice.count(by=("unit",), today=today)
-    units = Unit.objects.in_bulk([u for (u,) in per_unit])
-    rows = [ScorecardRow(units[u], figures) for (u,), figures in per_unit.items()]
-    return sorted(
-        rows,
-        key=lambda r: (_none_last(r.figures.on_time_share), -r.figures.open_overdue, r.unit.name),
-    )
+    names = dict(Unit.objects.filter(pk__in=[u for (u,) in per_unit]).values_list("pk", "name"))
+    rows, total = [], DeadlineFigures()
+    for (unit_id,), figures in per_unit.items():
+        rows.append(ScorecardRow(unit_id, names[unit_id], figures))
+        total.add(figures)
+    rows.sort(key=lambda r: (_none_last(r.figures.on_time_share), -r.figures.open_overdue, r.name))
+    return rows, total
 
 
 def falling_due(*, days: int, slice: Slice, today=None):

@@ -103,14 +103,14 @@ def scorecard_page(request):
     query.setdefault("nam", str(today.year))
     query.setdefault("trang_thai", "tat_ca")  # a year's evaluation counts ended ones too
     slice = Slice.from_query(query)
-    rows = scorecard(slice=slice, today=today)
+    rows, total = scorecard(slice=slice, today=today)
     page = Paginator(rows, PAGE).get_page(request.GET.get("trang"))
     context = {
         "slice": slice,
         "page": page,
         "years": _years(today),
         "groups": UnitGroup.objects.all(),
-        "total": slice.count(today=today).get((), DeadlineFigures()),
+        "total": total,
     }
     return render(request, "reports/scorecard.html", context)
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -450,11 +450,12 @@ def deadline_figures_q(today: datetime.date) -> dict[str, Q]:
     """DeadlineState's rule in SQL, on with_deadline_facts: each figure the Government
     Office publishes, as the filter that counts it (and lists the tasks behind it)."""
     open_ = Q(done_on__isnull=True)
-    # A declaration waiting for confirmation. (Named inline, not annotated: Django drops
-    # an annotation that only an aggregate's filter reads.)
-    declared = Exists(
-        ProgressReport.objects.filter(
-            assignment=OuterRef("pk"), period__isnull=True, status=Status.SUBMITTED
+    # A declaration waiting for confirmation: a set PostgreSQL reads once (a correlated
+    # EXISTS is estimated once per assignment, and the cost of 200,000 of them makes it
+    # compile the query first: 200 ms of JIT for a 50 ms count).
+    declared = Q(
+        pk__in=ProgressReport.objects.filter(period__isnull=True, status=Status.SUBMITTED).values(
+            "assignment_id"
         )
     )
     return {
@@ -465,7 +466,7 @@ def deadline_figures_q(today: datetime.date) -> dict[str, Q]:
         "open": open_,
         "open_within": open_ & Q(effective_due__gte=today),
         "open_overdue": open_ & Q(effective_due__lt=today),
-        "awaiting": open_ & Q(declared),
+        "awaiting": open_ & declared,
         "due_so_far": Q(done_on__isnull=False) | Q(effective_due__lt=today),
         "not_yet_due": open_ & Q(effective_due__gte=today),
     }
