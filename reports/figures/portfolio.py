@@ -198,7 +198,15 @@ def scorecard(*, slice: Slice, today=None) -> tuple[list[ScorecardRow], Deadline
     for (unit_id,), figures in per_unit.items():
         rows.append(ScorecardRow(unit_id, names[unit_id], figures))
         total.add(figures)
-    rows.sort(key=lambda r: (_none_last(r.figures.on_time_share), -r.figures.open_overdue, r.name))
+    # Lowest share on time first; units with nothing due so far (no share) last.
+    rows.sort(
+        key=lambda r: (
+            r.figures.on_time_share is None,
+            r.figures.on_time_share or 0,
+            -r.figures.open_overdue,
+            r.name,
+        )
+    )
     return rows, total
 
 

@@ -9,13 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from directives.models import Directive, Role, Task
+from directives.models import Assignment, Directive, Role, Task
 from directives.services import assignments_sync
 from reports.periods.services import periods_generate
 
 from ...conftest import login
 from ...factories import (
     AddresseeFactory,
+    AssignmentFactory,
     DirectiveFactory,
     ProgressReportFactory,
     SectionFactory,
@@ -139,3 +140,22 @@ def test_the_list_behind_a_figure_and_the_scorecard(units, leader):
     soon = client.get(reverse("reports:falling_due") + "?trong=7")
     assert soon.context["soon"].paginator.count == 8  # due in 5 days
     assert soon.context["overdue"].paginator.count == 8
+
+
+def test_the_scorecard_puts_the_lowest_share_on_time_first(units, leader):
+    """Units with overdue tasks first, those with nothing due so far last."""
+    from reports.figures.portfolio import Slice, scorecard
+
+    (directive,) = _portfolio(1, units)
+    today = timezone.localdate()
+    Assignment.objects.filter(unit=units[0], task__deadline__lt=today).update(
+        done_on=today - datetime.timedelta(days=3)
+    )
+    later = UnitFactory(name="Xã chưa đến hạn")
+    AssignmentFactory(task=directive.sections.get().tasks.get(order=2), unit=later)
+
+    rows, total = scorecard(slice=Slice(year=today.year), today=today)
+
+    assert [r.name for r in rows][-2:] == [units[0].name, later.name]
+    assert rows[0].figures.on_time_share == 0.0
+    assert total.assigned == sum(r.figures.assigned for r in rows) == 9
