@@ -16,22 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ops.audit import audit
-from units.models import Unit
+from units.models import Unit, subtree_ids
 
 from .models import Assignment
 
 
 def units_below(unit: Unit, *, today: datetime.date | None = None) -> list[Unit]:
-    """The units under `unit` in the tree, at any depth, active today: one query a level."""
+    """The units under `unit` in the tree (units.models.subtree_ids), active today."""
     today = today or timezone.localdate()
-    found, level = [], [unit.pk]
-    while level:
-        children = list(
-            Unit.objects.active_between(today, today).filter(parent_id__in=level).order_by("name")
-        )
-        found += children
-        level = [child.pk for child in children]
-    return found
+    below = subtree_ids(unit)[1:]
+    return list(Unit.objects.active_between(today, today).filter(pk__in=below).order_by("name"))
 
 
 def _audit(assignment: Assignment, by, action: str, what: str, **data) -> None:

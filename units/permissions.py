@@ -180,6 +180,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "evidence.view": _view_report,  # obj: the report the file belongs to
     "evidence.change": _edit_report,  # add or remove files while the report is editable
     "extension.request": _file,  # obj: the assignment
+    "assignment.judge": _decide,  # confirm or return what the unit sends on it
     "extension.decide": _decide,  # obj: the assignment
     "period.reopen": _decide,  # obj: the assignment of the unit to reopen for
     "review.queue": lambda user, obj=None: roles_of(user).is_reviewer,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from reports.notifications.models import Notification
 from reports.notifications.services import notify, reviewers_of, unit_reporters
 from units.models import Membership
+from units.permissions import can
 
 from .models import ProgressReport
 from .selectors import last_return_reason, slot_label, slot_url
@@ -65,7 +66,7 @@ def extension_requested_notify(*, extension) -> int:
         "day": f"{extension.new_due:%d/%m/%Y}",
     }
     url = slot_url(a.pk, extension.period_id, reviewer=True)
-    return notify(reviewers_of(a.unit_id), message, url)
+    return notify(judges_of(a), message, url)
 
 
 def extension_decided_notify(*, extension) -> int:
@@ -100,19 +101,15 @@ def comment_added_notify(*, comment) -> int:
 
 
 def judges_of(assignment) -> set[int]:
-    """Who confirms or returns what the unit sends (units.permissions' "report.review"):
-    reviewers not of the unit; for a task handed down, the unit that handed it down (its
-    head, and its reporters where the directive lets them hand tasks down)."""
+    """Who confirms or returns what the unit sends ("assignment.judge"): reviewers not of
+    the unit; for a task handed down, those of the unit above whom the permission module
+    lets judge it (its head; its reporters where the directive lets them hand down)."""
     if assignment.parent_id is None:
         return reviewers_of(assignment.unit_id)
-    roles = [Membership.Role.UNIT_HEAD]
-    if assignment.task.section.directive.reporters_hand_down:
-        roles.append(Membership.Role.REPORTER)
-    return set(
-        Membership.objects.filter(
-            unit_id=assignment.parent.unit_id, role__in=roles, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
+    staff = Membership.objects.filter(
+        unit_id=assignment.parent.unit_id, user__is_active=True
+    ).select_related("user")
+    return {m.user_id for m in staff if can(m.user, "assignment.judge", assignment)}
 
 
 def _task_words(assignment) -> dict:

@@ -69,9 +69,7 @@ def _deadlines_due(today: datetime.date) -> list[DueReport]:
         Assignment.objects.with_deadline().filter(
             task__section__directive__status=Directive.Status.ACTIVE, done_on__isnull=True
         )
-    ).filter(
-        Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=today), effective_due__lte=horizon
-    )
+    ).filter(active_between_q(today, today, "unit__"), effective_due__lte=horizon)
     states = deadline_states(owing.select_related("unit", "task__section__directive"), today=today)
     due_reports = []
     for state in states.values():

@@ -15,11 +15,10 @@ from units import permissions
 from units.permissions import ensure
 
 from ..forms import CompletionForm
-from ..models import ProgressReport
 from ..slots import deadline_state
 from .extensions import ask_extension
 from .review import report_panels
-from .work import Saved, save_or_send
+from .work import Saved, history, save_or_send
 
 
 def _assignment_or_404(assignment_id: int) -> Assignment:
@@ -32,27 +31,27 @@ def _assignment_or_404(assignment_id: int) -> Assignment:
     return assignment
 
 
-def _render(request, assignment, *, form=None, forms=None, saved=None, status=200):
-    state = deadline_state(assignment=assignment)
+def _render(
+    request, assignment, *, state=None, form=None, extension_form=None, saved=None, status=200
+):
+    """The task's page; `form` and `extension_form` as posted, with their errors."""
+    state = state or deadline_state(assignment=assignment)
     user = request.user
     mine = permissions.can(user, "assignment.file", assignment)
     report = state.report if mine else state.readable_report  # nobody else reads a draft
     if form is None and mine and state.owes:
         form = CompletionForm(instance=report)
-    transitions = list(report.transitions.select_related("by")) if report else []
-    returns = [t.reason for t in transitions if t.to_status == ProgressReport.Status.RETURNED]
     context = {
         "assignment": assignment,
         "state": state,
         "report": report,
         "form": form if mine and state.owes else None,
         "saved_by_someone_else": saved and saved.by_someone_else,
-        "transitions": transitions,
-        "return_reason": returns[-1] if returns else "",
+        **history(report),
         **report_panels(request, assignment, state),
     }
-    if forms and "request" in forms:
-        context["extension_form"] = forms["request"]
+    if extension_form is not None:
+        context["extension_form"] = extension_form
     return render(request, "reports/completion.html", context, status=status)
 
 
@@ -83,7 +82,9 @@ def completion(request, assignment_id: int):
         )
         if saved.done:
             return saved.done
-    return _render(request, assignment, form=form, saved=saved)
+    # What was saved just now (if anything) is what the page shows around the form.
+    state = deadline_state(assignment=assignment) if saved.report is not report else state
+    return _render(request, assignment, state=state, form=form, saved=saved)
 
 
 @require_POST
@@ -95,7 +96,7 @@ def request_deadline_extension(request, assignment_id: int):
     form = ask_extension(request, assignment, None)
     if form is None:
         return redirect("reports:completion", assignment_id=assignment.pk)
-    return _render(request, assignment, forms={"request": form}, status=400)
+    return _render(request, assignment, extension_form=form, status=400)
 
 
 urlpatterns = [

@@ -75,6 +75,14 @@ class Saved:
     by_someone_else: ProgressReport | None = None
 
 
+def history(report: ProgressReport | None) -> dict:
+    """A report's transitions for the timeline, and why it was last returned ("" if
+    never): what the report form and the completion page show above and below it."""
+    transitions = list(report.transitions.select_related("by")) if report else []
+    returns = [t.reason for t in transitions if t.to_status == ProgressReport.Status.RETURNED]
+    return {"transitions": transitions, "return_reason": returns[-1] if returns else ""}
+
+
 def save_or_send(request, form, *, assignment, period, report, sent: str) -> Saved:
     """Save the unit's report as a draft, and send it if asked ("submit" in the POST):
     the report form and the completion form alike. A refusal keeps what was typed and
@@ -144,8 +152,6 @@ def report_file(request, assignment_id: int, period_id: int):
             return saved.done
     report = saved.report
     state = slot_state(assignment=assignment, period=period, report=report)
-    transitions = list(report.transitions.select_related("by")) if report else []
-    returns = [t.reason for t in transitions if t.to_status == ProgressReport.Status.RETURNED]
     context = {
         "form": form,
         "assignment": assignment,
@@ -153,8 +159,7 @@ def report_file(request, assignment_id: int, period_id: int):
         "report": report,
         "saved_by_someone_else": saved.by_someone_else,
         "entry_closed": state.closed_reason,
-        "transitions": transitions,
-        "return_reason": returns[-1] if returns else "",
+        **history(report),
         "previous": selectors.previous_report(assignment=assignment, period=period),
         **report_panels(request, assignment, state),
     }

@@ -13,6 +13,7 @@ from directives.models import Assignment
 from ops.models import AuditEvent
 from reports.figures import engine
 from reports.filing import services
+from reports.filing.extensions import extension_request
 from reports.filing.models import ProgressReport
 from reports.notifications.models import Notification
 from units import permissions
@@ -218,3 +219,18 @@ def test_a_unit_head_starts_on_the_units_work(w, ubnd_deadline):
     assert head.get("/").url == reverse("reports:unit_work")
     page = head.get(reverse("reports:unit_work")).content.decode()
     assert "Giao việc tiếp" in page and "Báo cáo cả kỳ bằng bảng tính" not in page
+
+
+def test_the_unit_above_not_the_reviewers_hears_of_a_units_extension_request(
+    w, ubnd_deadline, reviewer
+):
+    (sub,) = _hand_down(w, ubnd_deadline, office_a=D(2021, 9, 20))
+    sub = Assignment.objects.select_related("unit", "task__section__directive", "parent").get(
+        pk=sub.pk
+    )
+    extension_request(
+        assignment=sub, period=None, by=w.office_a_reporter, new_due=D(2021, 9, 25), reason="x"
+    )
+
+    asked = Notification.objects.filter(message__contains="xin gia hạn")
+    assert set(asked.values_list("user__username", flat=True)) == {"lanhdao_ubnd"}
