@@ -14,9 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from directives.models import Addressee, Assignment, Directive, Indicator, Section, Task
@@ -432,43 +430,14 @@ def load_directive(units: dict[str, Unit]) -> Directive:
     return directive
 
 
-# What reviewers keep up to date in the admin until the directive editor exists.
-REVIEWER_GROUP = "Chuyên viên theo dõi"
-REVIEWER_MODELS = [
-    ("directives", "directive"),
-    ("directives", "section"),
-    ("directives", "addressee"),
-    ("directives", "task"),
-    ("directives", "indicator"),
-    ("units", "unit"),
-    ("units", "unitgroup"),
-    ("units", "membership"),
-    ("reports", "reportingperiod"),
-    ("workdays", "calendarexception"),
-]
-
-
-def _reviewer_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=REVIEWER_GROUP)
-    query = Q()
-    for app_label, model in REVIEWER_MODELS:
-        query |= Q(content_type__app_label=app_label, content_type__model=model)
-    group.permissions.set(Permission.objects.filter(query))
-    return group
-
-
 def load_accounts(units: dict[str, Unit]) -> None:
     User = get_user_model()
-    reviewers = _reviewer_group()
     for username, full_name, unit_name, role in ACCOUNTS:
         user, _ = User.objects.get_or_create(username=username)
         user.first_name = full_name
         user.email = f"{username}@dondoc.invalid"
         user.set_password(PASSWORD)
-        user.is_staff = role == Membership.Role.REVIEWER  # the admin, with the group's rights
         user.save()
-        if user.is_staff:
-            user.groups.add(reviewers)
         Membership.objects.get_or_create(user=user, unit=units[unit_name], role=role)
 
 

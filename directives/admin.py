@@ -3,14 +3,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ops.admin import ReadOnly
+from ops.admin import ReadOnly, ReadOnlyAdmin
 
 from .models import Addressee, Assignment, Directive, Indicator, Section, Task
 from .services import directive_publish
 
 # The structure is changed in the directive editor (/van-ban/<id>/cau-truc/), whose
 # services keep assignments in line, record changes and never delete a unit's reports;
-# the admin's inlines only show it.
+# the admin only shows it. Its one action, publishing, goes through the same service.
 
 
 class SectionInline(ReadOnly, admin.StackedInline):
@@ -26,7 +26,7 @@ class TaskInline(ReadOnly, admin.StackedInline):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(admin.ModelAdmin):
+class DirectiveAdmin(ReadOnlyAdmin):
     list_display = ["number", "doc_type", "issued_on", "issuer", "status"]
     list_filter = ["status", "doc_type"]
     search_fields = ["number", "subject"]
@@ -53,16 +53,13 @@ class DirectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ReadOnlyAdmin):
     list_display = ["directive", "number", "heading"]
     inlines = [AddresseeInline, TaskInline]
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # the editor refuses to delete a section with reports
-
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdmin):
     list_display = ["task", "unit", "role"]
     list_filter = ["role", "task__section__directive"]
     search_fields = ["unit__name"]
@@ -73,7 +70,7 @@ class IndicatorInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ReadOnlyAdmin):
     """Tasks with their indicators (chỉ tiêu), which the section page cannot nest."""
 
     list_display = ["__str__", "section"]
@@ -81,6 +78,3 @@ class TaskAdmin(admin.ModelAdmin):
     list_select_related = ["section"]
     search_fields = ["text"]
     inlines = [IndicatorInline]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the editor refuses to delete a task with reports

@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from workdays.models import CalendarException
+
+from .audit import audit
 from .models import AuditEvent, OutboxMessage
 
 
@@ -23,6 +26,29 @@ class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
     pass
 
 
+class Audited:
+    """An edit left to the superuser's admin is written to the audit log like any other."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = ", ".join(form.changed_data) or "—"
+        summary = f"{obj._meta.verbose_name} “{obj}”: {changed}"
+        audit(actor=request.user, action="admin.saved", obj=obj, summary=summary)
+
+    def delete_model(self, request, obj):
+        audit(
+            actor=request.user,
+            action="admin.deleted",
+            obj=obj,
+            summary=f"{obj._meta.verbose_name} “{obj}”",
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "action", "summary"]
@@ -37,3 +63,12 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
     list_display = ["task", "created_at", "queued_at", "done_at", "attempts"]
     list_filter = ["task"]
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(Audited, admin.ModelAdmin):
+    """Extra days off and swapped working days: Tết differs each year."""
+
+    list_display = ["date", "kind", "note"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"

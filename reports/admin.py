@@ -1,3 +1,6 @@
+"""Reports, periods and exports as recorded: the app's services write them, the admin
+only shows them."""
+
 from django.contrib import admin
 
 from ops.admin import ReadOnly, ReadOnlyAdmin
@@ -12,7 +15,7 @@ from reports.summaries.models import Export
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(ReadOnlyAdmin):
     list_display = ["directive", "label", "start", "cutoff", "due"]
     list_filter = ["directive"]
 
@@ -23,7 +26,7 @@ class ReportTransitionInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "period", "status", "percent_done", "submitted_at"]
     list_filter = ["status", "period__directive"]
     list_select_related = ["assignment__unit", "assignment__task__section", "period"]
@@ -31,16 +34,14 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(admin.ModelAdmin):
+class ExtensionRequestAdmin(ReadOnlyAdmin):
     list_display = ["assignment", "period", "new_due", "status", "requested_at"]
     list_filter = ["status"]
     list_select_related = ["assignment__unit", "assignment__task__section", "period"]
-    # Decisions are taken on the follow-up page (reports.filing.extensions), which records them.
-    readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at"]
 
 
 @admin.register(PeriodReopening)
-class PeriodReopeningAdmin(admin.ModelAdmin):
+class PeriodReopeningAdmin(ReadOnlyAdmin):
     list_display = ["period", "unit", "until", "by", "at"]
     list_select_related = ["period", "unit", "by"]
 

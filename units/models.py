@@ -146,6 +146,11 @@ class Membership(models.Model):
         REVIEWER = "reviewer", _("Chuyên viên theo dõi")
         LEADERSHIP = "leadership", _("Lãnh đạo (xem toàn bộ tổng hợp)")
         UNIT_HEAD = "unit_head", _("Lãnh đạo đơn vị (nhận báo cáo quá hạn của đơn vị)")
+        UNIT_ADMIN = "unit_admin", _("Quản trị đơn vị (tài khoản, vai trò ở đơn vị và cấp dưới)")
+
+    class Source(models.TextChoices):
+        APP = "app", _("Quản trị trong ứng dụng")
+        DIRECTORY = "directory", _("Thư mục (LDAP)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,6 +162,11 @@ class Membership(models.Model):
         Unit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("vai trò"), max_length=16, choices=Role.choices)
+    # A role granted by the directory is kept in line with it at every sign-in; one
+    # granted in the app is left alone by the directory.
+    source = models.CharField(
+        _("nguồn"), max_length=16, choices=Source.choices, default=Source.APP, editable=False
+    )
 
     class Meta:
         verbose_name = _("thành viên đơn vị")
