@@ -85,18 +85,18 @@ def test_no_service_imports_the_celery_tasks():
     the tasks module: only the app's start-up imports it, to register the tasks."""
     importers = {
         str(path.relative_to(ROOT))
-        for folder in ("reports", "directives", "ops", "units", "api")
+        for folder in ("reports", "directives", "ops", "units", "api", "accounts")
         for path in _sources(folder)
-        if "reports.tasks" in _imports(path) or "ops.tasks" in _imports(path)
+        if {"reports.tasks", "ops.tasks", "accounts.tasks"} & _imports(path)
     }
-    assert importers == {"reports/apps.py"}
+    assert importers == {"reports/apps.py", "accounts/apps.py"}
 
 
 def test_every_task_the_outbox_is_given_is_registered():
     from config.celery import app
 
     named = set()
-    for folder in ("reports", "directives", "ops", "units", "api"):
+    for folder in ("reports", "directives", "ops", "units", "api", "accounts"):
         for path in _sources(folder):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if (
@@ -106,5 +106,9 @@ def test_every_task_the_outbox_is_given_is_registered():
                 ):
                     assert isinstance(node.args[0], ast.Constant), f"{path}: name the task"
                     named.add(node.args[0].value)
-    assert named == {"reports.tasks.notify_report_returned", "reports.tasks.make_export"}
+    assert named == {
+        "reports.tasks.notify_report_returned",
+        "reports.tasks.make_export",
+        "accounts.tasks.send_invitation",
+    }
     assert named <= set(app.tasks)

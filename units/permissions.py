@@ -28,6 +28,8 @@ class Roles:
     is_leadership: bool
     member_unit_ids: frozenset[int] = frozenset()  # any role: nobody judges its own unit
     head_unit_ids: frozenset[int] = frozenset()  # lãnh đạo đơn vị
+    admin_unit_ids: frozenset[int] = frozenset()  # quản trị đơn vị: the unit and below it
+    is_superuser: bool = False
 
     @property
     def is_reporter(self) -> bool:
@@ -42,6 +44,12 @@ class Roles:
     def oversees(self) -> bool:
         """Reads every sent report and every dashboard."""
         return self.is_reviewer or self.is_leadership
+
+    @property
+    def administers(self) -> bool:
+        """Opens the administration pages: reviewers for every unit, a unit's
+        administrator for its unit and those below it."""
+        return self.is_reviewer or bool(self.admin_unit_ids)
 
 
 NO_ROLES = Roles(frozenset(), False, False, frozenset())
@@ -61,6 +69,8 @@ def roles_of(user) -> Roles:
         is_leadership=user.is_superuser or any(r == Membership.Role.LEADERSHIP for _, r in rows),
         member_unit_ids=frozenset(u for u, _ in rows),
         head_unit_ids=frozenset(u for u, r in rows if r == Membership.Role.UNIT_HEAD),
+        admin_unit_ids=frozenset(u for u, r in rows if r == Membership.Role.UNIT_ADMIN),
+        is_superuser=user.is_superuser,
     )
     user._dondoc_roles = roles
     return roles
@@ -168,6 +178,58 @@ def _view_directive(user, directive=None) -> bool:
     return directive is None or directive.is_published or roles_of(user).oversees
 
 
+# Administration (quản trị): units, groups, accounts, roles ---------------------------
+
+# Roles that reach across every unit: only a reviewer (or a superuser) gives them.
+WIDE_ROLES = frozenset({Membership.Role.REVIEWER, Membership.Role.LEADERSHIP})
+
+
+def _in_admin_scope(user, unit) -> bool:
+    """The unit is one the user administers: any, for a reviewer; for a unit's
+    administrator, that unit or one below it (walked up the tree, a query a level)."""
+    roles = roles_of(user)
+    if roles.is_reviewer:
+        return True
+    seen = set()
+    while unit is not None and unit.pk not in seen:
+        if unit.pk in roles.admin_unit_ids:
+            return True
+        seen.add(unit.pk)
+        unit = unit.parent
+    return False
+
+
+def _administer_unit(user, unit=None) -> bool:
+    """unit None: the administration pages; a unit: change it, or add a unit below it."""
+    if not roles_of(user).administers:
+        return False
+    return unit is None or _in_admin_scope(user, unit)
+
+
+def _grant(user, grant) -> bool:
+    """grant: (unit, role). Wide roles from a reviewer; a unit's roles from whoever
+    administers the unit. Whether the account is one's own is the service's to say: it
+    then asks a second administrator."""
+    unit, role = grant
+    if role in WIDE_ROLES and not roles_of(user).is_reviewer:
+        return False
+    return _administer_unit(user, unit)
+
+
+def _administer_account(user, account) -> bool:
+    """Deactivate, reset a second factor, give roles: never one's own account (that is
+    the account's own page), never a superuser's; a unit's administrator only for accounts
+    whose every role is in its units, none of them wide."""
+    if not roles_of(user).administers or account.pk == user.pk:
+        return False
+    if account.is_superuser:
+        return roles_of(user).is_superuser
+    if roles_of(user).is_reviewer:
+        return True
+    held = list(account.memberships.select_related("unit__parent"))
+    return bool(held) and all(_grant(user, (m.unit, m.role)) for m in held)
+
+
 RULES: dict[str, Callable[..., bool]] = {
     "unit_work.view": lambda user, obj=None: bool(roles_of(user).staff_unit_ids),
     "assignment.file": _file,
@@ -201,6 +263,10 @@ RULES: dict[str, Callable[..., bool]] = {
     "export.view": lambda user, obj=None: roles_of(user).oversees,
     # The audit log (nhật ký hệ thống) names every unit's actions, drafts included.
     "audit.view": lambda user, obj=None: roles_of(user).is_reviewer,
+    "unit.administer": _administer_unit,  # obj: the unit, or none for the pages
+    "group.administer": lambda user, obj=None: roles_of(user).is_reviewer,  # groups span units
+    "membership.grant": _grant,  # obj: (unit, role)
+    "account.administer": _administer_account,  # obj: the account (a user)
 }
 
 

@@ -1,0 +1,205 @@
+"""Administration's writes: units, groups, accounts, roles. Each checks the permission
+module, runs in one transaction and writes the audit log. Nobody gives or takes back a
+role of their own: that becomes a RoleRequest another administrator decides."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ops.audit import audit
+from ops.outbox import outbox_add
+from units.models import Membership, Unit, UnitGroup, subtree_ids
+from units.permissions import ensure
+
+from ..models import RoleRequest
+
+User = get_user_model()
+
+
+def _role_label(role: str) -> str:
+    return str(Membership.Role(role).label)
+
+
+# Units and groups ---------------------------------------------------------------------
+
+
+def unit_save(*, by, unit: Unit, changed: list[str] | None = None) -> Unit:
+    """Create or change a unit (its name, kind, place in the tree). The administrator must
+    administer the unit where it stands and where it goes; a unit never moves below
+    itself."""
+    creating = unit.pk is None
+    if creating:
+        ensure(by, "unit.administer", unit.parent)  # None: a top unit, a reviewer's
+    else:
+        ensure(by, "unit.administer", Unit.objects.get(pk=unit.pk))
+        ensure(by, "unit.administer", unit.parent)
+        if unit.parent_id is not None and unit.parent_id in subtree_ids(unit):
+            raise ValidationError({"parent": _("Không thể chuyển đơn vị vào dưới chính nó.")})
+    unit.full_clean()
+    with transaction.atomic():
+        unit.save()
+        action = "unit.created" if creating else "unit.changed"
+        what = "" if creating else f" ({', '.join(changed or []) or '—'})"
+        audit(actor=by, action=action, obj=unit, unit_id=unit.pk, summary=f"{unit.name}{what}")
+    return unit
+
+
+def unit_close(*, by, unit: Unit, on: datetime.date, successor: Unit | None = None) -> Unit:
+    """The unit works until `on` (inclusive): counted in the periods it was active, no
+    longer expected after. Its history stays."""
+    ensure(by, "unit.administer", unit)
+    if unit.valid_from and on < unit.valid_from:
+        raise ValidationError({"on": _("Ngày đóng phải sau ngày đơn vị bắt đầu hoạt động.")})
+    if successor is not None and successor.pk == unit.pk:
+        raise ValidationError({"successor": _("Đơn vị kế thừa phải là đơn vị khác.")})
+    with transaction.atomic():
+        unit.valid_to = on
+        unit.successor = successor
+        unit.save(update_fields=["valid_to", "successor"])
+        summary = _("%(unit)s hoạt động đến %(on)s") % {
+            "unit": unit.name,
+            "on": on.strftime("%d/%m/%Y"),
+        }
+        audit(actor=by, action="unit.closed", obj=unit, unit_id=unit.pk, summary=summary)
+    return unit
+
+
+def group_save(*, by, group: UnitGroup, members: list[Unit]) -> UnitGroup:
+    """A group names units across the tree: a reviewer's to keep."""
+    ensure(by, "group.administer")
+    creating = group.pk is None
+    group.full_clean()
+    with transaction.atomic():
+        group.save()
+        group.members.set(members)
+        summary = _("%(group)s: %(count)s đơn vị") % {"group": group.name, "count": len(members)}
+        action = "group.created" if creating else "group.changed"
+        audit(actor=by, action=action, obj=group, summary=summary)
+    return group
+
+
+# Accounts -----------------------------------------------------------------------------
+
+
+def account_invite(
+    *, by, username: str, email: str, full_name: str, unit: Unit, role: str, site: str
+):
+    """A new account with no password, the role given, and an e-mail whose link lets
+    the person set their own password (Django's reset token, which expires)."""
+    ensure(by, "membership.grant", (unit, role))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("Tên đăng nhập này đã có.")})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Đã có tài khoản dùng địa chỉ thư này.")})
+    with transaction.atomic():
+        user = User(username=username, email=email, first_name=full_name)
+        user.set_unusable_password()
+        user.save()
+        Membership.objects.create(user=user, unit=unit, role=role)
+        summary = _("%(user)s (%(email)s), %(role)s tại %(unit)s") % {
+            "user": username,
+            "email": email,
+            "role": _role_label(role),
+            "unit": unit.name,
+        }
+        audit(actor=by, action="account.invited", obj=user, unit_id=unit.pk, summary=summary)
+        outbox_add("accounts.tasks.send_invitation", user.pk, by.pk, site)
+    return user
+
+
+def account_set_active(*, by, account, active: bool):
+    """Deactivated, an account signs in no more, its sessions end at their next request
+    and its API tokens stop working; its history stays."""
+    ensure(by, "account.administer", account)
+    with transaction.atomic():
+        account.is_active = active
+        account.save(update_fields=["is_active"])
+        action = "account.activated" if active else "account.deactivated"
+        audit(actor=by, action=action, obj=account, summary=account.get_username())
+    return account
+
+
+# Roles --------------------------------------------------------------------------------
+
+
+def membership_grant(*, by, user, unit: Unit, role: str) -> Membership | RoleRequest:
+    """Give `user` a role at `unit`. For one's own account: a request, not the role."""
+    ensure(by, "membership.grant", (unit, role))
+    if user.pk == by.pk:
+        return _request(by=by, unit=unit, role=role, change=RoleRequest.Change.GRANT)
+    if user.is_superuser and not by.is_superuser:
+        raise PermissionDenied
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+        if created:
+            _audit_role(by=by, membership=membership, action="membership.granted")
+    return membership
+
+
+def membership_revoke(*, by, membership: Membership) -> Membership | RoleRequest | None:
+    ensure(by, "membership.grant", (membership.unit, membership.role))
+    if membership.user_id == by.pk:
+        return _request(
+            by=by, unit=membership.unit, role=membership.role, change=RoleRequest.Change.REVOKE
+        )
+    with transaction.atomic():
+        _audit_role(by=by, membership=membership, action="membership.revoked")
+        membership.delete()
+    return None
+
+
+def role_request_decide(*, by, request: RoleRequest, approve: bool) -> RoleRequest:
+    """Another administrator, who may give the role, approves or refuses."""
+    if request.user_id == by.pk:
+        raise PermissionDenied(_("Đề nghị của chính bạn phải do quản trị viên khác duyệt."))
+    ensure(by, "membership.grant", (request.unit, request.role))
+    if request.status != RoleRequest.Status.PENDING:
+        raise ValidationError(_("Đề nghị này đã được xử lý."))
+    with transaction.atomic():
+        request.status = RoleRequest.Status.APPROVED if approve else RoleRequest.Status.REFUSED
+        request.decided_by, request.decided_at = by, timezone.now()
+        request.save(update_fields=["status", "decided_by", "decided_at"])
+        if not approve:
+            audit(actor=by, action="membership.request_refused", obj=request, summary=str(request))
+        elif request.change == RoleRequest.Change.GRANT:
+            membership, created = Membership.objects.get_or_create(
+                user=request.user, unit=request.unit, role=request.role
+            )
+            if created:
+                _audit_role(by=by, membership=membership, action="membership.granted")
+        else:
+            for membership in Membership.objects.filter(
+                user=request.user, unit=request.unit, role=request.role
+            ):
+                _audit_role(by=by, membership=membership, action="membership.revoked")
+                membership.delete()
+    return request
+
+
+def _request(*, by, unit: Unit, role: str, change: str) -> RoleRequest:
+    try:
+        with transaction.atomic():
+            request = RoleRequest.objects.create(user=by, unit=unit, role=role, change=change)
+            audit(
+                actor=by,
+                action="membership.requested",
+                obj=request,
+                unit_id=unit.pk,
+                summary=str(request),
+            )
+    except IntegrityError:
+        raise ValidationError(_("Đề nghị này đang chờ duyệt.")) from None
+    return request
+
+
+def _audit_role(*, by, membership: Membership, action: str) -> None:
+    summary = _("%(user)s: %(role)s tại %(unit)s") % {
+        "user": membership.user.get_username(),
+        "role": _role_label(membership.role),
+        "unit": membership.unit.name,
+    }
+    audit(actor=by, action=action, obj=membership, unit_id=membership.unit_id, summary=summary)

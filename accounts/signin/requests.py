@@ -1,0 +1,22 @@
+"""What the audit log keeps of a request that signs someone in or out: the address and
+the browser, never a password."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address. Behind the TLS proxy every request comes from the proxy, so
+    the address it saw (X-Real-IP, set by deploy/nginx.conf) is the one that counts."""
+    if settings.BEHIND_PROXY and (forwarded := request.META.get("HTTP_X_REAL_IP")):
+        return forwarded
+    return request.META.get("REMOTE_ADDR")
+
+
+def client_facts(request: HttpRequest | None) -> dict:
+    if request is None:
+        return {}
+    return {
+        "ip": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+    }
