@@ -7,18 +7,31 @@ PORT ?= 8000
 # The demo runs in development mode unless told otherwise.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run serve test schemathesis lint format migrate demo bench faults clean
+.PHONY: run serve test schemathesis lint format migrate demo bench faults clean ldap-headers
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 
+# python-ldap (directory sign-in) builds against OpenLDAP's and SASL's headers: Debian's
+# packages, installed here when missing and apt-get can (as root).
+ldap-headers:
+	@if [ ! -f /usr/include/ldap.h ] || [ ! -f /usr/include/sasl/sasl.h ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -q libldap2-dev libsasl2-dev | grep -E "^Setting up " || true; \
+	  else \
+	    echo "python-ldap cần libldap2-dev và libsasl2-dev: sudo apt-get install libldap2-dev libsasl2-dev"; \
+	    exit 1; \
+	  fi; \
+	fi
+
 # What the app needs to run; the test tools (Playwright, pytest, ruff) come on top.
-$(VENV)/.installed-run: requirements.txt | $(VENV)/bin/python
+$(VENV)/.installed-run: requirements.txt | $(VENV)/bin/python ldap-headers
 	$(VENV)/bin/pip install --progress-bar off -r requirements.txt | grep -v "^Requirement already"
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python ldap-headers
 	$(VENV)/bin/pip install --progress-bar off -r requirements-dev.txt | grep -v "^Requirement already"
 	touch $@ $(VENV)/.installed-run
 
@@ -31,7 +44,7 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "  Đôn đốc: http://$(HOST):$(PORT)/  (mật khẩu mọi tài khoản demo: dondoc-demo)"
-	@echo "  lanhdao · bantuyengiao · ubnd · congan · mattran · phuocson"
+	@echo "  lanhdao · bantuyengiao · quantri · ubnd · congan · mattran · phuocson"
 	@echo "  vanphong · sonnmt · giamdoc_sonnmt · vpdkdd · soxaydung · phuongsaigon"
 	@echo ""
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)

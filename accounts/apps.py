@@ -6,4 +6,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản và đăng nhập"
 
     def ready(self):
-        from . import tasks  # noqa: F401  (registers the Celery tasks the outbox names)
+        from django_auth_ldap.backend import populate_user
+
+        from . import tasks  # noqa: F401
+        from .directory import user_populated
+        from .signin import signals  # noqa: F401  (registers the Celery tasks)
+
+        # Directory sign-in: the roles a directory's groups give, kept in line at every
+        # sign-in (accounts/directory.py); the system check reads LDAP_ROLE_MAP's roles.
+        populate_user.connect(user_populated, dispatch_uid="accounts.directory.user_populated")

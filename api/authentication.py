@@ -1,11 +1,21 @@
-"""`Authorization: Token dd_…`: a person's own API token (api.models.ApiToken)."""
+"""`Authorization: Token dd_…`: a person's own API token (api.models.ApiToken).
+
+A wrong token is written to the audit log with its address; after
+API_TOKEN_FAILURE_LIMIT wrong tokens from one address within API_TOKEN_FAILURE_MINUTES,
+that address is refused (429) without the token even being looked up, and the refusal is
+logged once."""
 
 import datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+
+from accounts.signin.requests import client_facts
+from ops.audit import audit
 
 from .models import ApiToken, key_hash
 
@@ -20,10 +30,26 @@ class TokenAuthentication(authentication.BaseAuthentication):
             return None  # another scheme, or none: the session may still apply
         if len(words) != 2:
             raise exceptions.AuthenticationFailed(_("Tiêu đề Authorization: Token <mã>."))
+        facts = client_facts(request)
+        failures_key = f"api-token-failures:{facts['ip']}"
+        window = settings.API_TOKEN_FAILURE_MINUTES * 60
+        if (cache.get(failures_key) or 0) >= settings.API_TOKEN_FAILURE_LIMIT:
+            raise exceptions.Throttled(
+                wait=window, detail=_("Quá nhiều mã truy cập sai từ địa chỉ này. Thử lại sau.")
+            )
         key = words[1].decode(errors="replace")
         token = ApiToken.objects.usable().select_related("user").filter(digest=key_hash(key))
         token = token.first()
         if token is None:
+            cache.add(failures_key, 0, window)
+            failures = cache.incr(failures_key)
+            action = (
+                "api_token.throttled"
+                if failures == settings.API_TOKEN_FAILURE_LIMIT
+                else "api_token.failed"
+            )
+            summary = f"{key[:10]}… · {facts['ip']}"
+            audit(actor=None, action=action, obj=None, summary=summary, **facts)
             raise exceptions.AuthenticationFailed(_("Mã truy cập không đúng hoặc đã bị thu hồi."))
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:

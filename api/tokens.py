@@ -1,4 +1,5 @@
-"""The page where each person makes, names and revokes their own API tokens."""
+"""The page where each person makes, names and revokes their own API tokens. Making one
+needs a fresh second factor: a code entered with it."""
 
 from django import forms
 from django.contrib import messages
@@ -9,6 +10,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.second_factor.services import (
+    has_second_factor,
+    second_factor_verify,
+    verified_recently,
+)
 from units.permissions import ensure, requires
 
 from .models import ApiToken
@@ -22,6 +28,14 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=gettext_lazy("Ví dụ: Hệ thống quản lý văn bản của huyện."),
     )
+    code = forms.CharField(
+        label=gettext_lazy("Mã xác thực hai lớp"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=gettext_lazy(
+            "Mã đang hiện trong ứng dụng xác thực: tạo mã API cần xác thực lại."
+        ),
+    )
 
 
 @never_cache
@@ -30,14 +44,27 @@ def token_list(request):
     form = TokenForm(request.POST or None)
     key = None
     if request.method == "POST" and form.is_valid():
-        if ApiToken.objects.usable().filter(user=request.user).count() >= MAX_TOKENS:
+        if not has_second_factor(request.user):
+            form.add_error(None, _("Hãy bật xác thực hai lớp trước khi tạo mã truy cập API."))
+        elif not (
+            verified_recently(request)
+            or second_factor_verify(request=request, token=form.cleaned_data["code"])
+        ):
+            form.add_error("code", _("Mã xác thực không đúng hoặc đã dùng."))
+        elif ApiToken.objects.usable().filter(user=request.user).count() >= MAX_TOKENS:
             message = _("Đã có %(count)s mã đang dùng: hãy thu hồi bớt.")
             form.add_error(None, message % {"count": MAX_TOKENS})
         else:
             _token, key = ApiToken.issue(user=request.user, name=form.cleaned_data["name"])
             form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
-    return render(request, "api/tokens.html", {"form": form, "tokens": tokens, "key": key})
+    context = {
+        "form": form,
+        "tokens": tokens,
+        "key": key,
+        "has_factor": has_second_factor(request.user),
+    }
+    return render(request, "api/tokens.html", context)
 
 
 @requires("api_token.manage")

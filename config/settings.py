@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "workdays",
     "units",
     "accounts",
@@ -175,10 +178,29 @@ REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=3
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# Two-factor sign-in (TOTP and recovery codes, django-otp) is required for these roles:
+# reviewer, leadership, unit_admin, unit_head, reporter, and staff (superusers and staff
+# accounts). Anyone who set up a factor uses it. Off in DEBUG (the demo's `make run`)
+# unless set; on in production for every role that reads across units or administers.
+TWO_FACTOR_ROLES = env.list(
+    "TWO_FACTOR_ROLES", default=[] if DEBUG else ["reviewer", "leadership", "unit_admin", "staff"]
+)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Đôn đốc")
+# Signed out after this long without a request; shorter for those who read across units
+# or administer. A session lasts SESSION_COOKIE_AGE at most, active or not.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
+SESSION_IDLE_MINUTES_PRIVILEGED = env.int("SESSION_IDLE_MINUTES_PRIVILEGED", default=30)
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_HOURS", default=12) * 3600
+# A password set from an e-mailed link (reset or invitation) within this many days.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_LINK_DAYS", default=3) * 86400
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -196,13 +218,29 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Directory sign-in (LDAP / Active Directory), on when LDAP_SERVER_URI is set: after axes,
+# before the app's own passwords (accounts/directory_settings.py lists the variables).
+from accounts.directory_settings import LDAP_BACKEND, ldap_settings  # noqa: E402
+
+globals().update(ldap_settings(env))
+if AUTH_LDAP_SERVER_URI:  # noqa: F821  (set just above)
+    AUTHENTICATION_BACKENDS.insert(
+        AUTHENTICATION_BACKENDS.index("axes.backends.AxesStandaloneBackend") + 1, LDAP_BACKEND
+    )
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password spraying: this many failures from one address, whatever the usernames (an
+# office behind one NAT address shares it: keep it well above AXES_FAILURE_LIMIT).
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+AXES_HANDLER = "accounts.signin.lockout.LockoutHandler"
+# Wrong API tokens from one address: logged each; refused (429) after this many a window.
+API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=20)
+API_TOKEN_FAILURE_MINUTES = env.int("API_TOKEN_FAILURE_MINUTES", default=15)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "units.lockout.locked_out"
-AXES_CLIENT_IP_CALLABLE = "units.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.requests.client_ip"
 
 # HTTPS. On by default when DEBUG is off: secure cookies, HSTS, http -> https redirect.
 # Behind a proxy that terminates TLS (nginx, deploy/nginx.conf) set BEHIND_PROXY=1: Django

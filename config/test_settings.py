@@ -25,6 +25,9 @@ SECURE_HSTS_SECONDS = 0
 # Test clients log in with force_login() or client.login(), which passes no request and
 # so cannot go through django-axes; tests/test_security.py turns it on for its own test.
 AXES_ENABLED = False
+# Two-factor sign-in is tested where it is the subject (tests/accounts/); elsewhere the
+# personas sign in with force_login and no factor.
+TWO_FACTOR_ROLES = []
 
 # Under pytest-xdist every worker has a test database of its own (pytest-django), and a
 # Redis database of its own, so one worker's Celery test never takes another's tasks.

@@ -1,15 +1,16 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.second_factor import views as second_factor
 from accounts.signin import passwords
+from accounts.signin import views as signin
 from reports.filing.views.work import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    *signin.urlpatterns,
     *passwords.urlpatterns,
+    *second_factor.urlpatterns,
     path("van-ban/", include("directives.urls")),
     path("api/", include("api.urls")),
     path("", include("reports.urls")),

@@ -283,6 +283,7 @@ ACCOUNTS = [
     ("congan", "Cán bộ Công an huyện", CONG_AN, R.REPORTER),
     ("mattran", "Cán bộ Ủy ban MTTQ huyện", MTTQ, R.REPORTER),
     ("phuocson", "Cán bộ Đảng bộ xã Phước Sơn", PHUOC_SON, R.REPORTER),
+    ("quantri", "Quản trị Văn phòng Huyện ủy", HUYEN_UY, R.UNIT_ADMIN),
 ]
 DEMO_UNITS = {unit for _, _, unit, role in ACCOUNTS if role == R.REPORTER}
 

@@ -149,3 +149,12 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
         submitted = factory.Trait(sent=True, status=ProgressReport.Status.SUBMITTED)
         accepted = factory.Trait(sent=True, status=ProgressReport.Status.ACCEPTED)
         returned = factory.Trait(sent=True, status=ProgressReport.Status.RETURNED)
+
+
+def second_factor(user):
+    """A confirmed TOTP app for `user`; returns a function giving its current code."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    return lambda: f"{totp(device.bin_key):06d}"

@@ -59,7 +59,7 @@ def test_each_room_of_reports_imports_only_the_rooms_below_it(room):
 
 
 def test_the_working_days_stand_on_nothing_of_ours():
-    ours = {"units", "directives", "ops", "reports", "workdays", *ABOVE_REPORTS}
+    ours = {"units", "directives", "ops", "reports", "workdays", "accounts", *ABOVE_REPORTS}
     wrong = {
         f"{path.relative_to(ROOT)} imports {name}"
         for path in _sources("workdays")
@@ -69,7 +69,26 @@ def test_the_working_days_stand_on_nothing_of_ours():
     assert not wrong, "\n".join(sorted(wrong))
 
 
-@pytest.mark.parametrize("app", ["units", "directives", "ops", "workdays"])
+def test_accounts_stand_on_units_and_ops_only():
+    """Sign-in and administration sit below the directives: nothing above them, and
+    the units and the audit log never reach up to them."""
+    wrong = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in _sources("accounts")
+        for name in _imports(path)
+        if name.split(".")[0] in {"directives", "reports", *ABOVE_REPORTS}
+    }
+    wrong |= {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for app in ("units", "ops", "workdays")
+        for path in _sources(app)
+        for name in _imports(path)
+        if name.split(".")[0] == "accounts"
+    }
+    assert not wrong, "\n".join(sorted(wrong))
+
+
+@pytest.mark.parametrize("app", ["units", "directives", "ops", "workdays", "accounts"])
 def test_the_apps_below_reports_never_import_it(app):
     wrong = {
         f"{path.relative_to(ROOT)} imports {name}"

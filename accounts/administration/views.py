@@ -16,6 +16,7 @@ from units.models import Membership, Unit, UnitGroup
 from units.permissions import can, ensure, requires
 
 from ..models import RoleRequest
+from ..second_factor.services import second_factor_reset as factor_reset
 from . import services
 from .forms import GrantForm, GroupForm, InviteForm, UnitCloseForm, UnitForm
 from .selectors import administered_accounts, administered_units
@@ -230,6 +231,15 @@ def account_set_active(request, account_id: int):
 
 
 @requires("unit.administer")
+@require_POST
+def second_factor_reset(request, account_id: int):
+    account = _account_for(request, account_id)
+    factor_reset(by=request.user, account=account)
+    messages.success(request, _("Đã đặt lại xác thực hai lớp: lần đăng nhập tới sẽ thiết lập lại."))
+    return redirect("accounts:account", account.pk)
+
+
+@requires("unit.administer")
 def role_requests(request):
     pending = RoleRequest.objects.filter(status=RoleRequest.Status.PENDING).select_related(
         "user", "unit"
@@ -271,6 +281,11 @@ urlpatterns = [
     path("tai-khoan/moi/", account_invite, name="invite"),
     path("tai-khoan/<int:account_id>/", account_detail, name="account"),
     path("tai-khoan/<int:account_id>/trang-thai/", account_set_active, name="account_active"),
+    path(
+        "tai-khoan/<int:account_id>/dat-lai-xac-thuc/",
+        second_factor_reset,
+        name="second_factor_reset",
+    ),
     path("vai-tro/<int:membership_id>/thu-hoi/", membership_revoke, name="revoke"),
     path("de-nghi/", role_requests, name="role_requests"),
     path(

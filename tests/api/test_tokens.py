@@ -6,14 +6,16 @@ from django.urls import reverse
 from api.models import ApiToken, key_hash
 
 from ..conftest import login
+from ..factories import second_factor
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_token_is_shown_once_and_only_its_hash_is_kept(reporter_a):
     client = login(reporter_a)
+    data = {"name": "Phần mềm văn bản", "code": second_factor(reporter_a)()}
 
-    page = client.post(reverse("api:tokens"), {"name": "Phần mềm văn bản"}).content.decode()
+    page = client.post(reverse("api:tokens"), data).content.decode()
 
     token = ApiToken.objects.get()
     key = page.split('<code class="user-select-all fs-6">')[1].split("</code>")[0]
@@ -61,3 +63,13 @@ def test_revoking_refuses_get(reporter_a):
     token, _key = ApiToken.issue(user=reporter_a, name="x")
 
     assert login(reporter_a).get(reverse("api:token_revoke", args=[token.pk])).status_code == 405
+
+
+def test_a_token_needs_a_fresh_second_factor(reporter_a):
+    client = login(reporter_a)
+    page = client.post(reverse("api:tokens"), {"name": "x", "code": "123456"}).content.decode()
+    assert "bật xác thực hai lớp trước" in page
+    second_factor(reporter_a)
+    page = client.post(reverse("api:tokens"), {"name": "x", "code": "000000"}).content.decode()
+    assert "Mã xác thực không đúng" in page
+    assert not ApiToken.objects.exists()

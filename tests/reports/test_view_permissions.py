@@ -165,7 +165,9 @@ WALKED = {
     "accounts:unit_close", "accounts:groups", "accounts:group_add", "accounts:group",
     "accounts:accounts", "accounts:invite", "accounts:account", "accounts:account_active",
     "accounts:revoke", "accounts:role_requests", "accounts:role_request_approve",
-    "accounts:role_request_refuse",
+    "accounts:role_request_refuse", "accounts:second_factor_reset",
+    # walked in tests/accounts/test_second_factor.py
+    "second_factor", "second_factor_enrol", "recovery_codes", "security", "sign_out_everywhere",
 }  # fmt: skip
 # Open to anyone: signing in and setting a password from an e-mailed link.
 PUBLIC = {

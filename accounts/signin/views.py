@@ -1,0 +1,79 @@
+"""Signing in and out. The password step is Django's; the second factor follows where
+it is required or set up (middleware.SignInPolicy). Each sign-in and sign-out is
+audited with the address and browser."""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ops.audit import audit
+
+from .requests import client_facts
+
+
+class LoginView(auth_views.LoginView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        audit(
+            actor=user,
+            action="signin.succeeded",
+            obj=user,
+            summary=user.get_username(),
+            **client_facts(self.request),
+        )
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated:
+            audit(
+                actor=user,
+                action="signin.signed_out",
+                obj=user,
+                summary=user.get_username(),
+                **client_facts(request),
+            )
+        return super().post(request, *args, **kwargs)
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request):
+    """Every other session of the account ends: the password's hash gets a new salt (the
+    same password, for a password account; a new unusable one for a directory account),
+    and Django's sessions carry a hash of it. This session is kept."""
+    user = request.user
+    password = request.POST.get("password", "")
+    if user.has_usable_password():
+        if not user.check_password(password):
+            messages.error(request, _("Mật khẩu không đúng: chưa đăng xuất thiết bị nào."))
+            return redirect("security")
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save(update_fields=["password"])
+    update_session_auth_hash(request, user)
+    audit(
+        actor=user,
+        action="signin.signed_out_everywhere",
+        obj=user,
+        summary=user.get_username(),
+        **client_facts(request),
+    )
+    messages.success(request, _("Đã đăng xuất khỏi mọi thiết bị khác."))
+    return redirect("security")
+
+
+urlpatterns = [
+    path("dang-nhap/", LoginView.as_view(), name="login"),
+    path("dang-xuat/", LogoutView.as_view(), name="logout"),
+    path("dang-xuat-moi-noi/", sign_out_everywhere, name="sign_out_everywhere"),
+]
