@@ -8,6 +8,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -163,7 +164,24 @@ class ImportTaskForm(TaskForm):
         return TaskDraft(" ".join(task.text.split()), task.kind, task.deadline, task.deadline_words)
 
 
-class BaseImportTaskFormSet(forms.BaseFormSet):
+class CountedFormSet(forms.BaseFormSet):
+    """A formset whose counts (the hidden TOTAL_FORMS and INITIAL_FORMS) were not made up:
+    a negative count would read as "no rows" and save the letter without them."""
+
+    def clean(self):
+        super().clean()
+        counts = self.management_form.cleaned_data
+        if counts.get(TOTAL_FORM_COUNT, 0) < 0 or counts.get(INITIAL_FORM_COUNT, 0) < 0:
+            raise ValidationError(
+                _(
+                    "Dữ liệu biểu mẫu không đầy đủ hoặc đã bị sửa. Đề nghị đọc lại văn bản "
+                    "rồi kiểm tra và lưu."
+                ),
+                code="tampered",
+            )
+
+
+class BaseImportTaskFormSet(CountedFormSet):
     def drafts(self) -> list[TaskDraft]:
         """The section's tasks as the reviewer left them (deleted and blank rows left out)."""
         return [
@@ -222,7 +240,9 @@ class ImportSectionForm(forms.Form):
         return data
 
 
-SectionFormSet = formset_factory(ImportSectionForm, extra=0, can_delete=True)
+SectionFormSet = formset_factory(
+    ImportSectionForm, formset=CountedFormSet, extra=0, can_delete=True
+)
 
 
 def initial_of(proposal, letter: str) -> tuple[dict, list[dict]]:

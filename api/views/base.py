@@ -12,11 +12,11 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
+from ..parsers import JSONParser
 from ..permissions import Rules
 from ..serializers import MAX_ID, ConflictSerializer, ErrorSerializer
 

@@ -10,6 +10,8 @@ import logging
 
 from django.utils.translation import gettext as _
 
+from units.text import clean_text
+
 from .body import read_body, section_start
 from .files import MAX_BYTES, LetterError, read_upload
 from .footer import footer_start, read_footer
@@ -40,7 +42,7 @@ def read_text(text: str) -> Proposal:
     read is left empty and said in `warnings`."""
     proposal = Proposal()
     try:
-        _read(str(text), proposal)
+        _read(clean_text(str(text)), proposal)
     except Exception:  # a reader of arbitrary text must not fail the page
         logger.exception("importer: unexpected failure")
         proposal.warnings.append(_("Không đọc hết được văn bản; hãy kiểm tra và bổ sung bằng tay."))

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
+from units.text import clean_text
+
 if TYPE_CHECKING:
     from .proposal import Proposal
 
@@ -27,7 +29,8 @@ def read_upload(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> "Proposal
 
 
 def upload_text(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> str:
-    """The text of an uploaded .docx, .md or .txt file."""
+    """The text of an uploaded .docx, .md or .txt file, without what XML forbids (it is
+    kept as the directive's letter)."""
     ext = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if ext not in ("docx", "md", "markdown", "txt"):
         raise LetterError(_("Chỉ đọc được tệp .docx, .md hoặc .txt."))
@@ -35,9 +38,7 @@ def upload_text(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> str:
         raise LetterError(
             _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": f"{max_bytes / 1024 / 1024:g}"}
         )
-    if ext == "docx":
-        return docx_text(data)
-    return decode(data)
+    return clean_text(docx_text(data) if ext == "docx" else decode(data))
 
 
 def decode(data: bytes) -> str:

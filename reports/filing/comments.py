@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from units.text import is_blank
+
 from .models import Comment, ProgressReport
 from .notices import comment_added_notify
 
@@ -21,7 +23,7 @@ def comment_text_clean(text: str) -> str:
         raise ValidationError(
             {"text": _("Nội dung có ký tự không hợp lệ (ký tự rỗng).")}, code="null_characters"
         )
-    if not text:
+    if is_blank(text):
         raise ValidationError({"text": _("Chưa nhập nội dung trao đổi.")}, code="empty")
     if len(text) > MAX_CHARS:
         raise ValidationError(

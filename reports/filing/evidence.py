@@ -5,12 +5,14 @@ JPEG and PNG apart (`filetype`), and a ZIP is a DOCX or an XLSX only if its pack
 so the way Office reads it (_rels/.rels points to the main part, that part is there,
 [Content_Types].xml gives it the Word or Excel main type, and it is a Word document or
 an Excel workbook). So a plain ZIP, a .docm or an .exe named "x.docx" is refused, and an
-XLSX named "x.docx" is stored as the XLSX it is. Views check who may act
-(units.permissions); these functions check what the report and the file allow.
+XLSX named "x.docx" is stored, and offered for download, as the "x.xlsx" it is. Views
+check who may act (units.permissions); these functions check what the report and the
+file allow.
 """
 
 import logging
 import lzma
+import re
 import unicodedata
 import zipfile
 import zlib
@@ -36,9 +38,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JPEG = "image/jpeg"
 PNG = "image/png"
 
-# What the user is told, and the extension the stored copy gets (from the content).
+# What the user is told, and the extension the stored copy and the name it is offered
+# under get (from the content).
 LABELS = {PDF: "PDF", DOCX: "DOCX", XLSX: "XLSX", JPEG: "JPG", PNG: "PNG"}
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", XLSX: ".xlsx", JPEG: ".jpg", PNG: ".png"}
+# Other spellings of the same extension a name may keep.
+_SAME_EXTENSIONS = {JPEG: {".jpeg", ".jpe", ".jfif"}}
 # For the file picker only (a hint to the browser); the content decides.
 ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
 
@@ -109,6 +114,22 @@ def clean_name(name: str | None) -> str:
         suffix = PurePath(name).suffix[:20]
         name = name[: 255 - len(suffix)] + suffix
     return name
+
+
+def named_as(name: str, content_type: str) -> str:
+    """The file's name with the extension of what it is: "poly.html" holding a PDF is
+    "poly.pdf", "so-lieu.docx" holding a workbook "so-lieu.xlsx"; an extension already
+    right (in any case, "anh.JPEG" too) is kept, and a name with none gets one."""
+    extension = EXTENSIONS.get(content_type)
+    if extension is None:
+        return name
+    path = PurePath(name)
+    suffix = path.suffix.lower()
+    if suffix == extension or suffix in _SAME_EXTENSIONS.get(content_type, ()):
+        return name
+    # "bien-ban v1.2": ".2" is part of the name, not an extension to take away.
+    stem = path.stem if re.fullmatch(r"\.[a-z0-9]*[a-z][a-z0-9]*", suffix) else name
+    return stem[: 255 - len(extension)] + extension
 
 
 def content_type_of(upload) -> str | None:
@@ -354,7 +375,11 @@ def evidence_add(*, report: ProgressReport, upload, by) -> Evidence:
     content_type = _check(report, upload, name)
     services.report_start_revision(report=report, by=by)
     evidence = Evidence(
-        report=report, name=name, content_type=content_type, size=upload.size, uploaded_by=by
+        report=report,
+        name=named_as(name, content_type),
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
     )
     # The stored copy is named by what it is (models.evidence_path adds a random name).
     evidence.file.save(f"minh-chung{EXTENSIONS[content_type]}", upload, save=False)

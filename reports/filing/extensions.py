@@ -20,6 +20,7 @@ from directives.models import Assignment
 from ops.audit import audit
 from reports.periods.models import ReportingPeriod
 from units.models import Unit
+from units.text import is_blank
 
 from .models import ExtensionRequest, PeriodReopening
 from .notices import extension_decided_notify, extension_requested_notify
@@ -42,7 +43,7 @@ def extension_request(
     """Ask for a later due date: a period's report, or (period None) a task's deadline."""
     reason = (reason or "").strip()
     errors = {}
-    if not reason:
+    if is_blank(reason):
         errors["reason"] = _("Cần nêu lý do xin gia hạn.")
     if period is None:
         if not assignment.task.has_deadline:
@@ -106,7 +107,7 @@ def extension_decide(
             % {"status": extension.get_status_display().lower()}
         )
     note = (note or "").strip()
-    if not grant and not note:
+    if not grant and is_blank(note):
         raise ValidationError({"note": _("Cần nêu lý do không cho gia hạn.")})
     extension.status = Status.GRANTED if grant else Status.REFUSED
     extension.decided_by = by

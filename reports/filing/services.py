@@ -17,9 +17,11 @@ from directives.models import Assignment, Indicator
 from ops.audit import audit
 from ops.outbox import outbox_add
 from reports.periods.models import ReportingPeriod
+from units.text import is_blank
 
 from .models import (
     REPORT_FIELDS,
+    TEXT_FIELDS,
     IndicatorValue,
     PeriodReopening,
     ProgressReport,
@@ -229,7 +231,9 @@ def report_save_draft(
     _check_editable(report)
     for field in REPORT_FIELDS:
         if field in data:
-            setattr(report, field, data[field])
+            value = data[field]
+            # A text of spaces and invisible characters says nothing: kept as empty.
+            setattr(report, field, "" if field in TEXT_FIELDS and is_blank(value) else value)
     if period is None:
         report.assessment, report.percent_done = ProgressReport.Assessment.DONE, 100
     report.updated_by = by
@@ -265,7 +269,7 @@ def report_start_revision(*, report: ProgressReport, by, save: bool = True, at=N
 
 def _check_complete(report: ProgressReport) -> None:
     errors = {}
-    if not report.achievements.strip():
+    if is_blank(report.achievements):
         errors["achievements"] = (
             _("Cần nêu kết quả thực hiện trước khi báo cáo hoàn thành.")
             if report.is_completion
@@ -273,7 +277,7 @@ def _check_complete(report: ProgressReport) -> None:
         )
     if report.assessment == ProgressReport.Assessment.DONE and report.percent_done != 100:
         errors["percent_done"] = _("Đã đánh giá “Hoàn thành” thì tỷ lệ hoàn thành phải là 100%.")
-    if report.assessment == ProgressReport.Assessment.BLOCKED and not report.difficulties.strip():
+    if report.assessment == ProgressReport.Assessment.BLOCKED and is_blank(report.difficulties):
         errors["difficulties"] = _("Đã đánh giá “Gặp vướng mắc” thì cần nêu khó khăn, vướng mắc.")
     # A completion report gives the result: the task's figures are reported each period.
     indicators = report.assignment.task.indicators
@@ -342,7 +346,7 @@ def report_return(
     """Send the report back to its unit for revision; the unit is told after commit
     (unless notify is False, as when loading history). Returned after the period locked,
     it reopens the period for the unit, so it can do what it is asked."""
-    if not reason.strip():
+    if is_blank(reason):
         raise ValidationError({"reason": _("Cần nêu lý do trả lại để đơn vị bổ sung.")})
     report = (
         ProgressReport.objects.select_for_update(of=("self",))

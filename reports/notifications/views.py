@@ -1,5 +1,6 @@
 """The bell: a user's own notifications. Each is its owner's alone; another user's is
-not found (a 404, like any object the user may not see)."""
+not found (a 404, like any object the user may not see). Reading the list changes
+nothing; opening a notification, which marks it read, is a POST (a small form per row)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,7 +37,7 @@ def notifications_read_all(request):
     return redirect("reports:notifications")
 
 
-@require_GET
+@require_POST
 @login_required
 def notification_open(request, pk: int):
     """Mark it read and go where it points."""

@@ -1,12 +1,17 @@
-"""Cells of every XLSX the app writes: a text stays text, never a formula."""
+"""Cells of every XLSX the app writes: a text stays text, never a formula, and holds
+nothing XML forbids (text stored before input was cleaned would stop the whole file)."""
 
 from openpyxl.cell import WriteOnlyCell
+
+from units.text import clean_text
 
 # Text a spreadsheet program would read as a formula if the cell were typed again.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def text_cell(ws, value, **style) -> WriteOnlyCell:
+    if isinstance(value, str):
+        value = clean_text(value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         # Always text: openpyxl would make "=…" a formula and "#N/A" an error value.

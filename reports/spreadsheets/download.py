@@ -268,7 +268,7 @@ def period_workbook(*, period: ReportingPeriod, unit_ids, by=None) -> bytes:
         )
 
     wb = Workbook(write_only=True)
-    wb.properties.title = f"{period.directive} · {period.label}"
+    wb.properties.title = clean_text(f"{period.directive} · {period.label}")
     wb.properties.creator = "Đôn đốc"
     # The keys are assignment ids, the same in every period: the file says which period it is.
     wb.custom_doc_props.append(IntProperty(name=PERIOD_PROPERTY, value=period.pk))

@@ -23,7 +23,6 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from directives.models import Assignment, Indicator
@@ -31,6 +30,7 @@ from reports.filing.models import REPORT_FIELDS, TEXT_FIELDS, IndicatorValue, Pr
 from reports.periods.models import ReportingPeriod
 from units import permissions
 from units.models import active_between_q
+from units.text import clean_text as without_forbidden
 
 SHEET_TITLE = "Báo cáo"
 INDICATOR_SHEET_TITLE = "Chỉ tiêu"
@@ -152,8 +152,8 @@ def can_enter(by, assignment: Assignment, report: ProgressReport | None) -> bool
 
 
 def clean_text(text: str) -> str:
-    """Text as it survives a spreadsheet: no control characters, \\n line ends, trimmed."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    """Text as it survives a spreadsheet: nothing XML forbids, \\n line ends, trimmed."""
+    text = without_forbidden(text)
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 

@@ -125,7 +125,8 @@ def evidence_download(request, pk: int):
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.name,
+        # Named by its content, even if stored under another name before that was the rule.
+        filename=rules.named_as(evidence.name, evidence.content_type),
         content_type=evidence.content_type,
     )
     # Never rendered by the browser, never kept by a shared cache.

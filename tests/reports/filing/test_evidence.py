@@ -206,7 +206,7 @@ def test_the_type_comes_from_the_content_not_the_name(draft_a, reporter_a):
 
     assert (as_docx.content_type, as_png.content_type) == (XLSX, PDF)
     assert as_docx.file.name.endswith(".xlsx")
-    assert as_docx.name == "so-lieu.docx"  # what the user called it is kept for download
+    assert as_docx.name == "so-lieu.xlsx"  # offered for download as what it is
 
 
 def test_a_docx_whose_parts_come_in_another_order_is_still_a_docx(draft_a, reporter_a):
@@ -792,7 +792,7 @@ def test_a_download_serves_the_stored_type_not_the_name(draft_a, reporter_a):
     response = login(reporter_a).get(_download_url(evidence))
 
     assert response["Content-Type"] == XLSX
-    assert 'filename="so-lieu.docx"' in response["Content-Disposition"]
+    assert 'filename="so-lieu.xlsx"' in response["Content-Disposition"]
 
 
 def test_a_file_missing_from_storage_is_not_found(submitted_a, reviewer):

@@ -228,7 +228,7 @@ def test_opening_a_notification_marks_it_read_and_follows_it(persona, request, c
     notice = notify(user, url="/van-ban/")
     client = client_for(persona)
 
-    response = client.get(reverse("reports:notification_open", args=[notice.pk]))
+    response = client.post(reverse("reports:notification_open", args=[notice.pk]))
 
     assert response.status_code == 302
     assert response.url == "/van-ban/"
@@ -242,7 +242,7 @@ def test_another_users_notification_is_not_found(persona, client_for, reporter_a
     owner = reporter_b if persona == "reporter_a" else reporter_a
     notice = notify(owner)
 
-    response = client_for(persona).get(reverse("reports:notification_open", args=[notice.pk]))
+    response = client_for(persona).post(reverse("reports:notification_open", args=[notice.pk]))
 
     assert response.status_code == 404
     assert "Không tìm thấy" in response.content.decode()
@@ -256,7 +256,7 @@ def test_another_users_notification_is_not_found(persona, client_for, reporter_a
 def test_a_notification_never_leads_off_the_site(url, reporter_a):
     notice = notify(reporter_a, url=url)
 
-    response = login(reporter_a).get(reverse("reports:notification_open", args=[notice.pk]))
+    response = login(reporter_a).post(reverse("reports:notification_open", args=[notice.pk]))
 
     assert response.status_code == 302
     assert response.url == reverse("reports:notifications")
@@ -292,7 +292,7 @@ def test_anonymous_visitors_are_sent_to_log_in(name, client, reporter_a):
     args = [notice.pk] if name == "notification_open" else []
     url = reverse(f"reports:{name}", args=args)
 
-    response = client.post(url) if name == "notifications_read_all" else client.get(url)
+    response = client.get(url) if name == "notifications" else client.post(url)
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))

@@ -1,0 +1,58 @@
+"""Text as it enters the system, whoever sends it (a form, the API, a spreadsheet, a
+letter): `clean_text` drops what no document may hold; `is_blank` says whether a text
+says anything at all. The bottom of the house, so every app may use them."""
+
+import re
+import unicodedata
+
+# What XML 1.0 forbids (its Char production): C0 controls but tab, newline and carriage
+# return, lone surrogates, U+FFFE and U+FFFF. A DOCX or XLSX holding one does not open,
+# and openpyxl refuses to write it at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# Shown as nothing though Unicode does not call them spaces or format characters: the
+# combining grapheme joiner, the Hangul and Khmer fillers, the braille blank, variation
+# selectors.
+_ALSO_INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0\ufe00-\ufe0f\U000e0100-\U000e01ef]"
+)
+# Spaces (Z*), controls (Cc), format characters such as U+200B, U+2060, U+FEFF (Cf),
+# lone surrogates (Cs): none of them is something written.
+_INVISIBLE_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"}
+
+
+def clean_text(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids; nothing else is touched."""
+    return _NOT_XML.sub("", text)
+
+
+def clean_data(value, *, max_depth: int):
+    """Every string in a parsed JSON value (keys too) cleaned by `clean_text`. Raises
+    TooDeep for arrays and objects nested more than `max_depth` deep."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | dict) and max_depth < 1:
+        raise TooDeep
+    if isinstance(value, list):
+        return [clean_data(item, max_depth=max_depth - 1) for item in value]
+    if isinstance(value, dict):
+        return {
+            clean_text(key): clean_data(item, max_depth=max_depth - 1)
+            for key, item in value.items()
+        }
+    return value
+
+
+class TooDeep(ValueError):
+    """A value nested deeper than anyone sends on purpose."""
+
+
+def is_blank(text: str | None) -> bool:
+    """Whether `text` is empty to a reader: nothing but spaces (U+00A0 and the like),
+    zero-width and other invisible characters."""
+    return not any(
+        not char.isspace()
+        and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        and not _ALSO_INVISIBLE.match(char)
+        for char in text or ""
+    )
