@@ -81,7 +81,7 @@ schemathesis: $(VENV)/.installed-dev
 # Benchmarks in the configured database (DATABASE_URL; SQLite if unset), production-like:
 # DEBUG off, static files collected (HTTPS=0: the test client speaks plain http).
 # UNITS=50000 make bench for the large run; DIRECTIVES sets the portfolio's size.
-BENCH_ENV := DEBUG=0 HTTPS=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver
+BENCH_ENV := DEBUG=0 HTTPS=0 SECRET_KEY=bench-only-not-secret ALLOWED_HOSTS=testserver TWO_FACTOR_ROLES=
 bench: $(VENV)/.installed-dev
 	$(BENCH_ENV) $(PY) manage.py migrate --no-input -v0
 	$(BENCH_ENV) $(PY) manage.py collectstatic --no-input -v0

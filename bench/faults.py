@@ -275,6 +275,7 @@ def figures(run: clients.Run, seconds: float, allow_503: bool, failures: list[st
     statuses = sorted({str(r.status) for r in errors})
     check(not errors, f"{len(errors)} errors (status {', '.join(statuses)})", failures)
     check(bool(run.sent), "no report was sent", failures)
+    check(bool(run.returned), "no report was returned (did the reviewer sign in?)", failures)
     latency = [r.seconds * 1000 for r in answered]
     return {
         "requests": len(run.calls),

@@ -206,6 +206,14 @@ def _administer_unit(user, unit=None) -> bool:
     return unit is None or _in_admin_scope(user, unit)
 
 
+def _place_unit(user, parent=None) -> bool:
+    """A unit may stand below `parent`: one the user administers; at the top of the tree
+    (parent None), only a reviewer's."""
+    if parent is None:
+        return roles_of(user).is_reviewer
+    return _administer_unit(user, parent)
+
+
 def _grant(user, grant) -> bool:
     """grant: (unit, role). Wide roles from a reviewer; a unit's roles from whoever
     administers the unit. Whether the account is one's own is the service's to say: it
@@ -264,6 +272,7 @@ RULES: dict[str, Callable[..., bool]] = {
     # The audit log (nhật ký hệ thống) names every unit's actions, drafts included.
     "audit.view": lambda user, obj=None: roles_of(user).is_reviewer,
     "unit.administer": _administer_unit,  # obj: the unit, or none for the pages
+    "unit.place": _place_unit,  # obj: the unit above (none: the top of the tree)
     "group.administer": lambda user, obj=None: roles_of(user).is_reviewer,  # groups span units
     "membership.grant": _grant,  # obj: (unit, role)
     "account.administer": _administer_account,  # obj: the account (a user)

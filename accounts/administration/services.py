@@ -32,13 +32,11 @@ def unit_save(*, by, unit: Unit, changed: list[str] | None = None) -> Unit:
     administer the unit where it stands and where it goes; a unit never moves below
     itself."""
     creating = unit.pk is None
-    if creating:
-        ensure(by, "unit.administer", unit.parent)  # None: a top unit, a reviewer's
-    else:
+    if not creating:
         ensure(by, "unit.administer", Unit.objects.get(pk=unit.pk))
-        ensure(by, "unit.administer", unit.parent)
         if unit.parent_id is not None and unit.parent_id in subtree_ids(unit):
             raise ValidationError({"parent": _("Không thể chuyển đơn vị vào dưới chính nó.")})
+    ensure(by, "unit.place", unit.parent)  # None: the top of the tree, a reviewer's
     unit.full_clean()
     with transaction.atomic():
         unit.save()

@@ -1,7 +1,7 @@
 """A second factor: a TOTP app (RFC 6238, django-otp) and ten single-use recovery codes.
 Setting one up, checking a code, and an administrator's reset are audited."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,8 @@ def totp_pending(user) -> TOTPDevice:
 def totp_confirm(*, request, device: TOTPDevice, token: str) -> list[str]:
     """The first code from the app confirms it; the recovery codes are made (and shown
     once). The session counts as verified."""
+    if has_second_factor(request.user) and not request.user.is_verified():
+        raise PermissionDenied  # replacing a factor needs it first
     if not device.verify_token(token.strip()):
         raise ValidationError(
             {"token": _("Mã không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.")}

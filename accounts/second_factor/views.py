@@ -56,7 +56,10 @@ def verify(request):
 @never_cache
 @login_required
 def enrol(request):
-    """Scan the QR code (or type the key), then confirm with the first code."""
+    """Scan the QR code (or type the key), then confirm with the first code. Replacing a
+    factor already set up needs that factor first: a password alone never changes it."""
+    if services.has_second_factor(request.user) and not request.user.is_verified():
+        return redirect("/xac-thuc/?next=/xac-thuc/thiet-lap/")
     device = services.totp_pending(request.user)
     form = CodeForm(request.POST or None)
     form.fields["token"].help_text = _("6 chữ số ứng dụng xác thực đang hiện.")

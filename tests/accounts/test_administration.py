@@ -265,3 +265,13 @@ def test_the_service_refuses_what_the_page_would_not_offer(unit_admin, unit_b):
 
     with pytest.raises(PermissionDenied):
         services.membership_grant(by=unit_admin, user=UserFactory(), unit=unit_b, role=R.REPORTER)
+
+
+def test_a_unit_administrator_cannot_lift_a_unit_to_the_top_through_the_service(unit_admin, unit_a):
+    from django.core.exceptions import PermissionDenied
+
+    unit_a.parent = None
+    with pytest.raises(PermissionDenied):
+        services.unit_save(by=unit_admin, unit=unit_a, changed=["parent"])
+    unit_a.refresh_from_db()
+    assert unit_a.parent is not None

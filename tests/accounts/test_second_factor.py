@@ -108,3 +108,18 @@ def test_recovery_codes_are_renewed_only_after_the_factor(reviewer):
     client = login(reviewer)
     response = client.post(reverse("recovery_codes"))
     assert response.status_code == 302 and response.url.startswith("/xac-thuc/")
+
+
+def test_a_password_alone_never_replaces_a_factor_set_up(required, reviewer, client):
+    """Someone who knows only the password cannot enrol their own phone instead."""
+    code = second_factor(reviewer)
+    _sign_in(client, reviewer)
+
+    response = client.get("/xac-thuc/thiet-lap/")
+    assert response.status_code == 302 and response.url.startswith("/xac-thuc/?")
+    assert not TOTPDevice.objects.filter(user=reviewer, confirmed=False).exists()
+    assert client.post("/xac-thuc/thiet-lap/", {"token": "123456"}).status_code == 302
+    assert TOTPDevice.objects.filter(user=reviewer, confirmed=True).count() == 1
+
+    client.post("/xac-thuc/", {"token": code()})
+    assert client.get("/xac-thuc/thiet-lap/").status_code == 200  # once verified, it may
