@@ -16,13 +16,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import checks
 from django.db import transaction
+from django_auth_ldap.backend import LDAPBackend
 
 from ops.audit import audit
 from units.models import Membership, Unit
 
 from .directory_settings import LDAP_BACKEND, ldap_settings
+from .models import DirectoryAccount
 
-__all__ = ["LDAP_BACKEND", "directory_memberships_sync", "ldap_settings", "user_populated"]
+__all__ = [
+    "LDAP_BACKEND",
+    "DirectoryBackend",
+    "directory_memberships_sync",
+    "ldap_settings",
+    "user_populated",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +53,7 @@ class SyncResult:
     skipped: list[str]  # what the map names that could not be granted, and why
 
 
-def _wanted(group_dns: Iterable[str], role_map: dict, skipped: list[str]) -> dict:
+def _wanted(group_dns: Iterable[str], role_map: dict, skipped: list[str], unsure: set[str]) -> dict:
     """{(unit id, role): unit} the map gives for these groups; what it names that does not
     exist is logged and skipped."""
     mine = {dn_normal(dn) for dn in group_dns}
@@ -66,6 +74,7 @@ def _wanted(group_dns: Iterable[str], role_map: dict, skipped: list[str]) -> dic
             if len(units) != 1:
                 why = "không có đơn vị" if not units else "nhiều đơn vị cùng tên"
                 skipped.append(f"{group_dn}: {why} {unit_ref!r}")
+                unsure.add(role)  # which unit it meant is unknown: take nothing back
                 continue
             wanted[(units[0].pk, role)] = units[0]
     return wanted
@@ -85,7 +94,8 @@ def directory_memberships_sync(user, group_dns: Iterable[str], role_map=None) ->
     if role_map is None:
         role_map = getattr(settings, "LDAP_ROLE_MAP", {}) or {}
     skipped: list[str] = []
-    wanted = _wanted(group_dns, role_map, skipped)
+    unsure: set[str] = set()  # roles an entry gives at a unit not found: none taken back
+    wanted = _wanted(group_dns, role_map, skipped, unsure)
     for reason in skipped:
         logger.warning("LDAP_ROLE_MAP cho %s: %s (bỏ qua)", user.get_username(), reason)
 
@@ -98,6 +108,8 @@ def directory_memberships_sync(user, group_dns: Iterable[str], role_map=None) ->
     revoked = []
     for key, membership in held.items():
         if membership.source != Membership.Source.DIRECTORY or key in wanted:
+            continue
+        if membership.role in unsure:
             continue
         membership.delete()
         revoked.append(key)
@@ -136,11 +148,35 @@ def directory_memberships_sync(user, group_dns: Iterable[str], role_map=None) ->
     return SyncResult(granted=granted, revoked=revoked, skipped=skipped)
 
 
+class DirectoryBackend(LDAPBackend):
+    """django-auth-ldap's backend, kept to the directory's own accounts: an account of
+    the app (made by an invitation, or a superuser) with the same username is refused,
+    and an account deactivated in the app neither signs in nor keeps its sessions."""
+
+    def get_or_build_user(self, username, ldap_user):
+        user, built = super().get_or_build_user(username, ldap_user)
+        if not built and not DirectoryAccount.objects.filter(user=user).exists():
+            logger.warning("LDAP: %s là tài khoản của ứng dụng, không của thư mục", username)
+            raise ldap_user.AuthenticationFailed("an account of the app, not the directory's")
+        return user, built
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        return user if user is not None and user.is_active else None
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
+
 def user_populated(sender, user, ldap_user, **kwargs):
     """django-auth-ldap's `populate_user`: at every sign-in through the directory, after
-    the name and e-mail are copied and before the user is saved."""
+    the name and e-mail are copied and before the user is saved. The account is the
+    directory's: no password of the app's own ever signs it in."""
     if user.pk is None:
+        user.set_unusable_password()
         user.save()  # a first sign-in: the memberships need the user's row
+        DirectoryAccount.objects.create(user=user, dn=ldap_user.dn or "")
     if getattr(settings, "AUTH_LDAP_GROUP_SEARCH", None) is None:
         group_dns = set()  # no groups read: only the directory's roles to take back
     else:

@@ -56,7 +56,7 @@ import json
 from django.core.exceptions import ImproperlyConfigured
 
 GROUP_TYPES = ("groupOfNames", "activeDirectory")
-LDAP_BACKEND = "django_auth_ldap.backend.LDAPBackend"
+LDAP_BACKEND = "accounts.directory.DirectoryBackend"
 
 
 def _role_map(text: str) -> dict[str, list[dict]]:

@@ -1,5 +1,6 @@
-"""Where a page's form data enters: every posted text cleaned once (units.text), and a
-post too big to read answered with a page that says so, in Vietnamese.
+"""Where a page's form data enters: every posted text and query parameter cleaned once
+(units.text), and a post too big to read answered with a page that says so, in
+Vietnamese.
 
 The API's JSON bodies are cleaned by its parser (api/parsers.py), which DRF reads
 itself; this leaves DRF's views to it. It runs before the CSRF check (which reads
@@ -23,6 +24,9 @@ class CleanInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        cleaned = _cleaned(request.GET)  # search boxes and filters: no NUL into SQL
+        if cleaned is not None:
+            request.GET = cleaned
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

@@ -199,8 +199,12 @@ TWO_FACTOR_ROLES = env.list(
     "TWO_FACTOR_ROLES", default=[] if DEBUG else ["reviewer", "leadership", "unit_admin", "staff"]
 )
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Đôn đốc")
+# Roles given or taken back that wait for a second administrator: "own" (one's own roles:
+# nobody grants themselves one) or "all" (every change, invitations included).
+ROLE_APPROVAL = env.str("ROLE_APPROVAL", default="own")
 # Signed out after this long without a request; shorter for those who read across units
-# or administer. A session lasts SESSION_COOKIE_AGE at most, active or not.
+# or administer. A session lasts SESSION_COOKIE_AGE after signing in at most, active or not
+# (accounts/signin/middleware.py).
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
 SESSION_IDLE_MINUTES_PRIVILEGED = env.int("SESSION_IDLE_MINUTES_PRIVILEGED", default=30)
 SESSION_COOKIE_AGE = env.int("SESSION_MAX_HOURS", default=12) * 3600
@@ -246,6 +250,7 @@ API_TOKEN_FAILURE_MINUTES = env.int("API_TOKEN_FAILURE_MINUTES", default=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.signin.requests.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.signin.lockout.username_of"
 
 # HTTPS. On by default when DEBUG is off: secure cookies, HSTS, http -> https redirect.
 # Behind a proxy that terminates TLS (nginx, deploy/nginx.conf) set BEHIND_PROXY=1: Django

@@ -53,6 +53,7 @@ ACTIONS = {
     "second_factor.verified": _("Xác thực hai lớp"),
     "second_factor.failed": _("Mã xác thực hai lớp sai"),
     "second_factor.recovery_used": _("Dùng mã dự phòng"),
+    "second_factor.recovery_renewed": _("Tạo mã dự phòng mới"),
     "second_factor.reset": _("Đặt lại xác thực hai lớp"),
     "password.reset_requested": _("Yêu cầu đặt lại mật khẩu"),
     "password.changed": _("Đặt mật khẩu mới"),

@@ -27,7 +27,10 @@ class UnitForm(forms.ModelForm):
 
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = administered_units(admin)
+        places = administered_units(admin)
+        if self.instance.parent_id is not None:  # where it stands may stay, in scope or not
+            places = places | Unit.objects.filter(pk=self.instance.parent_id)
+        self.fields["parent"].queryset = places
         # A top unit (no unit above it) is a reviewer's to add.
         self.fields["parent"].required = not roles_of(admin).is_reviewer
 

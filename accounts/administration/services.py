@@ -1,9 +1,12 @@
 """Administration's writes: units, groups, accounts, roles. Each checks the permission
 module, runs in one transaction and writes the audit log. Nobody gives or takes back a
-role of their own: that becomes a RoleRequest another administrator decides."""
+role of their own: that becomes a RoleRequest another administrator decides. With
+ROLE_APPROVAL=all every role given or taken back, an invitation's included, waits so
+(four eyes: an administrator cannot give roles to an account it made for itself)."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,6 +19,7 @@ from units.models import Membership, Unit, UnitGroup, subtree_ids
 from units.permissions import ensure
 
 from ..models import RoleRequest
+from ..signin.sessions import sessions_end
 
 User = get_user_model()
 
@@ -32,11 +36,13 @@ def unit_save(*, by, unit: Unit, changed: list[str] | None = None) -> Unit:
     administer the unit where it stands and where it goes; a unit never moves below
     itself."""
     creating = unit.pk is None
-    if not creating:
-        ensure(by, "unit.administer", Unit.objects.get(pk=unit.pk))
+    before = None if creating else Unit.objects.get(pk=unit.pk)
+    if before is not None:
+        ensure(by, "unit.administer", before)
         if unit.parent_id is not None and unit.parent_id in subtree_ids(unit):
             raise ValidationError({"parent": _("Không thể chuyển đơn vị vào dưới chính nó.")})
-    ensure(by, "unit.place", unit.parent)  # None: the top of the tree, a reviewer's
+    if before is None or before.parent_id != unit.parent_id:
+        ensure(by, "unit.place", unit.parent)  # None: the top of the tree, a reviewer's
     unit.full_clean()
     with transaction.atomic():
         unit.save()
@@ -50,6 +56,8 @@ def unit_close(*, by, unit: Unit, on: datetime.date, successor: Unit | None = No
     """The unit works until `on` (inclusive): counted in the periods it was active, no
     longer expected after. Its history stays."""
     ensure(by, "unit.administer", unit)
+    if successor is not None:
+        ensure(by, "unit.administer", successor)
     if unit.valid_from and on < unit.valid_from:
         raise ValidationError({"on": _("Ngày đóng phải sau ngày đơn vị bắt đầu hoạt động.")})
     if successor is not None and successor.pk == unit.pk:
@@ -97,7 +105,10 @@ def account_invite(
         user = User(username=username, email=email, first_name=full_name)
         user.set_unusable_password()
         user.save()
-        Membership.objects.create(user=user, unit=unit, role=role)
+        if _four_eyes():
+            _request(by=by, user=user, unit=unit, role=role, change=RoleRequest.Change.GRANT)
+        else:
+            Membership.objects.create(user=user, unit=unit, role=role)
         summary = _("%(user)s (%(email)s), %(role)s tại %(unit)s") % {
             "user": username,
             "email": email,
@@ -110,12 +121,14 @@ def account_invite(
 
 
 def account_set_active(*, by, account, active: bool):
-    """Deactivated, an account signs in no more, its sessions end at their next request
-    and its API tokens stop working; its history stays."""
+    """Deactivated, an account signs in no more, its sessions end and its API tokens are
+    revoked (reactivated, it signs in again and makes new ones); its history stays."""
     ensure(by, "account.administer", account)
     with transaction.atomic():
         account.is_active = active
         account.save(update_fields=["is_active"])
+        if not active:
+            sessions_end(account)  # its API tokens: api.signals revokes them
         action = "account.activated" if active else "account.deactivated"
         audit(actor=by, action=action, obj=account, summary=account.get_username())
     return account
@@ -127,10 +140,10 @@ def account_set_active(*, by, account, active: bool):
 def membership_grant(*, by, user, unit: Unit, role: str) -> Membership | RoleRequest:
     """Give `user` a role at `unit`. For one's own account: a request, not the role."""
     ensure(by, "membership.grant", (unit, role))
-    if user.pk == by.pk:
-        return _request(by=by, unit=unit, role=role, change=RoleRequest.Change.GRANT)
-    if user.is_superuser and not by.is_superuser:
-        raise PermissionDenied
+    if user.pk != by.pk:
+        ensure(by, "account.administer", user)
+    if user.pk == by.pk or _four_eyes():
+        return _request(by=by, user=user, unit=unit, role=role, change=RoleRequest.Change.GRANT)
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
         if created:
@@ -140,9 +153,15 @@ def membership_grant(*, by, user, unit: Unit, role: str) -> Membership | RoleReq
 
 def membership_revoke(*, by, membership: Membership) -> Membership | RoleRequest | None:
     ensure(by, "membership.grant", (membership.unit, membership.role))
-    if membership.user_id == by.pk:
+    if membership.user_id != by.pk:
+        ensure(by, "account.administer", membership.user)
+    if membership.user_id == by.pk or _four_eyes():
         return _request(
-            by=by, unit=membership.unit, role=membership.role, change=RoleRequest.Change.REVOKE
+            by=by,
+            user=membership.user,
+            unit=membership.unit,
+            role=membership.role,
+            change=RoleRequest.Change.REVOKE,
         )
     with transaction.atomic():
         _audit_role(by=by, membership=membership, action="membership.revoked")
@@ -152,9 +171,10 @@ def membership_revoke(*, by, membership: Membership) -> Membership | RoleRequest
 
 def role_request_decide(*, by, request: RoleRequest, approve: bool) -> RoleRequest:
     """Another administrator, who may give the role, approves or refuses."""
-    if request.user_id == by.pk:
+    if request.asked_by(by):
         raise PermissionDenied(_("Đề nghị của chính bạn phải do quản trị viên khác duyệt."))
     ensure(by, "membership.grant", (request.unit, request.role))
+    ensure(by, "account.administer", request.user)
     if request.status != RoleRequest.Status.PENDING:
         raise ValidationError(_("Đề nghị này đã được xử lý."))
     with transaction.atomic():
@@ -178,10 +198,16 @@ def role_request_decide(*, by, request: RoleRequest, approve: bool) -> RoleReque
     return request
 
 
-def _request(*, by, unit: Unit, role: str, change: str) -> RoleRequest:
+def _four_eyes() -> bool:
+    return settings.ROLE_APPROVAL == "all"
+
+
+def _request(*, by, user, unit: Unit, role: str, change: str) -> RoleRequest:
     try:
         with transaction.atomic():
-            request = RoleRequest.objects.create(user=by, unit=unit, role=role, change=change)
+            request = RoleRequest.objects.create(
+                user=user, requested_by=by, unit=unit, role=role, change=change
+            )
             audit(
                 actor=by,
                 action="membership.requested",

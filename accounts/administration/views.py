@@ -189,7 +189,7 @@ def account_detail(request, account_id: int):
 
 
 def _tell(request, result, done: str) -> None:
-    if isinstance(result, RoleRequest):
+    if isinstance(result, RoleRequest) and result.user_id == request.user.pk:
         messages.warning(
             request,
             _(
@@ -197,6 +197,8 @@ def _tell(request, result, done: str) -> None:
                 "viên khác duyệt. Không ai tự cấp hay tự thu hồi vai trò của mình."
             ),
         )
+    elif isinstance(result, RoleRequest):
+        messages.warning(request, _("Đề nghị đã được ghi lại và chờ một quản trị viên khác duyệt."))
     else:
         messages.success(request, done)
 
@@ -242,12 +244,13 @@ def second_factor_reset(request, account_id: int):
 @requires("unit.administer")
 def role_requests(request):
     pending = RoleRequest.objects.filter(status=RoleRequest.Status.PENDING).select_related(
-        "user", "unit"
+        "user", "unit", "requested_by"
     )
     rows = []
     for role_request in pending:
-        own = role_request.user_id == request.user.pk
+        own = role_request.asked_by(request.user)
         may = can(request.user, "membership.grant", (role_request.unit, role_request.role))
+        may = may and can(request.user, "account.administer", role_request.user)
         if own or may:
             rows.append((role_request, may and not own))
     return render(request, "accounts/role_requests.html", {"rows": rows, "tab": "requests"})

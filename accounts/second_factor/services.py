@@ -33,8 +33,8 @@ def totp_pending(user) -> TOTPDevice:
 def totp_confirm(*, request, device: TOTPDevice, token: str) -> list[str]:
     """The first code from the app confirms it; the recovery codes are made (and shown
     once). The session counts as verified."""
-    if has_second_factor(request.user) and not request.user.is_verified():
-        raise PermissionDenied  # replacing a factor needs it first
+    if has_second_factor(request.user) and not verified_recently(request):
+        raise PermissionDenied  # replacing a factor needs it, freshly entered
     if not device.verify_token(token.strip()):
         raise ValidationError(
             {"token": _("Mã không đúng. Kiểm tra giờ trên điện thoại rồi thử lại.")}
@@ -56,7 +56,7 @@ def totp_confirm(*, request, device: TOTPDevice, token: str) -> list[str]:
     return codes
 
 
-def recovery_codes_renew(user) -> list[str]:
+def recovery_codes_renew(user, request=None) -> list[str]:
     """New codes; the old ones stop working."""
     device, _created = StaticDevice.objects.get_or_create(
         user=user, name="recovery", defaults={"confirmed": True}
@@ -64,6 +64,14 @@ def recovery_codes_renew(user) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    if request is not None:
+        audit(
+            actor=user,
+            action="second_factor.recovery_renewed",
+            obj=user,
+            summary=user.get_username(),
+            **client_facts(request),
+        )
     return codes
 
 

@@ -57,8 +57,9 @@ def verify(request):
 @login_required
 def enrol(request):
     """Scan the QR code (or type the key), then confirm with the first code. Replacing a
-    factor already set up needs that factor first: a password alone never changes it."""
-    if services.has_second_factor(request.user) and not request.user.is_verified():
+    factor already set up needs that factor, entered in the last few minutes: neither a
+    password alone nor an old session changes it."""
+    if services.has_second_factor(request.user) and not services.verified_recently(request):
         return redirect("/xac-thuc/?next=/xac-thuc/thiet-lap/")
     device = services.totp_pending(request.user)
     form = CodeForm(request.POST or None)
@@ -112,9 +113,9 @@ def security(request):
 @login_required
 @require_POST
 def recovery_codes(request):
-    if not request.user.is_verified():
+    if not services.verified_recently(request):
         return redirect("/xac-thuc/?next=/tai-khoan-cua-toi/")
-    codes = services.recovery_codes_renew(request.user)
+    codes = services.recovery_codes_renew(request.user, request=request)
     return render(
         request, "accounts/recovery_codes.html", {"codes": codes, "next": "/tai-khoan-cua-toi/"}
     )

@@ -47,3 +47,10 @@ class LockoutHandler(AxesDatabaseHandler):
         if sprayed >= settings.AXES_IP_FAILURE_LIMIT:
             return max(own, get_failure_limit(request, credentials))
         return own
+
+
+def username_of(request, credentials: dict | None) -> str | None:
+    """The username axes counts under: in lower case, so "NguyenVanA" and "nguyenvana"
+    (one directory account) share their failures."""
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    return username.strip().lower() if username else None

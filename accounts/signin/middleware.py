@@ -6,7 +6,8 @@ settings (no query, unless a required second factor has to be asked):
   signing out, open; the API answers 403;
 - an idle limit: SESSION_IDLE_MINUTES, or SESSION_IDLE_MINUTES_PRIVILEGED for those who
   read across units or administer. The last request's time is written at most once a
-  minute.
+  minute;
+- an absolute limit: SESSION_COOKIE_AGE after signing in, active or not.
 """
 
 import time
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from ..second_factor.policy import second_factor_required
 
 SEEN = "signin_seen"  # the last request's time (epoch seconds)
+SIGNED_IN = "signin_at"
 PRIVILEGED = "signin_privileged"
 FACTOR = "signin_factor"  # the account had a second factor when it signed in
 OPEN = (
@@ -51,16 +53,14 @@ class SignInPolicy:
 
     def _idle(self, request):
         session = request.session
-        seen = session.get(SEEN)
-        if seen is None:
-            return None  # a session made without signing in (tests' force_login)
         now = time.time()
+        seen, signed_in = session.get(SEEN, now), session.get(SIGNED_IN, now)
         minutes = (
             settings.SESSION_IDLE_MINUTES_PRIVILEGED
             if session.get(PRIVILEGED)
             else settings.SESSION_IDLE_MINUTES
         )
-        if now - seen > minutes * 60:
+        if now - seen > minutes * 60 or now - signed_in > settings.SESSION_COOKIE_AGE:
             logout(request)
             if request.path.startswith(API):
                 return JsonResponse({"detail": _("Phiên đăng nhập đã hết hạn.")}, status=401)

@@ -19,10 +19,11 @@ from .requests import client_facts
 def mark_session(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
+    now = time.time()
     request.session[middleware.PRIVILEGED] = privileged(user)
     request.session[middleware.FACTOR] = has_second_factor(user)
-    if request.META.get("REMOTE_ADDR"):  # a real request, not a test's force_login
-        request.session[middleware.SEEN] = time.time()
+    request.session[middleware.SEEN] = now
+    request.session[middleware.SIGNED_IN] = now
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.signin.audit_failure")

@@ -3,7 +3,7 @@ it is required or set up (middleware.SignInPolicy). Each sign-in and sign-out is
 audited with the address and browser."""
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ops.audit import audit
 
+from ..second_factor import services
 from .requests import client_facts
 
 
@@ -53,10 +54,13 @@ def sign_out_everywhere(request):
     user = request.user
     password = request.POST.get("password", "")
     if user.has_usable_password():
-        if not user.check_password(password):
+        # Through authenticate(): a wrong password counts towards the lockout, audited.
+        if authenticate(request, username=user.get_username(), password=password) is None:
             messages.error(request, _("Mật khẩu không đúng: chưa đăng xuất thiết bị nào."))
             return redirect("security")
         user.set_password(password)
+    elif services.has_second_factor(user) and not services.verified_recently(request):
+        return redirect("/xac-thuc/?next=/tai-khoan-cua-toi/")
     else:
         user.set_unusable_password()
     user.save(update_fields=["password"])

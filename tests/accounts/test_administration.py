@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.administration import services
@@ -13,7 +14,7 @@ from ops.models import AuditEvent
 from units.models import Membership, Unit, UnitGroup
 
 from ..conftest import login
-from ..factories import MembershipFactory, UnitFactory, UserFactory
+from ..factories import PASSWORD, MembershipFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +276,95 @@ def test_a_unit_administrator_cannot_lift_a_unit_to_the_top_through_the_service(
         services.unit_save(by=unit_admin, unit=unit_a, changed=["parent"])
     unit_a.refresh_from_db()
     assert unit_a.parent is not None
+
+
+# What an outside review found --------------------------------------------------------
+
+
+def test_approving_a_request_needs_the_right_to_administer_the_account(
+    reviewer, unit_admin, unit_a
+):
+    """The district's administrator may give roles at unit A, but not to a reviewer."""
+    request = services.membership_grant(by=reviewer, user=reviewer, unit=unit_a, role=R.REPORTER)
+    response = login(unit_admin).post(reverse("accounts:role_request_approve", args=[request.pk]))
+    assert response.status_code == 403
+    request.refresh_from_db()
+    assert request.status == RoleRequest.Status.PENDING
+    assert not Membership.objects.filter(user=reviewer, unit=unit_a).exists()
+
+
+def test_a_closed_units_successor_is_one_the_administrator_administers(unit_admin, unit_a, unit_b):
+    import datetime
+
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.unit_close(
+            by=unit_admin, unit=unit_a, on=datetime.date(2025, 6, 30), successor=unit_b
+        )
+    unit_a.refresh_from_db()
+    assert unit_a.valid_to is None
+
+
+def test_a_unit_administrator_renames_its_own_unit_where_it_stands(unit_admin, district):
+    top = UnitFactory(name="Tỉnh ủy", kind=Unit.Kind.PARTY_COMMITTEE)
+    district.parent = top
+    district.save()
+    data = {"name": "Huyện ủy mới", "kind": district.kind, "parent": top.pk}
+    login(unit_admin).post(reverse("accounts:unit", args=[district.pk]), data)
+    district.refresh_from_db()
+    assert district.name == "Huyện ủy mới" and district.parent == top
+
+
+def test_a_deactivated_account_loses_its_sessions_and_tokens_for_good(reviewer, reporter_a):
+    from api.models import ApiToken
+
+    _token, key = ApiToken.issue(user=reporter_a, name="x")
+    victim = Client()
+    victim.post(reverse("login"), {"username": reporter_a.username, "password": PASSWORD})
+    admin = login(reviewer)
+    url = reverse("accounts:account_active", args=[reporter_a.pk])
+
+    admin.post(url, {"active": "0"})
+    admin.post(url, {"active": "1"})
+
+    assert victim.get(reverse("reports:unit_work")).status_code == 302
+    api = Client().get("/api/v1/directives/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.status_code == 401
+
+
+def test_a_search_with_a_nul_byte_is_no_error(reviewer):
+    client = login(reviewer)
+    for url in (reverse("accounts:units"), reverse("accounts:accounts")):
+        assert client.get(url, {"q": "xã\x00A"}).status_code == 200
+
+
+def test_with_four_eyes_an_invited_account_waits_for_a_second_administrator(
+    reviewer, unit_b, small_directive, draft_b, settings, client
+):
+    """ROLE_APPROVAL=all: a reviewer cannot make itself a second account with unit B's
+    role (and read unit B's draft through it) without another administrator."""
+    settings.ROLE_APPROVAL = "all"
+    puppet = services.account_invite(
+        by=reviewer, username="tai_khoan_phu", email="phu@dondoc.test", full_name="Phụ",
+        unit=unit_b, role=R.REPORTER, site="",
+    )  # fmt: skip
+    assert not puppet.memberships.exists()
+    assert login(puppet).get(reverse("reports:detail", args=[draft_b.pk])).status_code == 404
+    request = RoleRequest.objects.get(user=puppet)
+    assert request.requested_by == reviewer
+
+    refused = login(reviewer).post(reverse("accounts:role_request_approve", args=[request.pk]))
+    assert refused.status_code == 403
+    second = MembershipFactory(role=R.REVIEWER).user
+    login(second).post(reverse("accounts:role_request_approve", args=[request.pk]))
+    assert puppet.memberships.get().unit == unit_b
+
+
+def test_with_four_eyes_a_grant_to_another_account_waits_too(
+    reviewer, reporter_a, unit_b, settings
+):
+    settings.ROLE_APPROVAL = "all"
+    result = services.membership_grant(by=reviewer, user=reporter_a, unit=unit_b, role=R.REPORTER)
+    assert isinstance(result, RoleRequest)
+    assert not reporter_a.memberships.filter(unit=unit_b).exists()

@@ -16,11 +16,13 @@ from django.test import Client
 from django.urls import reverse
 from django_auth_ldap.config import ActiveDirectoryGroupType, GroupOfNamesType
 
+from accounts.administration import services
 from accounts.directory import LDAP_BACKEND, directory_memberships_sync, role_map_check
 from accounts.directory_settings import ldap_settings
 from ops.models import AuditEvent
 from units.models import Membership, Unit
 
+from ..conftest import login
 from ..factories import PASSWORD, MembershipFactory, UnitFactory, UserFactory
 from ..test_deploy import production_settings
 from .conftest import GROUPS, PEOPLE, PEOPLE_ENTRIES, ROOT_DN, ROOT_PASSWORD, group_dn
@@ -392,3 +394,54 @@ def test_the_system_check_names_a_role_that_does_not_exist(settings):
     assert role_map_check() == []
     settings.LDAP_ROLE_MAP = {"cn=a": [{"unit": "X", "role": "chu_tich"}]}
     assert [error.id for error in role_map_check()] == ["accounts.E001"]
+
+
+# Accounts of the app and of the directory never mix
+
+
+def test_a_directory_user_never_signs_in_as_the_apps_account_of_that_name(directory_on):
+    """The app's superuser "PhamVanC" and the directory's "phamvanc" are two people."""
+    boss = UserFactory(username="PhamVanC", is_superuser=True, is_staff=True)
+    client, response = _sign_in("phamvanc")
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    boss.refresh_from_db()
+    assert boss.has_usable_password()
+
+
+def test_an_app_account_made_first_does_not_take_the_directory_users_roles(directory_on, units):
+    """An administrator invites "tranthib" before the real one signs in: the real one
+    is refused (the app's account is not the directory's), and that account never gets
+    the directory's roles, nor does the directory's password open it."""
+    admin = MembershipFactory(unit=units[UNIT_A], role=Membership.Role.UNIT_ADMIN).user
+    squatter = services.account_invite(
+        by=admin, username="tranthib", email="x@dondoc.test", full_name="x",
+        unit=units[UNIT_A], role=Membership.Role.REPORTER, site="",
+    )  # fmt: skip
+    _client, response = _sign_in("tranthib")
+    assert response.status_code == 200
+    assert _roles(squatter) == {(UNIT_A, Membership.Role.REPORTER, APP)}
+
+
+def test_a_directory_account_once_made_signs_in_with_the_directory_only(directory_on):
+    _sign_in("nguyenvana")
+    user = User.objects.get(username="nguyenvana")
+    assert not user.has_usable_password() and user.directory_account.dn.startswith("uid=")
+
+
+def test_a_deactivated_directory_account_loses_its_session(directory_on, units):
+    client, _response = _sign_in("nguyenvana")
+    user = User.objects.get(username="nguyenvana")
+    reviewer = MembershipFactory(role=Membership.Role.REVIEWER).user
+    login(reviewer).post(reverse("accounts:account_active", args=[user.pk]), {"active": "0"})
+    assert client.get(reverse("security")).status_code == 302
+
+
+def test_a_map_entry_that_names_no_single_unit_takes_no_role_back(directory_on, units):
+    """Someone adds a second unit of the name the map uses: which one is meant is
+    unknown, so the leaders keep the role they hold until the map is put right."""
+    _sign_in("tranthib")
+    user = User.objects.get(username="tranthib")
+    assert (BOARD, Membership.Role.LEADERSHIP, DIRECTORY) in _roles(user)
+    UnitFactory(name=BOARD)
+    _sign_in("tranthib")
+    assert (BOARD, Membership.Role.LEADERSHIP, DIRECTORY) in _roles(user)

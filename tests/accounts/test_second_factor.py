@@ -123,3 +123,22 @@ def test_a_password_alone_never_replaces_a_factor_set_up(required, reviewer, cli
 
     client.post("/xac-thuc/", {"token": code()})
     assert client.get("/xac-thuc/thiet-lap/").status_code == 200  # once verified, it may
+
+
+def test_an_old_verified_session_cannot_replace_the_factor(required, reviewer, client, settings):
+    """A stolen session verified hours ago still needs a fresh code to change the phone."""
+    from accounts.second_factor.services import VERIFIED_AT
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    code = second_factor(reviewer)
+    _sign_in(client, reviewer)
+    client.post("/xac-thuc/", {"token": code()})
+    session = client.session
+    session[VERIFIED_AT] -= 3 * 3600
+    session.save()
+
+    response = client.get("/xac-thuc/thiet-lap/")
+
+    assert response.status_code == 302 and response.url.startswith("/xac-thuc/?")
+    assert client.post(reverse("recovery_codes")).status_code == 302
+    assert not AuditEvent.objects.filter(action="second_factor.recovery_renewed").exists()

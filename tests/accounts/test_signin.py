@@ -5,6 +5,7 @@ out; 150 wrong API tokens, never slowed down nor logged)."""
 import time
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -61,7 +62,8 @@ def test_sign_ins_and_failures_are_audited_with_address_and_browser():
 @override_settings(API_TOKEN_FAILURE_LIMIT=10)
 def test_wrong_api_tokens_are_logged_then_refused(reporter_a):
     _token, key = ApiToken.issue(user=reporter_a, name="x")
-    client = Client()
+    cache.delete("api-token-failures:203.0.113.99")  # the cache may be Redis, kept between runs
+    client = Client(REMOTE_ADDR="203.0.113.99")
     statuses = [
         client.get("/api/v1/directives/", HTTP_AUTHORIZATION=f"Token dd_sai{n}").status_code
         for n in range(15)
@@ -143,3 +145,47 @@ def test_a_locked_out_persona_cannot_use_force_login_sessions_either(reporter_a)
     reporter_a.is_active = False
     reporter_a.save()
     assert client.get(reverse("reports:unit_work")).status_code == 302
+
+
+@override_settings(SESSION_COOKIE_AGE=3600)
+def test_a_session_ends_after_its_longest_life_however_busy(reporter_a, client):
+    _log_in(client, reporter_a.username, PASSWORD)
+    session = client.session
+    session[middleware.SIGNED_IN] = time.time() - 3601
+    session.save()  # active all along: seen a moment ago
+    assert client.get(reverse("reports:unit_work")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_session_made_without_an_address_still_has_an_idle_limit(reporter_a, settings):
+    """Behind a unix socket REMOTE_ADDR may be empty: the limits hold all the same."""
+    client = login(reporter_a)  # a sign-in with no address at all
+    session = client.session
+    session[middleware.SEEN] = time.time() - (settings.SESSION_IDLE_MINUTES + 1) * 60
+    session.save()
+    assert client.get(reverse("reports:unit_work")).status_code == 302
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5)
+def test_sign_out_everywhere_counts_wrong_passwords_towards_the_lockout(reporter_a):
+    client = Client()
+    _log_in(client, reporter_a.username, PASSWORD)
+    for _ in range(6):
+        client.post(reverse("sign_out_everywhere"), {"password": "sai"}, REMOTE_ADDR="192.0.2.10")
+    client.post(reverse("sign_out_everywhere"), {"password": PASSWORD}, REMOTE_ADDR="192.0.2.10")
+    assert not AuditEvent.objects.filter(action="signin.signed_out_everywhere").exists()
+    assert AuditEvent.objects.filter(action="signin.failed").count() >= 5
+
+
+def test_the_django_admin_signs_in_through_the_apps_own_page():
+    response = Client().get("/quan-tri/login/?next=/quan-tri/")
+    assert response.status_code == 302 and response.url.startswith("/dang-nhap/?next=")
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5)
+def test_a_username_in_other_letters_shares_the_lockout():
+    user = UserFactory(username="nguyenvana")
+    for _ in range(5):
+        _log_in(Client(), "nguyenvana", "sai")
+    assert _log_in(Client(), "NguyenVanA", PASSWORD).status_code == 429
+    assert _log_in(Client(), user.username, PASSWORD).status_code == 429
