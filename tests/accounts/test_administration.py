@@ -5,7 +5,9 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.administration import services
@@ -368,3 +370,17 @@ def test_with_four_eyes_a_grant_to_another_account_waits_too(
     result = services.membership_grant(by=reviewer, user=reporter_a, unit=unit_b, role=R.REPORTER)
     assert isinstance(result, RoleRequest)
     assert not reporter_a.memberships.filter(unit=unit_b).exists()
+
+
+@pytest.mark.parametrize("page", ["accounts:units", "accounts:accounts"])
+def test_the_lists_read_the_same_queries_for_3_or_30_rows(page, reviewer):
+    """Pinned: session, user, roles, the page's count and rows (memberships prefetched),
+    and the bell's unread count, whatever the number of rows."""
+    client = login(reviewer)
+    counts = []
+    for rows in (3, 30):
+        MembershipFactory.create_batch(rows - len(counts) * 3)
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(reverse(page)).status_code == 200
+        counts.append(len(seen))
+    assert counts[0] == counts[1] == (7 if page == "accounts:accounts" else 6)
