@@ -2,10 +2,10 @@
 role in them (every one, for a reviewer)."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from units.models import Membership, Unit, fold, subtree_ids
-from units.permissions import roles_of
+from units.permissions import WIDE_ROLES, roles_of
 
 
 def administered_unit_ids(user) -> list[int] | None:
@@ -29,9 +29,20 @@ def administered_units(user, search: str = ""):
 
 
 def administered_accounts(user, search: str = ""):
+    """A reviewer: every account. A unit's administrator: itself, and the accounts whose
+    every role is at its units and none a wide one (the permission module's
+    account.administer, as one query)."""
     accounts = get_user_model().objects.order_by("username")
     if (ids := administered_unit_ids(user)) is not None:
-        accounts = accounts.filter(memberships__unit_id__in=ids).distinct()
+        elsewhere = Membership.objects.filter(user=OuterRef("pk")).filter(
+            ~Q(unit_id__in=ids) | Q(role__in=WIDE_ROLES)
+        )
+        accounts = (
+            accounts.filter(memberships__unit_id__in=ids)
+            .exclude(Exists(elsewhere) & ~Q(pk=user.pk))
+            .exclude(is_superuser=True)
+            .distinct()
+        )
     for word in search.split():
         accounts = accounts.filter(
             Q(username__icontains=word)
@@ -44,6 +55,5 @@ def administered_accounts(user, search: str = ""):
 
 
 def grantable_roles(user) -> list[tuple[str, str]]:
-    wide = {Membership.Role.REVIEWER, Membership.Role.LEADERSHIP}
     reviewer = roles_of(user).is_reviewer
-    return [(v, label) for v, label in Membership.Role.choices if reviewer or v not in wide]
+    return [(v, label) for v, label in Membership.Role.choices if reviewer or v not in WIDE_ROLES]

@@ -384,3 +384,15 @@ def test_the_lists_read_the_same_queries_for_3_or_30_rows(page, reviewer):
             assert client.get(reverse(page)).status_code == 200
         counts.append(len(seen))
     assert counts[0] == counts[1] == (7 if page == "accounts:accounts" else 6)
+
+
+def test_a_unit_administrator_lists_only_the_accounts_it_may_open(unit_admin, unit_a, reporter_a):
+    """Every account listed opens: none with a wide role, none with a role elsewhere."""
+    MembershipFactory(unit=unit_a, role=R.REVIEWER)  # a wide role, at unit A
+    MembershipFactory(user=MembershipFactory(unit=unit_a).user)  # also a role elsewhere
+    client = login(unit_admin)
+    page = client.get(reverse("accounts:accounts"))
+    listed = list(page.context["page"].object_list)
+    assert set(listed) == {unit_admin, reporter_a}
+    for account in listed:
+        assert client.get(reverse("accounts:account", args=[account.pk])).status_code == 200
