@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts.signin.requests import client_facts
+from accounts.client import client_facts
 from ops.audit import audit
 
 from .models import ApiToken, key_hash

@@ -249,7 +249,7 @@ API_TOKEN_FAILURE_LIMIT = env.int("API_TOKEN_FAILURE_LIMIT", default=20)
 API_TOKEN_FAILURE_MINUTES = env.int("API_TOKEN_FAILURE_MINUTES", default=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout.locked_out"
-AXES_CLIENT_IP_CALLABLE = "accounts.signin.requests.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.signin.lockout.username_of"
 
 # HTTPS. On by default when DEBUG is off: secure cookies, HSTS, http -> https redirect.

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ops.audit import audit
 from units.permissions import ensure
 
-from ..signin.requests import client_facts
+from ..client import client_facts
 
 RECOVERY_CODES = 10
 FRESH_SECONDS = 300  # a factor checked this recently counts as fresh (e.g. for API tokens)

@@ -9,7 +9,7 @@ from django.urls import path, reverse_lazy
 
 from ops.audit import audit
 
-from .requests import client_facts
+from ..client import client_facts
 
 
 class PasswordResetView(auth_views.PasswordResetView):

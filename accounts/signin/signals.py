@@ -9,10 +9,10 @@ from django.dispatch import receiver
 
 from ops.audit import audit
 
+from ..client import client_facts
 from ..second_factor.policy import privileged
 from ..second_factor.services import has_second_factor
 from . import middleware
-from .requests import client_facts
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.signin.mark_session")

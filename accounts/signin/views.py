@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from ops.audit import audit
 
+from ..client import client_facts
 from ..second_factor import services
-from .requests import client_facts
 
 
 class LoginView(auth_views.LoginView):

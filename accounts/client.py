@@ -1,5 +1,5 @@
-"""What the audit log keeps of a request that signs someone in or out: the address and
-the browser, never a password."""
+"""The visitor as django-axes counts it and the audit log records it: the address and the
+browser, never a password."""
 
 from django.conf import settings
 from django.http import HttpRequest
