@@ -114,18 +114,23 @@ def log_in(page, username: str) -> None:
     page.wait_for_url(lambda url: "/dang-nhap/" not in url)
 
 
-def log_out(page) -> None:
+def unfold_menu(page) -> None:
+    """On a phone the menu is folded behind its button: open it, and wait until it has
+    finished opening (a click while it slides open can land on nothing)."""
     menu = page.get_by_role("button", name="Mở menu")
-    if menu.is_visible():  # a phone: the menu is folded behind its button
+    if menu.is_visible():
         menu.click()
+        expect(page.locator("#nav.collapse.show")).to_be_visible()
+
+
+def log_out(page) -> None:
+    unfold_menu(page)
     page.get_by_role("button", name="Đăng xuất").click()
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
 
 
 def open_menu_item(page, name: str) -> None:
-    menu = page.get_by_role("button", name="Mở menu")
-    if menu.is_visible():
-        menu.click()
+    unfold_menu(page)
     page.get_by_role("link", name=name, exact=True).click()
 
 
