@@ -168,3 +168,24 @@ def test_the_report_form_reads_its_slot_once(small_directive, reporter_a):
     assert tables.count('"reports_periodreopening"') == 1
     assert tables.count('"reports_progressreport"') == 2  # the report, and the one before it
     assert len(queries) == 16  # and the units it was handed down to (giao việc tiếp)
+
+
+@pytest.mark.parametrize("unit_count", [3, 60])
+def test_a_report_saved_and_sent_reads_a_fixed_number_of_queries(unit_count):
+    """The write path: saving a draft and sending it cost the same whatever the number
+    of units (pinned; issue 16 asks for fewer)."""
+    from reports.filing.services import report_save_draft, report_submit
+
+    directive, _leader, reporter = _district(unit_count, until=datetime.date(2021, 9, 14))
+    period = directive.periods.get()
+    assignment = (
+        directive.sections.get().tasks.first().assignments.exclude(reports__period=period).first()
+    )
+    data = {"assessment": "in_progress", "percent_done": 40, "achievements": "Đã triển khai."}
+    with CaptureQueriesContext(connection) as saving:
+        report = report_save_draft(
+            assignment=assignment, period=period, by=reporter, data=data, version=0
+        )
+    with CaptureQueriesContext(connection) as sending:
+        report_submit(report=report, by=reporter)
+    assert (len(saving), len(sending)) == (17, 8)
