@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = "Tài khoản và đăng nhập"
+    verbose_name = _("Tài khoản và đăng nhập")
 
     def ready(self):
         from django_auth_ldap.backend import populate_user

@@ -6,11 +6,12 @@ permission module and write the audit log; here records are read, and the few ed
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class AdminSite(admin.AdminSite):
-    site_header = "Đôn đốc: quản trị hệ thống"
-    site_title = "Đôn đốc"
+    site_header = _("Đôn đốc: quản trị hệ thống")
+    site_title = _("Đôn đốc")
 
     def has_permission(self, request) -> bool:
         """A staff flag or model permissions are not enough: only a superuser."""

@@ -264,6 +264,8 @@ RULES: dict[str, Callable[..., bool]] = {
     "summary.edit": lambda user, obj=None: roles_of(user).is_reviewer,
     # Directives: reviewers enter them (the editor, or from the letter) and publish them.
     "directive.edit": lambda user, obj=None: roles_of(user).is_reviewer,
+    # Everyone signed in keeps their own account safe: second factor, sessions.
+    "account.own": lambda user, obj=None: user.is_authenticated and user.is_active,
     # Everyone signed in makes and revokes their own API tokens (obj: the token).
     "api_token.manage": lambda user, obj=None: (
         user.is_active and (obj is None or obj.user_id == user.pk)

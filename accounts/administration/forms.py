@@ -87,7 +87,3 @@ class InviteForm(GrantForm):
     email = forms.EmailField(label=_("Thư điện tử"))
 
     field_order = ["username", "full_name", "email", "unit", "role"]
-
-
-class AccountSearchForm(forms.Form):
-    q = forms.CharField(label=_("Tìm"), required=False, max_length=100)

@@ -69,6 +69,12 @@ def unit_edit(request, unit_id: int | None = None):
                 "role", "user__username"
             ),
             "children": unit.children.order_by("name"),
+            # The roles here the administrator may take back (checked again on the post).
+            "revocable": {
+                role
+                for role in Membership.Role.values
+                if can(request.user, "membership.grant", (unit, role))
+            },
         }
     return render(request, "accounts/unit_form.html", context)
 

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ops.audit import audit
 from units.permissions import ensure
 
-from ..client import client_facts
+from ..client import account_audit
 
 RECOVERY_CODES = 10
 FRESH_SECONDS = 300  # a factor checked this recently counts as fresh (e.g. for API tokens)
@@ -45,13 +45,7 @@ def totp_confirm(*, request, device: TOTPDevice, token: str) -> list[str]:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = recovery_codes_renew(user)
-        audit(
-            actor=user,
-            action="second_factor.added",
-            obj=user,
-            summary=user.get_username(),
-            **client_facts(request),
-        )
+        account_audit(request, user, "second_factor.added")
     _verified(request, device)
     return codes
 
@@ -65,13 +59,7 @@ def recovery_codes_renew(user, request=None) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     if request is not None:
-        audit(
-            actor=user,
-            action="second_factor.recovery_renewed",
-            obj=user,
-            summary=user.get_username(),
-            **client_facts(request),
-        )
+        account_audit(request, user, "second_factor.recovery_renewed")
     return codes
 
 
@@ -88,21 +76,9 @@ def second_factor_verify(*, request, token: str) -> bool:
                 if isinstance(device, StaticDevice)
                 else "second_factor.verified"
             )
-            audit(
-                actor=user,
-                action=action,
-                obj=user,
-                summary=user.get_username(),
-                **client_facts(request),
-            )
+            account_audit(request, user, action)
             return True
-    audit(
-        actor=user,
-        action="second_factor.failed",
-        obj=user,
-        summary=user.get_username(),
-        **client_facts(request),
-    )
+    account_audit(request, user, "second_factor.failed")
     return False
 
 

@@ -5,7 +5,6 @@ from base64 import b32encode
 
 import qrcode
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from qrcode.image.svg import SvgPathImage
 
 from units.forms import add_validation_error
+from units.permissions import requires
 
 from . import services
 from .policy import second_factor_required
@@ -40,7 +40,7 @@ def _next(request) -> str:
 
 
 @never_cache
-@login_required
+@requires("account.own")
 def verify(request):
     """After the password: a code from the app (or a recovery code)."""
     if not services.has_second_factor(request.user):
@@ -54,7 +54,7 @@ def verify(request):
 
 
 @never_cache
-@login_required
+@requires("account.own")
 def enrol(request):
     """Scan the QR code (or type the key), then confirm with the first code. Replacing a
     factor already set up needs that factor, entered in the last few minutes: neither a
@@ -100,17 +100,16 @@ def _grouped(key: bytes) -> str:
 
 
 @never_cache
-@login_required
+@requires("account.own")
 def security(request):
     context = {
         "has_factor": services.has_second_factor(request.user),
         "required": second_factor_required(request.user),
-        "verified": request.user.is_verified(),
     }
     return render(request, "accounts/security.html", context)
 
 
-@login_required
+@requires("account.own")
 @require_POST
 def recovery_codes(request):
     if not services.verified_recently(request):

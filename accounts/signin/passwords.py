@@ -7,9 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from ops.audit import audit
-
-from ..client import client_facts
+from ..client import account_audit
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -19,13 +17,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         email = form.cleaned_data["email"]
         for user in get_user_model().objects.filter(email__iexact=email, is_active=True):
-            audit(
-                actor=None,
-                action="password.reset_requested",
-                obj=user,
-                summary=user.get_username(),
-                **client_facts(self.request),
-            )
+            account_audit(self.request, user, "password.reset_requested", actor=None)
         return super().form_valid(form)
 
 
@@ -34,13 +26,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit(
-            actor=form.user,
-            action="password.changed",
-            obj=form.user,
-            summary=form.user.get_username(),
-            **client_facts(self.request),
-        )
+        account_audit(self.request, form.user, "password.changed")
         return response
 
 

@@ -5,15 +5,14 @@ audited with the address and browser."""
 from django.contrib import messages
 from django.contrib.auth import authenticate, update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ops.audit import audit
+from units.permissions import requires
 
-from ..client import client_facts
+from ..client import account_audit
 from ..second_factor import services
 
 
@@ -21,13 +20,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
-        audit(
-            actor=user,
-            action="signin.succeeded",
-            obj=user,
-            summary=user.get_username(),
-            **client_facts(self.request),
-        )
+        account_audit(self.request, user, "signin.succeeded")
         return response
 
 
@@ -35,17 +28,11 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         user = request.user
         if user.is_authenticated:
-            audit(
-                actor=user,
-                action="signin.signed_out",
-                obj=user,
-                summary=user.get_username(),
-                **client_facts(request),
-            )
+            account_audit(request, user, "signin.signed_out")
         return super().post(request, *args, **kwargs)
 
 
-@login_required
+@requires("account.own")
 @require_POST
 def sign_out_everywhere(request):
     """Every other session of the account ends: the password's hash gets a new salt (the
@@ -65,13 +52,7 @@ def sign_out_everywhere(request):
         user.set_unusable_password()
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
-    audit(
-        actor=user,
-        action="signin.signed_out_everywhere",
-        obj=user,
-        summary=user.get_username(),
-        **client_facts(request),
-    )
+    account_audit(request, user, "signin.signed_out_everywhere")
     messages.success(request, _("Đã đăng xuất khỏi mọi thiết bị khác."))
     return redirect("security")
 

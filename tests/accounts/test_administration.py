@@ -396,3 +396,13 @@ def test_a_unit_administrator_lists_only_the_accounts_it_may_open(unit_admin, un
     assert set(listed) == {unit_admin, reporter_a}
     for account in listed:
         assert client.get(reverse("accounts:account", args=[account.pk])).status_code == 200
+
+
+def test_a_unit_page_offers_to_take_back_only_the_roles_one_may(unit_admin, district, leader):
+    MembershipFactory(unit=district, role=R.LEADERSHIP, user=leader)
+    page = login(unit_admin).get(reverse("accounts:unit", args=[district.pk]))
+    shown = {pk for pk, _ in page.context["memberships"].values_list("pk", "role")}
+    buttons = set(map(int, re.findall(r"/quan-ly/vai-tro/(\d+)/thu-hoi/", page.content.decode())))
+    leadership = district.memberships.get(role=R.LEADERSHIP).pk
+    assert leadership in shown and leadership not in buttons
+    assert district.memberships.get(role=R.UNIT_ADMIN).pk in buttons
