@@ -57,6 +57,19 @@ WHERE a.unit_id IN (
     ORDER BY u.parent_id, u.name, u.id LIMIT 50
 ) AND a.task_id = ANY(%s::bigint[])
 """
+# The same figures as the pages now read them: the kept totals (reports/figures/kept.py).
+KEPT_SUMS = (
+    "SUM(expected), SUM(received), SUM(on_time), SUM(accepted), SUM(readable), "
+    "SUM(percent_sum), SUM(done), SUM(behind)"
+)
+RAW_KEPT_BY_PERIOD = f"""
+SELECT k.period_id, {KEPT_SUMS} FROM reports_kepttotals k
+JOIN reports_reportingperiod p ON p.id = k.period_id
+WHERE p.directive_id = %s {{period}} GROUP BY k.period_id
+"""
+RAW_KEPT_BY_UNIT = f"""
+SELECT k.unit_id, {KEPT_SUMS} FROM reports_kepttotals k WHERE k.period_id = %s GROUP BY k.unit_id
+"""
 RAW_BY_UNIT = """
 SELECT a.unit_id, COUNT(*),
        COUNT(*) FILTER (WHERE r.submitted_at < p.due + 1),
@@ -126,21 +139,21 @@ def main() -> None:
     task_ids = list(Task.objects.filter(section__directive=directive).values_list("pk", flat=True))
     matrix_sql = [
         (RAW_MATRIX_CELLS, [period.pk, task_ids, task_ids]),
-        (RAW_BY_PERIOD.format(period=f"AND r.period_id = {period.pk}"), [directive.pk]),
+        (RAW_KEPT_BY_PERIOD.format(period=f"AND k.period_id = {period.pk}"), [directive.pk]),
     ]
     one_period = f"AND r.period_id = {period.pk}"
     pages = [
         ("Tổng quan", reverse("reports:overview", args=[directive.pk]) + ky,
-         RAW_BY_PERIOD.format(period=""), [directive.pk]),
+         RAW_KEPT_BY_PERIOD.format(period=""), [directive.pk]),
         ("Ma trận, trang 1", reverse("reports:dashboard", args=[directive.pk]) + ky,
          matrix_sql, None),
         ("Ma trận, lọc chưa nộp + tìm", reverse("reports:dashboard", args=[directive.pk])
          + ky + "&trang_thai=missing&q=phuoc+1", RAW_BY_PERIOD.format(period=one_period),
          [directive.pk]),
         ("Theo cấp, theo nhóm", reverse("reports:rollup", args=[directive.pk]) + ky,
-         RAW_BY_UNIT, [period.pk]),
+         RAW_KEPT_BY_UNIT, [period.pk]),
         ("Cần đôn đốc", reverse("reports:owed", args=[directive.pk]) + ky,
-         RAW_BY_UNIT, [period.pk]),
+         RAW_KEPT_BY_UNIT, [period.pk]),
         ("Một nhiệm vụ", reverse("reports:task_page", args=[directive.pk, task.pk]) + ky,
          RAW_BY_PERIOD.format(period=one_period), [directive.pk]),
         ("Một đơn vị", reverse("reports:unit_page", args=[directive.pk, unit.pk]),

@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour="7-17", minute=0),
     },
     "drain-outbox": {"task": "ops.tasks.drain_outbox", "schedule": OUTBOX_DRAIN_SECONDS},
+    # The kept totals (reports/figures/kept.py) counted again at night, drift repaired.
+    "check-figures": {
+        "task": "reports.tasks.check_figures",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 # Reminders (đôn đốc): the first goes this many days before the due date; the unit's
 # leadership is told once a report is this many days overdue.

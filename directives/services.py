@@ -13,6 +13,7 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from ops.audit import audit
+from units.signals import figures_stale
 
 from .models import (
     Addressee,
@@ -98,13 +99,17 @@ def assignments_sync(*, directive: Directive, touched: Iterable[Pair] = ()) -> i
     ]
     Assignment.objects.bulk_create(new, ignore_conflicts=True)  # a concurrent sync made it
     touched = set(touched) & existing.keys()
-    stale = [existing[pair][0] for pair in touched if pair not in wanted]
-    if stale:
+    gone = [pair for pair in touched if pair not in wanted]
+    if gone:
         try:
             with transaction.atomic():
+                stale = [existing[pair][0] for pair in gone]
                 Assignment.objects.filter(pk__in=stale, reports__isnull=True).delete()
         except ProtectedError:  # a unit reported in the meantime: its assignment stays
             pass
+    if new or gone:
+        units = {a.unit_id for a in new} | {unit_id for _task, unit_id in gone}
+        figures_stale.send(sender=Assignment, directive_id=directive.pk, unit_ids=list(units))
     for role in Role.values:
         moved = [
             existing[pair][0]
@@ -305,6 +310,7 @@ def section_delete(*, section: Section, by) -> None:
     facts = _section_facts(section)
     facts["tasks"] = list(section.tasks.values_list("text", flat=True))
     _delete(section, _("Không xóa được mục: đơn vị vừa báo cáo."))
+    figures_stale.send(sender=Section, directive_id=directive.pk, unit_ids=None)
     _record(directive, by, _("Xóa mục %(number)s") % {"number": section.number}, before=facts)
 
 
@@ -491,6 +497,7 @@ def task_delete(*, task: Task, by) -> None:
         )
     text = task.text
     _delete(task, _("Không xóa được nhiệm vụ %(code)s: đơn vị vừa báo cáo.") % {"code": code})
+    figures_stale.send(sender=Task, directive_id=section.directive_id, unit_ids=None)
     _renumber(section)
     _record(
         section.directive, by, _("Xóa nhiệm vụ %(code)s") % {"code": code}, before={"text": text}

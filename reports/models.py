@@ -2,6 +2,7 @@
 docs/architecture.md) and imported from there; Django reads them through this module,
 and migrations name them "reports.<Model>" wherever they live."""
 
+from .figures import models as figures_models  # noqa: F401
 from .filing import models as filing_models
 from .notifications import models as notifications_models  # noqa: F401
 from .periods import models as periods_models  # noqa: F401

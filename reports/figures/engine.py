@@ -48,6 +48,8 @@ from reports.periods.models import ReportingPeriod
 from units.models import Unit, active_between, active_between_q
 from workdays.calendar import day_end
 
+from .models import KEPT, KeptTotals
+
 BEHIND_MARGIN = 25  # percentage points
 
 
@@ -136,12 +138,15 @@ def _last_cutoffs(directives: dict[int, Directive]) -> None:
         directive._last_cutoff = directive.reporting_ends_on or last.get(directive.pk)
 
 
-def _elapsed_share(directive: Directive, period: ReportingPeriod) -> float | None:
-    start = directive.reporting_starts_on or directive.issued_on
-    last_cutoff = directive._last_cutoff
+def behind_below(start, last_cutoff, cutoff) -> int | None:
+    """The percent done under which a report is behind, for a period ending on `cutoff`
+    of a directive reporting from `start` (its reporting_starts_on, else its issue date)
+    to `last_cutoff`: the share of that time elapsed, less BEHIND_MARGIN. None: no time
+    to measure against."""
     if not last_cutoff or last_cutoff <= start:
         return None
-    return min(1.0, (period.cutoff - start).days / (last_cutoff - start).days)
+    share = min(1.0, (cutoff - start).days / (last_cutoff - start).days)
+    return round(100 * share) - BEHIND_MARGIN
 
 
 def _per_period(periods: list[ReportingPeriod], value, output_field):
@@ -162,8 +167,9 @@ def _aggregates(directives: dict[int, Directive], periods: list[ReportingPeriod]
             directive._last_cutoff = directive.reporting_ends_on
 
     def behind(period):
-        share = _elapsed_share(directives[period.directive_id], period)
-        return None if share is None else round(100 * share) - BEHIND_MARGIN
+        directive = directives[period.directive_id]
+        start = directive.reporting_starts_on or directive.issued_on
+        return behind_below(start, directive._last_cutoff, period.cutoff)
 
     readable = ~Q(status=ProgressReport.Status.DRAFT)
     # slots.sent_by in SQL: first sent before the end of the period's due day.
@@ -188,38 +194,92 @@ def count(
     periods: Iterable[ReportingPeriod],
     directive: Directive | None = None,
     assignments=None,
+    units=None,
     by: tuple[str, ...] = (),
     today: datetime.date | None = None,
+    kept: bool = True,
 ) -> dict[tuple, Figures]:
     """The figures of `periods`, keyed by the values of `by` (any of "period", "unit",
     "task", "directive", in the key's order): by=() gives {(): the total}; with "period"
     left out, the periods are summed. The periods are one directive's (`directive`) or
     several directives' (loaded with select_related("directive")). `assignments` narrows
     the slots (default: the directives'): a queryset, or the ids of a few (a page of the
-    matrix). Four queries (five the first time a directive object is counted: its last
-    cutoff), and one more where a granted extension concerns these slots.
+    matrix); `units` (a queryset of units) keeps those units' slots.
 
     The slots are those of the assignments the directive gave (a task handed down is
     counted once, as the unit's: Assignment.objects.counted), of tasks reported each
-    period (until done: directives.models.reports_in_q), of units active in the period."""
+    period (until done: directives.models.reports_in_q), of units active in the period.
+
+    Split by neither task nor assignment, the figures are read from the kept totals
+    (reports.figures.kept): two queries, three where a granted extension concerns these
+    slots; a period with none kept is counted live. Counted live (kept=False, or by task,
+    or narrowed to some assignments): four queries, five the first time a directive
+    object is counted (its last cutoff), and one more for extensions."""
     today = today or timezone.localdate()
     periods = list(periods)
     split = _Split(by, periods, today)
-    if split.periods:
-        directives = _directives_of(periods, directive)
-        narrowed = assignments
-        if isinstance(assignments, list | tuple | set | frozenset):
-            narrowed = list(assignments)
-            assignments = Assignment.objects.filter(pk__in=narrowed)
-        elif assignments is None:
-            assignments = Assignment.objects.filter(task__section__directive__in=list(directives))
-        # Usually no unit opens or closes at a date: then no slot needs its unit's dates
-        # checked, and nothing is joined with the units.
-        dated = Unit.objects.dated().exists()
-        seen = _count_expected(split, assignments, dated)
-        _count_received(split, directives, narrowed, seen)
-        _count_extended(split, narrowed, seen)
+    if not split.periods:
+        return split.result()
+    directives = _directives_of(periods, directive)
+    if kept and assignments is None and "task" not in by:
+        unkept = _count_kept(split, units)
+        if unkept:
+            live = _Split(by, [p for p in periods if p.pk in unkept], today)
+            live.figures = split.figures
+            _count_live(live, directives, None, units)
+        everything = _Seen(dated=True, handed_down=True, done=True)
+        _count_extended(split, _of_units(units), everything)
+    else:
+        _count_live(split, directives, assignments, units)
     return split.result()
+
+
+def _of_units(units):
+    return None if units is None else Assignment.objects.filter(unit__in=units)
+
+
+def _count_live(split: "_Split", directives, assignments, units, extensions: bool = True):
+    """Every kept count, and overdue, from the assignments and the reports themselves;
+    with `extensions`, what granted extensions change too."""
+    narrowed = assignments  # None: the directives' own, as each report's period says
+    if isinstance(assignments, list | tuple | set | frozenset):
+        narrowed = list(assignments)
+        assignments = Assignment.objects.filter(pk__in=narrowed)
+    elif assignments is None:
+        assignments = Assignment.objects.filter(task__section__directive__in=list(directives))
+    if units is not None:
+        assignments = assignments.filter(unit__in=units)
+        narrowed = assignments if not isinstance(narrowed, list) else narrowed
+    # Usually no unit opens or closes at a date: then no slot needs its unit's dates
+    # checked, and nothing is joined with the units.
+    dated = Unit.objects.dated().exists()
+    seen = _count_expected(split, assignments, dated)
+    _count_received(split, directives, narrowed, seen)
+    if extensions:
+        _count_extended(split, narrowed, seen)
+
+
+def _count_kept(split: "_Split", units) -> set[int]:
+    """The kept counts of the split's periods (of `units`, if given), with overdue as
+    far as the kept counts say it (missing, of periods past their due date): one query.
+    Returns the periods that have nothing kept, to be counted live."""
+    rows = KeptTotals.objects.filter(period_id__in=list(split.period))
+    if units is not None:
+        rows = rows.filter(unit__in=units)
+    by_unit = "unit" in split.dims
+    columns = ["period_id", "unit_id"] if by_unit else ["period_id"]
+    found = set()
+    for row in rows.values(*columns).annotate(**{n: Sum(n) for n in KEPT}).order_by():
+        period = split.period[row["period_id"]]
+        found.add(period.pk)
+        values = (row["unit_id"] if d == "unit" else period.directive_id for d in split.dims)
+        figures = split[(period.pk, *values)]
+        for name in KEPT:
+            setattr(figures, name, getattr(figures, name) + row[name])
+        figures.on_time_extended += row["on_time"]
+        if period.pk in split.past_due:
+            figures.overdue += row["expected"] - row["received"]
+    return set(split.period) - found
 
 
 class _Split:
@@ -396,10 +456,17 @@ def trend(
 
 
 def total(
-    *, directive: Directive, periods: list[ReportingPeriod], assignments=None, today=None
+    *,
+    directive: Directive,
+    periods: list[ReportingPeriod],
+    assignments=None,
+    units=None,
+    today=None,
 ) -> Figures:
-    """The figures of `periods` together (of `assignments`, if given)."""
-    counted = count(directive=directive, periods=periods, assignments=assignments, today=today)
+    """The figures of `periods` together (of `assignments`, or of `units`, if given)."""
+    counted = count(
+        directive=directive, periods=periods, assignments=assignments, units=units, today=today
+    )
     return counted.get((), Figures())
 
 

@@ -8,7 +8,7 @@ commands all call these.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from directives.models import Assignment, Indicator
 from ops.audit import audit
 from ops.outbox import outbox_add
 from reports.periods.models import ReportingPeriod
+from units.signals import figures_stale
 from units.text import is_blank
 
 from .models import (
@@ -78,14 +79,29 @@ def audit_slot(*, by, action: str, obj, what: str, assignment, period, **data) -
     )
 
 
+def _loaded(obj, *relations: str) -> bool:
+    for name in relations:
+        if obj is None or name not in obj._state.fields_cache:
+            return False
+        obj = obj._state.fields_cache[name]
+    return True
+
+
 def _audit_report(report: ProgressReport, by, action: str, what: str, **data) -> None:
+    """audit_slot for a report: with no query when its task's section, its unit and its
+    period are loaded."""
+    named = (
+        _loaded(report, "assignment", "task", "section")
+        and _loaded(report, "assignment", "unit")
+        and (report.period_id is None or _loaded(report, "period"))
+    )
     audit_slot(
         by=by,
         action=action,
         obj=report,
         what=what,
-        assignment=report.assignment_id,
-        period=report.period_id,
+        assignment=report.assignment if named else report.assignment_id,
+        period=(report.period if report.period_id else None) if named else report.period_id,
         **data,
     )
 
@@ -196,6 +212,21 @@ def _check_slot(assignment: Assignment, period: ReportingPeriod | None, at) -> N
         )
 
 
+def _locked_slot(assignment: Assignment, period) -> tuple[ProgressReport, bool]:
+    """The slot's report, locked until the transaction ends, made if there is none yet
+    (two first saves at once: the unique constraint decides, the loser reads the
+    winner's). Whether it was made."""
+    reports = ProgressReport.objects.select_for_update(of=("self",)).select_related("updated_by")
+    report = reports.filter(assignment=assignment, period=period).first()
+    if report is not None:
+        return report, False
+    try:
+        with transaction.atomic():
+            return ProgressReport.objects.create(assignment=assignment, period=period), True
+    except IntegrityError:
+        return reports.get(assignment=assignment, period=period), False
+
+
 @transaction.atomic
 def report_save_draft(
     *,
@@ -217,13 +248,7 @@ def report_save_draft(
     """
     _check_slot(assignment, period, at)
     _check_entry_open(assignment, period, at)
-    # get_or_create survives two first saves at once (the unique constraint decides).
-    created = ProgressReport.objects.get_or_create(assignment=assignment, period=period)[1]
-    report = (
-        ProgressReport.objects.select_for_update(of=("self",))
-        .select_related("updated_by")
-        .get(assignment=assignment, period=period)
-    )
+    report, created = _locked_slot(assignment, period)
     report.assignment = assignment  # already loaded by the caller
     current = 0 if created else report.version
     if version is not None and version != current:
@@ -239,8 +264,11 @@ def report_save_draft(
     report.updated_by = by
     report.version = current + 1
     # The slot (assignment, period) is the row just locked: checking that both exist and
-    # that no other report holds it would only repeat that query.
-    report.full_clean(exclude=["assignment", "period"])
+    # that no other report holds it would only repeat that query; the people are the
+    # signed-in user; the constraints' checks are the fields' validators again.
+    report.full_clean(
+        exclude=["assignment", "period", "updated_by", "submitted_by"], validate_constraints=False
+    )
     report_start_revision(report=report, by=by, save=False, at=at)
     report.save()
     if "indicators" in data:
@@ -297,7 +325,7 @@ def report_submit(*, report: ProgressReport, by, at: datetime.datetime | None = 
     """Send the report to the reviewers. The first sending time decides timeliness."""
     report = (
         ProgressReport.objects.select_for_update(of=("self",))
-        .select_related("assignment__task", "period")
+        .select_related("assignment__task__section", "assignment__unit", "period")
         .get(pk=report.pk)
     )
     if not report.is_editable:
@@ -329,7 +357,11 @@ def report_accept(*, report: ProgressReport, by, at: datetime.datetime | None = 
     if report.is_completion:
         declared = report.transitions.filter(to_status=Status.SUBMITTED).latest("at", "pk").at
         done_on = timezone.localdate(declared)
-        Assignment.objects.filter(pk=report.assignment_id).update(done_on=done_on)
+        given = Assignment.objects.filter(pk=report.assignment_id)
+        given.update(done_on=done_on)
+        # Reported each period until done: the periods after it expect nothing more.
+        directive_id, unit_id = given.values_list("task__section__directive_id", "unit_id").get()
+        figures_stale.send(sender=Assignment, directive_id=directive_id, unit_ids=[unit_id])
         _audit_report(
             report, by, "task.done_confirmed", _("Xác nhận hoàn thành"), done_on=done_on.isoformat()
         )

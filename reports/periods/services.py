@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from directives.models import Directive
+from units.signals import figures_stale
 from workdays import calendar as workdays
 
 from . import calendar
@@ -51,16 +52,18 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
     by_span = {(p.start, p.cutoff): p for p in wanted}
     created = 0
     with transaction.atomic():
+        changed = False
         for period in directive.periods.all():
             dates = by_span.pop((period.start, period.cutoff), None)
             if dates is None:
-                _delete_unless_held(period)
+                changed |= _delete_unless_held(period)
                 continue
             # A period still ahead of its due date follows the calendar and lock_days.
             lock_on = _lock_on(directive, dates.due)
             if period.due >= today and (period.due, period.lock_on) != (dates.due, lock_on):
                 period.label, period.due, period.lock_on = dates.label, dates.due, lock_on
                 period.save(update_fields=["label", "due", "lock_on"])
+                changed = True
         new = [
             ReportingPeriod(
                 directive=directive,
@@ -74,17 +77,20 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
         ]
         ReportingPeriod.objects.bulk_create(new)
         created = len(new)
+        if changed or created:  # what is expected, and when a report is on time or behind
+            figures_stale.send(sender=ReportingPeriod, directive_id=directive.pk, unit_ids=None)
     return created
 
 
-def _delete_unless_held(period: ReportingPeriod) -> None:
+def _delete_unless_held(period: ReportingPeriod) -> bool:
     """Delete a period the schedule no longer has, unless a report or a summary holds it
-    (their foreign keys PROTECT it: that is the rule, stated once)."""
+    (their foreign keys PROTECT it: that is the rule, stated once). Whether it went."""
     try:
         with transaction.atomic():
             period.delete()
     except ProtectedError:
-        pass
+        return False
+    return True
 
 
 def _lock_on(directive: Directive, due: datetime.date) -> datetime.date | None:

@@ -78,7 +78,7 @@ def _queries(client, url: str) -> int:
 
 
 PAGES = {
-    "portfolio": (reverse("reports:dashboard_index"), 14),
+    "portfolio": (reverse("reports:dashboard_index"), 11),
     "scorecard": (reverse("reports:scorecard"), 7),
     "falling due": (reverse("reports:falling_due") + "?trong=30", 10),
     "tasks behind a figure": (reverse("reports:deadline_tasks") + "?so_lieu=open_overdue", 9),

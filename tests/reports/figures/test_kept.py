@@ -1,0 +1,279 @@
+"""The kept totals (reports/figures/kept.py) always equal a full recount: random
+sequences of every change they follow, checked after each step; and figures_check finds
+and repairs a total that drifted."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+
+from directives.models import Task
+from directives.services import assignments_sync
+from reports.figures.engine import count
+from reports.figures.models import KeptTotals
+from reports.filing.models import ExtensionRequest, ProgressReport
+from reports.filing.services import (
+    report_accept,
+    report_return,
+    report_save_draft,
+    report_submit,
+)
+from reports.periods.services import periods_generate
+
+from ...factories import (
+    VN,
+    AddresseeFactory,
+    DirectiveFactory,
+    ProgressReportFactory,
+    SectionFactory,
+    TaskFactory,
+    UnitFactory,
+    UnitGroupFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+TODAY = D(2021, 12, 20)
+Status = ProgressReport.Status
+MONTHS = [D(2021, 9, 20), D(2021, 10, 20), D(2021, 11, 20), D(2021, 12, 20)]
+
+
+def _at(day: D, hour: int = 9) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=VN)
+
+
+def _assert_kept_is_a_recount(directive) -> None:
+    directive = type(directive).objects.get(pk=directive.pk)  # its last cutoff read anew
+    periods = list(directive.periods.select_related("directive"))
+    by = ("period", "unit")
+    kept = count(periods=periods, directive=directive, by=by, today=TODAY)
+    live = count(periods=periods, directive=directive, by=by, today=TODAY, kept=False)
+    assert kept == live
+    # Every period with a slot is kept: the live count above was not a fallback.
+    expected = {p for (p, _u), f in live.items() if f.expected}
+    assert expected <= set(
+        KeptTotals.objects.filter(period__in=periods).values_list("period_id", flat=True)
+    )
+
+
+class KeptTotalsMachine(RuleBasedStateMachine):
+    """A directive of two tasks (one reported each period, one reported until done by a
+    deadline) to three units, a fourth added on the way; reports saved, sent, accepted,
+    returned and revised; extensions granted; a task confirmed done; units closed or
+    opened; new periods."""
+
+    def __init__(self):
+        super().__init__()
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        self.units = UnitFactory.create_batch(4)
+        self.directive = DirectiveFactory()
+        self.section = SectionFactory(directive=self.directive)
+        TaskFactory(section=self.section)
+        TaskFactory(section=self.section, kind=Task.Kind.BOTH, deadline=D(2022, 3, 31))
+        group = UnitGroupFactory(members=self.units[:3])
+        AddresseeFactory(section=self.section, unit=None, group=group)
+        assignments_sync(directive=self.directive)
+        periods_generate(directive=self.directive, until=MONTHS[0])
+        self.user = UserFactory()
+        self.months = 1
+
+    def teardown(self):
+        transaction.set_rollback(True)
+        self._atomic.__exit__(None, None, None)
+
+    def _slot(self, data):
+        periods = list(self.directive.periods.order_by("start"))
+        task = data.draw(st.sampled_from(list(self.section.tasks.order_by("pk"))))
+        assignments = list(
+            task.assignments.filter(parent__isnull=True)
+            .select_related("task__section", "unit")
+            .order_by("pk")
+        ) or [None]
+        return data.draw(st.sampled_from(assignments)), data.draw(st.sampled_from(periods))
+
+    def _report(self, data, *statuses):
+        reports = list(
+            ProgressReport.objects.filter(
+                assignment__task__section=self.section, period__isnull=False, status__in=statuses
+            ).order_by("pk")
+        )
+        return data.draw(st.sampled_from(reports)) if reports else None
+
+    def _try(self, action):
+        from django.core.exceptions import ValidationError
+
+        try:
+            with transaction.atomic():
+                return action()
+        except ValidationError:
+            return None
+
+    @rule(data=st.data(), percent=st.sampled_from([0, 20, 60, 100]))
+    def save_draft(self, data, percent):
+        assignment, period = self._slot(data)
+        if assignment is None:
+            return
+        assessment = "done" if percent == 100 else data.draw(st.sampled_from(["in_progress", ""]))
+        values = {"percent_done": percent, "achievements": "Đã làm."}
+        if assessment:
+            values["assessment"] = assessment
+        self._try(
+            lambda: report_save_draft(
+                assignment=assignment,
+                period=period,
+                by=self.user,
+                data=values,
+                at=_at(period.start),
+            )
+        )
+
+    @rule(data=st.data(), days=st.integers(-3, 4))
+    def submit(self, data, days):
+        report = self._report(data, Status.DRAFT, Status.RETURNED)
+        if report is not None:
+            at = _at(
+                report.period.due + datetime.timedelta(days=days),
+                data.draw(st.sampled_from([8, 23])),
+            )
+            self._try(lambda: report_submit(report=report, by=self.user, at=at))
+
+    @rule(data=st.data())
+    def accept(self, data):
+        report = self._report(data, Status.SUBMITTED)
+        if report is not None:
+            self._try(lambda: report_accept(report=report, by=self.user))
+
+    @rule(data=st.data())
+    def give_back(self, data):
+        report = self._report(data, Status.SUBMITTED)
+        if report is not None:
+            self._try(lambda: report_return(report=report, by=self.user, reason="Bổ sung số liệu."))
+
+    @rule(data=st.data(), days=st.integers(1, 10))
+    def extend(self, data, days):
+        assignment, period = self._slot(data)
+        if assignment is not None:
+            ExtensionRequest.objects.create(
+                assignment=assignment,
+                period=period,
+                new_due=period.due + datetime.timedelta(days=days),
+                reason="Xin thêm thời gian.",
+                status=ExtensionRequest.Status.GRANTED,
+                requested_by=self.user,
+            )
+
+    @rule()
+    def next_month(self):
+        if self.months < len(MONTHS):
+            periods_generate(directive=self.directive, until=MONTHS[self.months])
+            self.months += 1
+
+    @rule(data=st.data(), day=st.integers(1, 30))
+    def close_or_open_unit(self, data, day):
+        unit = data.draw(st.sampled_from(self.units))
+        if data.draw(st.booleans()):
+            unit.valid_to, unit.valid_from = D(2021, 10, day), None
+        else:
+            unit.valid_from, unit.valid_to = D(2021, 10, day), None
+        unit.save()
+
+    @rule()
+    def add_a_unit(self):
+        AddresseeFactory(section=self.section, unit=self.units[3])
+        pairs = [(task.pk, self.units[3].pk) for task in self.section.tasks.all()]
+        assignments_sync(directive=self.directive, touched=pairs)
+
+    @rule(data=st.data(), month=st.integers(9, 11))
+    def confirm_done(self, data, month):
+        """The task reported until done is declared and confirmed done (done_on)."""
+        task = self.section.tasks.get(kind=Task.Kind.BOTH)
+        assignment = data.draw(
+            st.sampled_from(list(task.assignments.select_related("task__section", "unit")))
+        )
+        at = _at(D(2021, month, 25))
+
+        def confirm():
+            report = report_save_draft(
+                assignment=assignment,
+                period=None,
+                by=self.user,
+                data={"achievements": "Xong."},
+                at=at,
+            )
+            report_submit(report=report, by=self.user, at=at)
+            report_accept(report=report, by=self.user, at=at)
+
+        self._try(confirm)
+
+    @rule(data=st.data())
+    def a_report_made_directly(self, data):
+        """A report written without the services (a factory, a command): the model's own
+        signals keep the totals."""
+        assignment, period = self._slot(data)
+        if assignment is not None and not assignment.reports.filter(period=period).exists():
+            ProgressReportFactory(
+                assignment=assignment,
+                period=period,
+                status=Status.SUBMITTED,
+                submitted_at=_at(period.due),
+                percent_done=50,
+            )
+
+    @invariant()
+    def kept_equals_a_full_recount(self):
+        _assert_kept_is_a_recount(self.directive)
+
+
+def test_the_kept_totals_always_equal_a_full_recount():
+    run_state_machine_as_test(
+        KeptTotalsMachine,
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=12,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
+
+
+@pytest.fixture
+def kept_directive(small_directive, submitted_a):
+    return small_directive.directive
+
+
+def test_figures_check_finds_and_repairs_a_total_that_drifted(kept_directive):
+    row = KeptTotals.objects.filter(received__gt=0).first()
+    assert row is not None
+    KeptTotals.objects.filter(pk=row.pk).update(received=row.received + 5)
+    periods = list(kept_directive.periods.select_related("directive"))
+    corrupted = count(periods=periods, directive=kept_directive, today=TODAY)[()]
+    truth = count(periods=periods, directive=kept_directive, today=TODAY, kept=False)[()]
+    assert corrupted.received == truth.received + 5  # the pages read the kept totals
+
+    out = io.StringIO()
+    call_command("figures_check", "--dry-run", stdout=out)
+    assert "1 " in out.getvalue() and kept_directive.number in out.getvalue()
+    assert KeptTotals.objects.get(pk=row.pk).received == row.received + 5  # only told
+
+    call_command("figures_check", stdout=io.StringIO())
+    repaired = count(periods=periods, directive=kept_directive, today=TODAY)[()]
+    assert repaired == truth
+
+    out = io.StringIO()
+    call_command("figures_check", stdout=out)
+    assert "0 " in out.getvalue()
+
+
+def test_a_period_kept_nowhere_is_counted_live(kept_directive):
+    """A database from before the kept totals (or one not yet checked) reads true figures."""
+    periods = list(kept_directive.periods.select_related("directive"))
+    truth = count(periods=periods, directive=kept_directive, today=TODAY, kept=False)
+    KeptTotals.objects.all().delete()
+    assert count(periods=periods, directive=kept_directive, today=TODAY) == truth
