@@ -476,14 +476,36 @@ def by_unit(
     period: ReportingPeriod | None = None,
     periods: list[ReportingPeriod] | None = None,
     assignments=None,
+    units=None,
     today=None,
 ) -> dict[int, Figures]:
-    """Each unit's figures for one period (or several, summed): only the units expected."""
+    """Each unit's figures for one period (or several, summed): only the units expected
+    (of `units`, if given)."""
     periods = periods if periods is not None else [period]
     counted = count(
-        directive=directive, periods=periods, assignments=assignments, by=("unit",), today=today
+        directive=directive,
+        periods=periods,
+        assignments=assignments,
+        units=units,
+        by=("unit",),
+        today=today,
     )
     return {unit_id: f for (unit_id,), f in counted.items() if f.expected}
+
+
+def owing(*, period: ReportingPeriod):
+    """The units that owe reports for the period (missing: expected − received), most
+    owed first, then by name: kept totals rows (with their unit) to page through, so a
+    page reads its own units only. None when nothing is kept of the period."""
+    kept = KeptTotals.objects.filter(period=period)
+    if not kept.exists():
+        return None
+    return (
+        kept.filter(expected__gt=F("received"))
+        .annotate(missing=F("expected") - F("received"))
+        .select_related("unit")
+        .order_by("-missing", "unit__name", "unit_id")
+    )
 
 
 # --- Tasks with a deadline, as the Government Office counts them --------------------

@@ -8,7 +8,7 @@ return is received, shown as "revising", without a link.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,7 @@ from reports.periods.models import ReportingPeriod
 from units.models import Unit, active_between_q, fold
 
 from .engine import Figures, by_unit
+from .models import KeptTotals
 
 
 @dataclass
@@ -107,6 +108,23 @@ def matrix_units(*, assignments, period: ReportingPeriod):
         .select_related("parent")
         .order_by("parent_id", "name", "pk")
     )
+
+
+def expected_units(*, period: ReportingPeriod, kind: str = "", query: str = "", missing=False):
+    """The units a whole-directive matrix shows, read from the kept totals (one row per
+    unit expected in the period): of one kind, named like `query` (diacritics aside), or
+    only those still owing a report (`missing`); grouped by their parent in the tree, to
+    page through. None when nothing is kept of the period (then: matrix_assignments)."""
+    kept = KeptTotals.objects.filter(period=period)
+    if not kept.exists():
+        return None
+    kept = kept.filter(expected__gt=F("received") if missing else 0)
+    units = Unit.objects.filter(pk__in=kept.values("unit_id"))
+    if kind:
+        units = units.filter(kind=kind)
+    for word in fold(query).split():
+        units = units.filter(search_name__contains=word)
+    return units.select_related("parent").order_by("parent_id", "name", "pk")
 
 
 def period_matrix(

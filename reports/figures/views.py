@@ -101,17 +101,30 @@ def dashboard(request, directive_id: int):
         "query": query,
     }
     if period:
+        status = context["status"]
         tasks = matrix.matrix_tasks(directive=directive, section_id=section_id)
-        assignments = matrix.matrix_assignments(
-            tasks=tasks, period=period, status=status, kind=kind, query=query
-        )
-        units = matrix.matrix_units(assignments=assignments, period=period)
+        # Filtered by unit (kind, name, owing a report), the filter runs on the kept totals:
+        # one row per unit, no report read. By section or a report's status, on the slots.
+        units = None
+        if not section_id and status in ("", "missing"):
+            units = matrix.expected_units(
+                period=period, kind=kind, query=query, missing=status == "missing"
+            )
+        if units is not None:
+            shown = units if (status or kind or query) else None  # None: the whole directive
+            totals = engine.total(directive=directive, periods=[period], units=shown)
+        else:
+            assignments = matrix.matrix_assignments(
+                tasks=tasks, period=period, status=status, kind=kind, query=query
+            )
+            units = matrix.matrix_units(assignments=assignments, period=period)
+            filtered = section_id or status or kind or query
+            shown = assignments if filtered else None
+            totals = engine.total(directive=directive, periods=[period], assignments=shown)
         page = Paginator(units, MATRIX_PAGE).get_page(request.GET.get("trang"))
-        filtered = section_id or status or kind or query
-        shown = assignments if filtered else None  # None: the whole directive, no subquery
         context |= {
             "page": page,
-            "totals": engine.total(directive=directive, periods=[period], assignments=shown),
+            "totals": totals,
             "matrix": matrix.period_matrix(
                 directive=directive, period=period, units=page.object_list, tasks=tasks
             ),
@@ -146,16 +159,23 @@ def rollup(request, directive_id: int):
 def owed(request, directive_id: int):
     """Cần đôn đốc: the units that owe reports for the period, most owed first."""
     directive, periods, period = _directive_and_period(request, directive_id)
-    rows = []
-    if period:
-        per_unit = engine.by_unit(directive=directive, period=period)
-        owing = {u: f for u, f in per_unit.items() if f.missing}
-        units = Unit.objects.in_bulk(list(owing))
-        rows = sorted(
-            ((units[u], f) for u, f in owing.items()),
-            key=lambda row: (-row[1].missing, row[0].name),
-        )
-    page = Paginator(rows, 100).get_page(request.GET.get("trang"))
+    owing = engine.owing(period=period) if period else None
+    if owing is not None:  # a page of the kept totals, then its units' whole figures
+        page = Paginator(owing, 100).get_page(request.GET.get("trang"))
+        shown = [row.unit_id for row in page.object_list]
+        figures = engine.by_unit(directive=directive, period=period, units=shown)
+        page.object_list = [(row.unit, figures[row.unit_id]) for row in page.object_list]
+    else:
+        rows = []
+        if period:
+            per_unit = engine.by_unit(directive=directive, period=period)
+            missing = {u: f for u, f in per_unit.items() if f.missing}
+            units = Unit.objects.in_bulk(list(missing))
+            rows = sorted(
+                ((units[u], f) for u, f in missing.items()),
+                key=lambda row: (-row[1].missing, row[0].name),
+            )
+        page = Paginator(rows, 100).get_page(request.GET.get("trang"))
     return render(
         request,
         "reports/owed.html",

@@ -8,7 +8,12 @@ import pytest
 from django.urls import reverse
 
 from reports.figures import engine as figures
-from reports.figures.matrix import matrix_assignments, matrix_tasks, matrix_units
+from reports.figures.matrix import (
+    expected_units,
+    matrix_assignments,
+    matrix_tasks,
+    matrix_units,
+)
 from reports.figures.rollup import tree_rollup
 from units.models import fold
 
@@ -124,6 +129,28 @@ def test_unit_search_ignores_diacritics_case_and_unicode_form(typed, small_direc
     )
 
     assert [u.name for u in units] == ["Đảng bộ xã Phước Sơn"]
+
+
+@pytest.mark.parametrize("query", ["", "xa a", "b"])
+@pytest.mark.parametrize("missing", [False, True])
+@pytest.mark.parametrize("kind", ["", "grassroots_party", "agency"])
+def test_the_matrix_filters_units_on_the_kept_totals_as_on_the_slots(
+    query, missing, kind, small_directive, submitted_a
+):
+    """The whole-directive matrix filters units (kind, name, owing a report) on the kept
+    totals; the same units as the filter on each slot."""
+    period = small_directive.period
+    tasks = matrix_tasks(directive=small_directive.directive)
+    status = "missing" if missing else ""
+    on_slots = matrix_units(
+        assignments=matrix_assignments(
+            tasks=tasks, period=period, status=status, kind=kind, query=query
+        ),
+        period=period,
+    )
+    on_kept = expected_units(period=period, kind=kind, query=query, missing=missing)
+
+    assert list(on_kept) == list(on_slots)
 
 
 def test_fold_handles_d_with_stroke_and_tone_placement():
