@@ -131,6 +131,10 @@ else:
     # costs one failed request per worker at most, not a broken worker.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The dashboards' queries are short: compiling them (JIT) costs more than it saves,
+    # 91 → 73 ms for the overview at 50,000 units (docs/deploy.md, "PostgreSQL").
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A covering index (reports.ProgressReport) is PostgreSQL's; SQLite keeps its key columns.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

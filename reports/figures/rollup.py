@@ -1,10 +1,15 @@
-"""Figures summed beyond one unit: through the unit tree (any level) and by unit group."""
+"""Figures summed beyond one unit: through the unit tree (any level) and by unit group,
+summed in the database (engine.count_mapped over the kept totals)."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
+from directives.models import Directive
+from reports.periods.models import ReportingPeriod
 from units.models import Unit, UnitGroup
 
+from . import engine
 from .engine import Figures
 
 
@@ -15,35 +20,46 @@ class RollupRow:
     has_children: bool
 
 
-def tree_rollup(per_unit: dict[int, Figures], *, parent_id: int | None) -> list[RollupRow]:
-    """The figures of each child of `parent_id` (None: the top of the tree), every one the
-    sum over its whole subtree. Two queries (the tree, the children), whatever its depth."""
-    parents = dict(Unit.objects.values_list("pk", "parent_id"))
-    totals: dict[int, Figures] = defaultdict(Figures)
-    for unit_id, figures in per_unit.items():
-        node = unit_id
-        while node is not None:  # the unit itself and each of its ancestors
-            totals[node].add(figures)
-            node = parents.get(node)
-    children = [u for u, p in parents.items() if p == parent_id and u in totals]
-    with_children = {p for p in parents.values() if p is not None}
-    units = Unit.objects.in_bulk(children)
-    rows = [RollupRow(units[u], totals[u], u in with_children) for u in children]
+def _subtrees(parent_id: int | None) -> tuple[str, list]:
+    """Each child of `parent_id` (None: the top of the tree) and every unit below it, as
+    the mapping (key: the child) engine.count_mapped sums by."""
+    units = Unit._meta.db_table
+    top = "parent_id = %s" if parent_id is not None else "parent_id IS NULL"
+    mapping = (
+        f"mapping(key, unit_id) AS (SELECT id, id FROM {units} WHERE {top} "
+        f"UNION ALL SELECT m.key, u.id FROM {units} u JOIN mapping m ON u.parent_id = m.unit_id)"
+    )
+    return mapping, [parent_id] if parent_id is not None else []
+
+
+def tree_rollup(
+    *, directive: Directive, period: ReportingPeriod, parent_id: int | None, today=None
+) -> list[RollupRow]:
+    """The figures of each child of `parent_id` (None: the top of the tree) with a unit
+    expected in its subtree, every one the sum over its whole subtree, by name. Five
+    queries, whatever the tree's size and depth."""
+    mapping, params = _subtrees(parent_id)
+    summed = engine.count_mapped(
+        directive=directive, period=period, mapping=mapping, params=params, today=today
+    )
+    children = Unit.objects.filter(pk__in=[u for u, f in summed.items() if f.expected])
+    children = children.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
+    rows = [RollupRow(u, summed[u.pk], u.has_children) for u in children]
     return sorted(rows, key=lambda r: r.unit.name)
 
 
-def group_rollup(per_unit: dict[int, Figures]) -> list[tuple[UnitGroup, Figures]]:
+def group_rollup(
+    *, directive: Directive, period: ReportingPeriod, today=None
+) -> list[tuple[UnitGroup, Figures]]:
     """Each group with an expected member, and the sum of its members' figures, by name.
-    A unit in two groups counts in both. Two queries; every group membership is read
-    rather than the expected units passed as parameters (at 50,000 units that list alone
-    cost seconds, issue 16)."""
-    members = UnitGroup.members.through.objects.values_list("unitgroup_id", "unit_id")
-    by_group: dict[int, Figures] = defaultdict(Figures)
-    for group_id, unit_id in members.iterator(chunk_size=10_000):
-        if (figures := per_unit.get(unit_id)) is not None:
-            by_group[group_id].add(figures)
-    groups = UnitGroup.objects.filter(pk__in=by_group).order_by("name")
-    return [(group, by_group[group.pk]) for group in groups]
+    A unit in two groups counts in both."""
+    members = UnitGroup.members.through._meta.db_table
+    mapping = f"mapping(key, unit_id) AS (SELECT unitgroup_id, unit_id FROM {members})"
+    summed = engine.count_mapped(
+        directive=directive, period=period, mapping=mapping, params=[], today=today
+    )
+    groups = UnitGroup.objects.filter(pk__in=[g for g, f in summed.items() if f.expected])
+    return [(group, summed[group.pk]) for group in groups.order_by("name")]
 
 
 def ancestors(unit: Unit | None) -> list[Unit]:

@@ -145,12 +145,12 @@ def rollup(request, directive_id: int):
         parent = None
         if parent_id := request.GET.get("don_vi", ""):
             parent = Unit.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
-        per_unit = engine.by_unit(directive=directive, period=period)
+        parent_id = parent.pk if parent else None
         context |= {
             "parent": parent,
             "ancestors": ancestors(parent),
-            "rows": tree_rollup(per_unit, parent_id=parent.pk if parent else None),
-            "groups": group_rollup(per_unit),
+            "rows": tree_rollup(directive=directive, period=period, parent_id=parent_id),
+            "groups": group_rollup(directive=directive, period=period) if not parent else [],
         }
     return render(request, "reports/rollup.html", context)
 

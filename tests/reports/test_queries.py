@@ -61,7 +61,7 @@ PINNED = {
     "overview": 9,  # with its tasks with a deadline
     "matrix": 22,
     "matrix, filtered": 22,
-    "rollup": 12,
+    "rollup": 14,  # the tree and the groups summed in SQL
     "owed": 11,  # a page of the kept totals, then its units' figures
     "unit page": 16,
     "task page": 22,

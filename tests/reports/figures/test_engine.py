@@ -2,23 +2,41 @@
 filters and search."""
 
 import datetime
+import random
 import re
 
 import pytest
 from django.urls import reverse
 
+from directives.models import Assignment
+from directives.services import assignments_sync
 from reports.figures import engine as figures
+from reports.figures.engine import Figures
 from reports.figures.matrix import (
     expected_units,
     matrix_assignments,
     matrix_tasks,
     matrix_units,
 )
-from reports.figures.rollup import tree_rollup
+from reports.figures.models import KeptTotals
+from reports.figures.rollup import group_rollup, tree_rollup
+from reports.filing.models import ExtensionRequest
+from reports.periods.services import periods_generate
 from units.models import fold
 
 from ...conftest import login
-from ...factories import VN, ProgressReportFactory, ReportingPeriodFactory, UnitFactory
+from ...factories import (
+    VN,
+    AddresseeFactory,
+    DirectiveFactory,
+    ProgressReportFactory,
+    ReportingPeriodFactory,
+    SectionFactory,
+    TaskFactory,
+    UnitFactory,
+    UnitGroupFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -104,15 +122,76 @@ def test_the_rollup_sums_each_subtree(small_directive):
     ProgressReportFactory(
         assignment=small_directive.assignment_a, period=small_directive.period, submitted=True
     )
-    per_unit = figures.by_unit(directive=small_directive.directive, period=small_directive.period)
+    directive, period = small_directive.directive, small_directive.period
 
-    (top,) = tree_rollup(per_unit, parent_id=None)
-    children = tree_rollup(per_unit, parent_id=parent.pk)
+    (top,) = tree_rollup(directive=directive, period=period, parent_id=None)
+    children = tree_rollup(directive=directive, period=period, parent_id=parent.pk)
 
     assert (top.unit, top.figures.expected, top.figures.received, top.has_children) == (
         parent, 2, 1, True,
     )  # fmt: skip
     assert sorted(r.figures.received for r in children) == [0, 1]
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_rollup_sums_in_the_database_what_each_unit_counts(kept):
+    """A random tree three levels deep, some units in two groups, reports sent late and on
+    time, an extension: each subtree's and each group's figures, summed in SQL, are the
+    sum of its units' own (engine.by_unit); and so with nothing kept (counted live)."""
+    rng = random.Random(16)
+    top = UnitFactory(name="Tỉnh ủy")
+    middle = [UnitFactory(name=f"Huyện ủy {i}", parent=top) for i in range(3)]
+    leaves = [UnitFactory(name=f"Xã {i}", parent=rng.choice(middle)) for i in range(12)]
+    groups = [UnitGroupFactory(members=rng.sample(leaves, 6)) for _ in range(2)]
+    directive = DirectiveFactory()
+    section = SectionFactory(directive=directive)
+    TaskFactory.create_batch(2, section=section)
+    AddresseeFactory(section=section, unit=None, group=groups[0])
+    AddresseeFactory(section=section, unit=None, group=groups[1])
+    AddresseeFactory(section=section, unit=middle[0])
+    assignments_sync(directive=directive)
+    periods_generate(directive=directive, until=datetime.date(2021, 9, 20))
+    period = directive.periods.order_by("start").last()
+    for assignment in Assignment.objects.filter(task__section=section):
+        if rng.random() < 0.6:
+            day = period.due + datetime.timedelta(days=rng.randint(-3, 3))
+            ProgressReportFactory(
+                assignment=assignment,
+                period=period,
+                submitted=True,
+                submitted_at=datetime.datetime.combine(day, datetime.time(9), tzinfo=VN),
+            )
+        elif rng.random() < 0.3:
+            ExtensionRequest.objects.create(
+                assignment=assignment,
+                period=period,
+                status=ExtensionRequest.Status.GRANTED,
+                new_due=period.due + datetime.timedelta(days=30),
+                reason="Xin thêm thời gian.",
+                requested_by=UserFactory(),
+            )
+    if not kept:
+        KeptTotals.objects.all().delete()
+    today = period.due + datetime.timedelta(days=10)
+    per_unit = figures.by_unit(directive=directive, period=period, today=today)
+
+    def summed(units) -> Figures:
+        total = Figures()
+        for unit in units:
+            total.add(per_unit.get(unit.pk, Figures()))
+        return total
+
+    (province,) = tree_rollup(directive=directive, period=period, parent_id=None, today=today)
+    assert province.figures == summed([top, *middle, *leaves])
+    districts = tree_rollup(directive=directive, period=period, parent_id=top.pk, today=today)
+    assert {r.unit: r.figures for r in districts} == {
+        d: summed([d, *(u for u in leaves if u.parent_id == d.pk)])
+        for d in middle
+        if summed([d, *(u for u in leaves if u.parent_id == d.pk)]).expected
+    }
+    assert dict(group_rollup(directive=directive, period=period, today=today)) == {
+        g: summed(g.members.all()) for g in groups
+    }
 
 
 @pytest.mark.parametrize(
