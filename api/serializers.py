@@ -22,6 +22,7 @@ from directives.letter_to_directive import (
 from directives.models import Assignment, Directive, Section, Task
 from reports.filing.models import TEXT_LIMIT as REPORT_TEXT_LIMIT
 from reports.filing.models import ProgressReport, ReportTransition
+from reports.filing.slots import sent_on_time
 from reports.periods.models import ReportingPeriod
 from reports.summaries.models import Export, Summary
 from units.models import Unit
@@ -491,9 +492,7 @@ class ReportSerializer(HelpedModelSerializer):
         source="assignment.task.code", read_only=True, help_text=_("Số hiệu nhiệm vụ.")
     )
     period_label = Text(source="period.label", read_only=True, help_text=_("Tên kỳ báo cáo."))
-    on_time = serializers.BooleanField(
-        read_only=True,
-        allow_null=True,
+    on_time = serializers.SerializerMethodField(
         help_text=_("Gửi lần đầu đúng hạn (null: chưa gửi)."),
     )
     indicators = serializers.SerializerMethodField(help_text=_("Giá trị các chỉ tiêu."))
@@ -526,6 +525,9 @@ class ReportSerializer(HelpedModelSerializer):
             "indicators",
             "transitions",
         ]
+
+    def get_on_time(self, report) -> bool | None:
+        return sent_on_time(report.submitted_at, report.period.due)
 
     @extend_schema_field(IndicatorValueSerializer(many=True))
     def get_indicators(self, report) -> list:

@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
@@ -83,6 +83,48 @@ def query_id(request, name: str) -> int | None:
     return int(values[0])
 
 
+class Cursor(CursorPagination):
+    """Pages of up to 1,000 read by a cursor: each page a fixed number of queries, none
+    counting everything, and a report filed meanwhile never shifts a page."""
+
+    ordering = "pk"
+    page_size = 50
+    max_page_size = 1_000
+    page_size_query_param = "page_size"
+    invalid_cursor_message = _("Con trỏ trang không hợp lệ: dùng đúng liên kết “next”.")
+    cursor_query_description = _("Con trỏ trang: lấy từ “next” của trang trước.")
+    page_size_query_description = _("Số mục mỗi trang, từ 1 đến 1000 (mặc định 50).")
+
+    def get_page_size(self, request):
+        size = query_id(request, self.page_size_query_param)
+        if size is not None and size > self.max_page_size:
+            raise ValidationError({self.page_size_query_param: [_("Mỗi trang tối đa 1000 mục.")]})
+        return size or self.page_size
+
+    def get_paginated_response_schema(self, schema):
+        return _described(super().get_paginated_response_schema(schema))
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] |= {"minimum": 1, "maximum": self.max_page_size}
+        return parameters
+
+
+def _described(paginated: dict) -> dict:
+    described = {
+        "count": _("Tổng số mục."),
+        "next": _("Trang sau (null: đang ở trang cuối)."),
+        "previous": _("Trang trước (null: đang ở trang đầu)."),
+        "results": _("Các mục của trang này."),
+    }
+    for name, text in described.items():
+        if name in paginated["properties"]:
+            paginated["properties"][name]["description"] = text
+    return paginated
+
+
 class Pages(PageNumberPagination):
     page_query_description = _("Số trang (mỗi trang 50 mục), từ 1.")
 
@@ -97,16 +139,7 @@ class Pages(PageNumberPagination):
         return parameters
 
     def get_paginated_response_schema(self, schema):
-        paginated = super().get_paginated_response_schema(schema)
-        described = {
-            "count": _("Tổng số mục."),
-            "next": _("Trang sau (null: đang ở trang cuối)."),
-            "previous": _("Trang trước (null: đang ở trang đầu)."),
-            "results": _("Các mục của trang này."),
-        }
-        for name, text in described.items():
-            paginated["properties"][name]["description"] = text
-        return paginated
+        return _described(super().get_paginated_response_schema(schema))
 
 
 class Conflict(Exception):

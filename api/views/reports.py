@@ -1,32 +1,95 @@
 """Progress reports: read what you may see, file your unit's (draft → submit), review
 (accept, return with a reason). Each write calls the service the pages call."""
 
+import csv
+import io
+import json
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from directives.models import Assignment
 from reports.filing import selectors, services
 from reports.filing.models import ProgressReport, ReportTransition
+from reports.spreadsheets.cells import csv_text
 from units.permissions import can, filing_unit_ids, visible_reports
 
 from .. import filters
 from ..permissions import SIGNED_IN
 from ..serializers import (
+    MAX_ID,
     ReportCreateSerializer,
     ReportSerializer,
     ReportUpdateSerializer,
     ReturnSerializer,
 )
-from .base import ApiViewSet, Conflict, checked, refused, responses
+from .base import ApiViewSet, Conflict, Cursor, checked, refused, responses
 
 REPORTS = gettext_lazy("Báo cáo tiến độ")
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+def _filter_help(name: str):
+    return filters.ReportFilter.base_filters[name].extra["help_text"]
+
+
+class BulkReportSerializer(ReportSerializer):
+    """A report as the cursor pages give it (its own name in the schema: these pages have
+    no count)."""
+
+
+STREAM_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
+
+
+class _AnyAccept(DefaultContentNegotiation):
+    """The stream is written whatever the client accepts (its type is `output`'s); an
+    error is answered in JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _json_default(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _ndjson_lines(rows):
+    for row in rows:
+        yield json.dumps(row, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def _csv_lines(rows):
+    """CSV with a BOM (Excel reads it as UTF-8), a text that looks like a formula kept as
+    text (spreadsheets.cells.csv_text)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow(selectors.REPORT_ROW)
+    for row in rows:
+        row["indicators"] = json.dumps(row["indicators"])
+        writer.writerow(
+            [csv_text(_json_default(v) if hasattr(v, "isoformat") else v) for v in row.values()]
+        )
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _saved(save, slot: dict):
@@ -98,6 +161,54 @@ def _saved(save, slot: dict):
         request=None,
         responses=responses({200: ReportSerializer}, 403, 404, 409),
     ),
+    bulk=extend_schema(
+        tags=[REPORTS],
+        summary=gettext_lazy("Đọc hàng loạt báo cáo, theo con trỏ"),
+        description=gettext_lazy(
+            "Như danh sách, lọc như danh sách, nhưng mỗi trang đến 1000 báo cáo và đi "
+            "tiếp bằng con trỏ (“next”): không đếm tổng, báo cáo mới gửi không làm lệch "
+            "trang."
+        ),
+        # The serializer itself, not wrapped: so the schema reads a list (its filters, its
+        # cursor and page size).
+        responses={**responses({}, 400, 404), 200: BulkReportSerializer(many=True)},
+    ),
+    stream=extend_schema(
+        tags=[REPORTS],
+        summary=gettext_lazy("Tải mọi báo cáo (CSV hoặc NDJSON)"),
+        description=gettext_lazy(
+            "Mọi báo cáo danh sách sẽ trả (cùng bộ lọc), trong một tệp ghi dần khi đọc: "
+            "CSV (UTF-8, có BOM; văn bản trông như công thức được giữ là văn bản) hoặc "
+            "NDJSON (mỗi dòng một báo cáo). Không có lịch sử trạng thái."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "output",
+                str,
+                enum=list(STREAM_TYPES),
+                description=gettext_lazy("Định dạng: csv hoặc ndjson (mặc định)."),
+            ),
+            *(
+                OpenApiParameter(name, ID_SCHEMA, description=_filter_help(name))
+                for name in ("directive", "period", "unit")
+            ),
+            OpenApiParameter(
+                "status",
+                str,
+                enum=ProgressReport.Status.values,
+                description=gettext_lazy("Trạng thái báo cáo."),
+            ),
+        ],
+        responses={
+            **{
+                (200, media): OpenApiResponse(
+                    OpenApiTypes.STR, description=gettext_lazy("Các báo cáo, ghi dần.")
+                )
+                for media in ("text/csv", "application/x-ndjson")
+            },
+            **responses({}, 400, 404),
+        },
+    ),
     accept=extend_schema(
         tags=[REPORTS],
         summary=gettext_lazy("Tiếp nhận báo cáo (bộ phận theo dõi)"),
@@ -124,6 +235,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     filterset_class = filters.ReportFilter
     rules = {
         "list": SIGNED_IN,
+        "bulk": SIGNED_IN,
+        "stream": SIGNED_IN,
         "retrieve": SIGNED_IN,
         "create": "unit_work.view",  # a reporter of some unit; which one, the body says
         "partial_update": SIGNED_IN,
@@ -201,6 +314,33 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         except DjangoValidationError as refusal:
             raise refused(refusal) from refusal
         return self._answer(report)
+
+    @action(
+        detail=False,
+        methods=["get"],
+        pagination_class=Cursor,
+        serializer_class=BulkReportSerializer,
+    )
+    def bulk(self, request):
+        """The list, by cursor: pages of up to 1,000."""
+        return self.list(request)
+
+    @action(detail=False, methods=["get"], content_negotiation_class=_AnyAccept)
+    def stream(self, request):
+        """Every report the list would give, as one CSV or NDJSON download, written as it
+        is read (report_rows): constant memory, two queries each 2,000 reports."""
+        output = request.query_params.get("output", "ndjson")
+        if output not in STREAM_TYPES or len(request.query_params.getlist("output")) > 1:
+            raise ValidationError({"output": [_("Chọn một trong: csv, ndjson.")]})
+        reports = self.filter_queryset(
+            visible_reports(request.user, ProgressReport.objects.filter(period__isnull=False))
+        )
+        lines = _csv_lines if output == "csv" else _ndjson_lines
+        answer = StreamingHttpResponse(
+            lines(selectors.report_rows(reports)), content_type=STREAM_TYPES[output]
+        )
+        answer["Content-Disposition"] = f'attachment; filename="bao-cao.{output}"'
+        return answer
 
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):

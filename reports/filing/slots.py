@@ -66,6 +66,12 @@ def sent_by(submitted_at: datetime.datetime | None, day: datetime.date) -> bool:
     return submitted_at is not None and submitted_at < day_end(day)
 
 
+def sent_on_time(submitted_at: datetime.datetime | None, due: datetime.date) -> bool | None:
+    """A report's on time as the API and bulk reads give it: first sent by the period's
+    due date; None while never sent."""
+    return None if submitted_at is None else sent_by(submitted_at, due)
+
+
 def due_date(period: ReportingPeriod, granted: datetime.date | None) -> datetime.date:
     """A slot's due date: the period's, or the one a granted extension set if later."""
     return max(granted, period.due) if granted else period.due

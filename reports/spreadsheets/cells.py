@@ -9,6 +9,16 @@ from units.text import clean_text
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def csv_text(value):
+    """A value written into CSV: a text a spreadsheet would read as a formula is kept
+    as text by a leading apostrophe (the CSV cannot mark it otherwise)."""
+    if isinstance(value, str):
+        value = clean_text(value)
+        if value.startswith(FORMULA_START):
+            return "'" + value
+    return value
+
+
 def text_cell(ws, value, **style) -> WriteOnlyCell:
     if isinstance(value, str):
         value = clean_text(value)
