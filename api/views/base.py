@@ -3,6 +3,8 @@ as the pages give it, malformed data as a 400, an object named that does not exi
 404, well-formed data a rule or the state of things refuses as a 409, and the
 responses each operation declares in the schema."""
 
+import base64
+import binascii
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,6 +16,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.viewsets import GenericViewSet
 
 from ..parsers import JSONParser
@@ -84,14 +87,15 @@ def query_id(request, name: str) -> int | None:
 
 
 class Cursor(CursorPagination):
-    """Pages of up to 1,000 read by a cursor: each page a fixed number of queries, none
-    counting everything, and a report filed meanwhile never shifts a page."""
+    """Pages of up to 1,000 read by a cursor (the last id read, opaque to the client):
+    each page a fixed number of queries, none counting everything, and a report filed
+    meanwhile never shifts a page. The view reads the rows (`position`, `link`); this
+    class validates and describes the parameters."""
 
     ordering = "pk"
     page_size = 50
     max_page_size = 1_000
     page_size_query_param = "page_size"
-    invalid_cursor_message = _("Con trỏ trang không hợp lệ: dùng đúng liên kết “next”.")
     cursor_query_description = _("Con trỏ trang: lấy từ “next” của trang trước.")
     page_size_query_description = _("Số mục mỗi trang, từ 1 đến 1000 (mặc định 50).")
 
@@ -100,6 +104,25 @@ class Cursor(CursorPagination):
         if size is not None and size > self.max_page_size:
             raise ValidationError({self.page_size_query_param: [_("Mỗi trang tối đa 1000 mục.")]})
         return size or self.page_size
+
+    def position(self, request) -> int:
+        """The id after which the page starts (0: the first page)."""
+        values = request.query_params.getlist(self.cursor_query_param)
+        if not values:
+            return 0
+        try:
+            decoded = base64.urlsafe_b64decode(values[0].encode("ascii")).decode("ascii")
+            after = int(decoded.removeprefix("sau="))
+            if len(values) != 1 or not decoded.startswith("sau=") or not 0 < after <= MAX_ID:
+                raise ValueError
+        except (ValueError, UnicodeError, binascii.Error):
+            # As DRF's own cursor pages answer: the page it names does not exist.
+            raise NotFound(_("Con trỏ trang không hợp lệ: dùng đúng liên kết “next”.")) from None
+        return after
+
+    def link(self, request, after: int) -> str:
+        cursor = base64.urlsafe_b64encode(f"sau={after}".encode()).decode()
+        return replace_query_param(request.build_absolute_uri(), self.cursor_query_param, cursor)
 
     def get_paginated_response_schema(self, schema):
         return _described(super().get_paginated_response_schema(schema))

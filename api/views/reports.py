@@ -4,6 +4,7 @@
 import csv
 import io
 import json
+from itertools import islice
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
@@ -49,8 +50,11 @@ def _filter_help(name: str):
 
 
 class BulkReportSerializer(ReportSerializer):
-    """A report as the cursor pages give it (its own name in the schema: these pages have
-    no count)."""
+    """A report as the cursor pages give it: its history left out, as in the stream (the
+    report's own page has it); its own name in the schema, these pages have no count."""
+
+    class Meta(ReportSerializer.Meta):
+        fields = [name for name in ReportSerializer.Meta.fields if name != "transitions"]
 
 
 STREAM_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
@@ -252,16 +256,6 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         "return_for_revision": "report.review",
     }
 
-    def get_queryset(self):
-        reports = selectors.reports_with_context().prefetch_related(
-            "indicator_values",
-            Prefetch("transitions", ReportTransition.objects.select_related("by")),
-        )
-        # A period's reports. (A declaration that a task with a deadline is done, a
-        # report with no period, is filed on its own page, not through this endpoint.)
-        reports = reports.filter(period__isnull=False)
-        return visible_reports(self.request.user, reports).order_by("period__start", "pk")
-
     def _answer(self, report, code=status.HTTP_200_OK) -> Response:
         report = self.get_queryset().get(pk=report.pk)
         return Response(ReportSerializer(report).data, status=code)
@@ -322,8 +316,26 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         serializer_class=BulkReportSerializer,
     )
     def bulk(self, request):
-        """The list, by cursor: pages of up to 1,000."""
-        return self.list(request)
+        """The list, by cursor: pages of up to 1,000, read as the stream reads them
+        (report_rows: two queries a page, whatever its size; no history)."""
+        size, after = self.paginator.get_page_size(request), self.paginator.position(request)
+        reports = self.filter_queryset(self._readable(request)).filter(pk__gt=after)
+        rows = list(islice(selectors.report_rows(reports, chunk=size), size))
+        following = self.paginator.link(request, rows[-1]["id"]) if len(rows) == size else None
+        return Response({"next": following, "previous": None, "results": rows})
+
+    def _readable(self, request):
+        return visible_reports(request.user, ProgressReport.objects.filter(period__isnull=False))
+
+    def get_queryset(self):
+        reports = selectors.reports_with_context().prefetch_related(
+            "indicator_values",
+            Prefetch("transitions", ReportTransition.objects.select_related("by")),
+        )
+        # A period's reports. (A declaration that a task with a deadline is done, a
+        # report with no period, is filed on its own page, not through this endpoint.)
+        reports = reports.filter(period__isnull=False)
+        return visible_reports(self.request.user, reports).order_by("period__start", "pk")
 
     @action(detail=False, methods=["get"], content_negotiation_class=_AnyAccept)
     def stream(self, request):
@@ -332,9 +344,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         output = request.query_params.get("output", "ndjson")
         if output not in STREAM_TYPES or len(request.query_params.getlist("output")) > 1:
             raise ValidationError({"output": [_("Chọn một trong: csv, ndjson.")]})
-        reports = self.filter_queryset(
-            visible_reports(request.user, ProgressReport.objects.filter(period__isnull=False))
-        )
+        reports = self.filter_queryset(self._readable(request))
         lines = _csv_lines if output == "csv" else _ndjson_lines
         answer = StreamingHttpResponse(
             lines(selectors.report_rows(reports)), content_type=STREAM_TYPES[output]
