@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs in development mode unless told otherwise.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run serve test schemathesis lint format migrate demo bench faults clean ldap-headers
+.PHONY: run serve test schemathesis lint format migrate demo bench load faults clean ldap-headers
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,12 @@ bench: $(VENV)/.installed-dev
 	$(BENCH_ENV) $(PY) bench/exports.py --units $${UNITS:-5000} --runs $${RUNS:-3}
 	$(BENCH_ENV) $(PY) bench/portfolio.py --directives $${DIRECTIVES:-200} \
 		--units $${UNITS:-5000} --requests $${REQUESTS:-20}
+
+# The production stack, as make serve runs it, under 50 clients for 60 s: staff filing,
+# leadership reading dashboards (bench/loadtest.py; figures in docs/reliability.md).
+load: $(VENV)/.installed-dev
+	$(PY) bench/loadtest.py --clients $${CLIENTS:-50} --seconds $${LOAD_SECONDS:-60} \
+		--units $${UNITS:-5000}
 
 # The production stack under load and faults (bench/faults.py; figures in
 # docs/reliability.md). It starts its own PostgreSQL, Redis, gunicorn, worker and beat on

@@ -1,6 +1,7 @@
-"""Clients for the fault runs (bench/faults.py): unit staff who open the report form and
-send their report, slot after slot, and a reviewer who returns some of what is sent, all
-through the HTML forms, with the browser's cookies and CSRF token, over real HTTP.
+"""Clients for the load and fault runs (bench/loadtest.py, bench/faults.py): unit staff
+who open the report form and send their report, slot after slot, a reviewer who returns
+some of what is sent, and leadership reading dashboards, all through the HTML pages, with
+the browser's cookies and CSRF token, over real HTTP.
 
 Every request is recorded: what it was, its status (None when the connection itself
 failed), how long it took and when. A report counts as acknowledged only when the server
@@ -9,6 +10,7 @@ answered the sending with the redirect to the report's page.
 
 import dataclasses
 import queue
+import random
 import re
 import threading
 import time
@@ -54,10 +56,13 @@ class Run:
 
 
 class Client(threading.Thread):
+    think = 0.0  # seconds a person takes between two clicks (a run sets it; ± half)
+
     def __init__(self, base_url: str, username: str, run: Run):
         super().__init__(daemon=True)
         self.base_url, self.username, self.run_ = base_url, username, run
         self.http = requests.Session()
+        self.random = random.Random(username)
 
     def run(self) -> None:
         try:
@@ -80,6 +85,8 @@ class Client(threading.Thread):
         except requests.RequestException:
             response = None
         self.run_.record(kind, started, response)
+        if self.think:
+            self.run_.stop.wait(self.think * self.random.uniform(0.5, 1.5))
         return response
 
     def pause_if_refused(self, response: requests.Response | None) -> bool:
@@ -183,18 +190,45 @@ class Reviewer(Client):
                 break
 
 
+class Leader(Client):
+    """Leadership: reads the dashboards of one directive, page after page, as long as the
+    run lasts (`pages`: kind → path)."""
+
+    def __init__(self, base_url: str, username: str, pages: dict[str, str], run: Run):
+        super().__init__(base_url, username, run)
+        self.pages = pages
+
+    def work(self) -> None:
+        if not self.log_in():
+            return
+        while not self.run_.stop.is_set():
+            for kind, path in self.pages.items():
+                if self.run_.stop.is_set():
+                    return
+                response = self.call(kind, "GET", path)
+                if response is not None and response.status_code != 200:
+                    self.pause_if_refused(response)
+
+
 def load(
     base_url: str,
     reporters: dict[str, list[tuple[int, int]]],
     reviewer: str,
     seconds: float,
     events: list[tuple[float, callable]] = (),
+    leaders: list[str] = (),
+    pages: dict[str, str] | None = None,
+    think: float = 0.0,
 ) -> Run:
     """Run the clients for `seconds`; `events` are (seconds from start, action) done by
-    this thread meanwhile: stopping Redis, restarting PostgreSQL."""
+    this thread meanwhile: stopping Redis, restarting PostgreSQL. `leaders` read `pages`
+    meanwhile. Each client waits about `think` seconds after each answer (0: none, the
+    fault runs' stress)."""
+    Client.think = think
     run = Run()
     clients = [Reporter(base_url, name, slots, run) for name, slots in reporters.items()]
     clients.append(Reviewer(base_url, reviewer, run))
+    clients += [Leader(base_url, name, pages or {}, run) for name in leaders]
     for client in clients:
         client.start()
     for at, action in sorted(events, key=lambda event: event[0]):

@@ -125,3 +125,25 @@ def test_deploy_has_a_systemd_unit_per_process_and_an_nginx_example():
     assert "client_max_body_size 25m;" in nginx
     assert "proxy_set_header X-Forwarded-Proto" in nginx
     assert "proxy_set_header X-Real-IP" in nginx
+
+
+def _gunicorn(monkeypatch, **env) -> dict:
+    import runpy
+
+    for name in ("WEB_CONCURRENCY", "WEB_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+
+
+def test_gunicorn_fits_the_machine_unless_told(monkeypatch):
+    import multiprocessing
+
+    chosen = _gunicorn(monkeypatch)
+    assert chosen["workers"] == 2 * multiprocessing.cpu_count() + 1
+    assert (chosen["threads"], chosen["worker_class"]) == (1, "sync")
+    told = _gunicorn(monkeypatch, WEB_CONCURRENCY="3", WEB_THREADS="4")
+    assert (told["workers"], told["threads"], told["worker_class"]) == (3, 4, "gthread")
+    for command in (_procfile()["web"], (ROOT / "deploy" / "dondoc-web.service").read_text()):
+        assert "--config config/gunicorn.conf.py" in command
