@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs in development mode unless told otherwise.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run serve test schemathesis lint format migrate demo bench load faults clean ldap-headers
+.PHONY: run serve test schemathesis lint format migrate demo bench load faults scaleout clean ldap-headers
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +96,11 @@ bench: $(VENV)/.installed-dev
 load: $(VENV)/.installed-dev
 	$(PY) bench/loadtest.py --clients $${CLIENTS:-50} --seconds $${LOAD_SECONDS:-60} \
 		--units $${UNITS:-5000}
+
+# Two web processes behind nginx and a streaming read replica, under load: one web
+# process stopped, then the replica (bench/scaleout.py; docs/reliability.md).
+scaleout: $(VENV)/.installed-dev
+	$(PY) bench/scaleout.py --clients $${CLIENTS:-30} --seconds $${LOAD_SECONDS:-60}
 
 # The production stack under load and faults (bench/faults.py; figures in
 # docs/reliability.md). It starts its own PostgreSQL, Redis, gunicorn, worker and beat on

@@ -91,8 +91,12 @@ MIDDLEWARE = [
     "accounts.signin.middleware.SignInPolicy",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    # After the others, as django-axes asks: it turns a locked-out login into the lockout
+    # page (the replica's router below only routes reads).
     "axes.middleware.AxesMiddleware",
+    # Reads from the replica when there is one; innermost, so it reads again on the
+    # primary what the replica failed (config/replica.py).
+    "config.replica.ReadFromReplica",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,6 +139,23 @@ else:
     # 91 → 73 ms for the overview at 50,000 units (docs/deploy.md, "PostgreSQL").
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+# A streaming replica for reads (config/replica.py): the pages' and the API's reads go
+# there; a person who wrote reads the primary for REPLICA_STICKY_SECONDS; a replica that
+# fails rests REPLICA_RETRY_SECONDS while the primary answers.
+if replica_url := env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url_config(replica_url) | {
+        key: DATABASES["default"][key]
+        for key in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS")
+        if key in DATABASES["default"]
+    }
+    DATABASES["replica"]["OPTIONS"] = {
+        "options": "-c jit=off",
+        "connect_timeout": env.int("REPLICA_CONNECT_TIMEOUT", default=2),
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = env.int("REPLICA_STICKY_SECONDS", default=10)
+REPLICA_RETRY_SECONDS = env.int("REPLICA_RETRY_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A covering index (reports.ProgressReport) is PostgreSQL's; SQLite keeps its key columns.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -143,7 +143,8 @@ WALKED = {
     "api:schema", "api:docs", "api:tokens", "api:token_revoke",  # in tests/api/
     "api:directive-list", "api:directive-detail", "api:directive-figures",
     "api:directive-statistics", "api:unit-list", "api:assignment-list", "api:period-list",
-    "api:report-list", "api:report-detail", "api:report-submit", "api:report-accept",
+    "api:report-list", "api:report-bulk", "api:report-stream", "api:report-detail",
+    "api:report-submit", "api:report-accept",
     "api:report-return", "api:export-list", "api:export-detail", "api:export-download",
     "api:statistics-aggregate",
     # walked, persona by persona, in exports/test_views.py
