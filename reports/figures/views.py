@@ -13,7 +13,7 @@ from reports.filing.models import ProgressReport
 from reports.filing.slots import deadline_states, grid, report_facts, slot_states
 from reports.periods.selectors import current_period
 from reports.reminders.services import remind_unit_now
-from units.models import Unit
+from units.models import Unit, active_between_q
 from units.permissions import requires
 
 from . import charts, engine, matrix
@@ -253,7 +253,11 @@ def task_page(request, directive_id: int, task_id: int):
     if period and task.is_periodic:
         shown = given.reporting_in(period)
         units = matrix.matrix_units(assignments=shown, period=period)
-        page = Paginator(units, 100).get_page(request.GET.get("trang"))
+        pages = Paginator(units, 100)
+        # A unit has one assignment of a task: counting those of active units is the
+        # same number, without the units' subquery (issue 16: 37 of 157 ms at 50,000).
+        pages.count = shown.filter(active_between_q(period.start, period.cutoff, "unit__")).count()
+        page = pages.get_page(request.GET.get("trang"))
         context |= {
             "page": page,
             "matrix": matrix.period_matrix(
