@@ -109,3 +109,14 @@ def test_the_demo_reviewer_is_kept_out_of_the_django_admin(loaded, client):
 
     assert client.get("/quan-tri/workdays/calendarexception/add/").status_code == 302
     assert client.get("/quan-tri/units/membership/").status_code == 302
+
+
+def test_the_kept_totals_agree_with_a_full_recount_after_the_demo(loaded):
+    """Four months of the demo's reports, saved, sent, accepted and returned through the
+    services, and a second load: nothing drifted (reports/figures/kept.py)."""
+    from reports.figures.kept import figures_check
+    from reports.figures.models import KeptTotals
+
+    demo.load_demo()
+    assert KeptTotals.objects.filter(period__directive=loaded, received__gt=0).exists()
+    assert [(d.number, drifted) for d, drifted in figures_check(repair=False) if drifted] == []
