@@ -36,7 +36,7 @@ class CleanInputMiddleware:
             return None  # DRF parses its own body
         try:
             posted = request.POST
-        except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) as refusal:
+        except TOO_BIG as refusal:
             return _too_big(request, refusal)
         except UnreadablePostError:
             return None  # the client went away: the CSRF check refuses it, as before
@@ -63,7 +63,12 @@ def _cleaned(posted: QueryDict) -> QueryDict | None:
     return cleaned
 
 
-def _too_big(request, refusal: Exception):
+TOO_BIG = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
+
+
+def too_big_message(refusal: Exception) -> str:
+    """What a person is told when what they sent exceeds the limits (the form pages
+    here; the API, api/views/base.py)."""
     if isinstance(refusal, RequestDataTooBig):
         message = _(
             "Nội dung gửi lên quá lớn: phần chữ của một biểu mẫu tối đa %(mb)d MB. Văn bản "
@@ -75,6 +80,11 @@ def _too_big(request, refusal: Exception):
             "Biểu mẫu gửi lên có quá nhiều ô hoặc quá nhiều tệp. Đề nghị quay lại trang "
             "trước, gửi ít hơn mỗi lần."
         )
+    return message
+
+
+def _too_big(request, refusal: Exception):
+    message = too_big_message(refusal)
     if request.path_info.startswith("/api/v1/"):
         return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", {"message": message}, status=400)

@@ -4,9 +4,10 @@ import math
 
 from celery import shared_task
 from celery.exceptions import Ignore
+from django.db import transaction
 
 from ops.outbox import outbox_task
-from reports.figures.kept import figures_check
+from reports.figures.kept import figures_check, recount
 from reports.filing.models import ProgressReport
 from reports.filing.notices import report_returned_notify
 from reports.periods.services import periods_open_all
@@ -32,6 +33,15 @@ def notify_report_returned(report_id: int) -> int:
 @shared_task
 def open_periods() -> int:
     return periods_open_all()
+
+
+@shared_task
+@outbox_task
+def recount_figures(directive_id: int) -> int:
+    """A large directive's kept totals, dropped by a change of what is expected, counted
+    again (reports.figures.kept.stale); its pages count live meanwhile."""
+    with transaction.atomic():
+        return recount(directive_ids=[directive_id])
 
 
 @shared_task

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.viewsets import GenericViewSet
+
+from config.middleware import TOO_BIG, too_big_message
 
 from ..parsers import JSONParser
 from ..permissions import Rules
@@ -220,6 +222,8 @@ class ApiViewSet(GenericViewSet):
     def handle_exception(self, exc):
         if isinstance(exc, DjangoValidationError):
             exc = as_drf(exc)
+        if isinstance(exc, TOO_BIG):  # met while DRF reads the body: JSON, not Django's page
+            exc = ParseError(too_big_message(exc))
         if isinstance(exc, Conflict):
             body = {"detail": exc.detail}
             if exc.version is not None:

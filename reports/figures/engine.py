@@ -263,16 +263,17 @@ def _count_live(split: "_Split", directives, assignments, units, extensions: boo
 def _count_kept(split: "_Split", units) -> set[int]:
     """The kept counts of the split's periods (of `units`, if given), with overdue as
     far as the kept counts say it (missing, of periods past their due date): one query.
-    Returns the periods that have nothing kept, to be counted live."""
-    rows = KeptTotals.objects.filter(period_id__in=list(split.period))
+    Returns the periods not kept (ReportingPeriod.figures_kept), to be counted live."""
+    kept = [p.pk for p in split.periods if p.figures_kept]
+    if not kept:
+        return set(split.period)
+    rows = KeptTotals.objects.filter(period_id__in=kept)
     if units is not None:
         rows = rows.filter(unit__in=units)
     by_unit = "unit" in split.dims
     columns = ["period_id", "unit_id"] if by_unit else ["period_id"]
-    found = set()
     for row in rows.values(*columns).annotate(**{n: Sum(n) for n in KEPT}).order_by():
         period = split.period[row["period_id"]]
-        found.add(period.pk)
         values = (row["unit_id"] if d == "unit" else period.directive_id for d in split.dims)
         figures = split[(period.pk, *values)]
         for name in KEPT:
@@ -280,7 +281,7 @@ def _count_kept(split: "_Split", units) -> set[int]:
         figures.on_time_extended += row["on_time"]
         if period.pk in split.past_due:
             figures.overdue += row["expected"] - row["received"]
-    return set(split.period) - found
+    return set(split.period) - set(kept)
 
 
 class _Split:
@@ -499,13 +500,13 @@ def count_mapped(
 ) -> dict:
     """One period's figures summed by a key each unit maps to, in the database: `mapping`
     defines the common table expression "mapping(key, unit_id)" (recursive where it must
-    be: a subtree), `params` its parameters. From the kept totals: three queries, four
-    where a granted extension concerns the period. A period with nothing kept is counted
-    live by unit, then summed here by the same mapping."""
+    be: a subtree), `params` its parameters. From the kept totals: two queries, three
+    where a granted extension concerns the period. A period not kept is counted live by
+    unit, then summed here by the same mapping."""
     today = today or timezone.localdate()
     figures: dict = defaultdict(Figures)
     with connection.cursor() as cursor:
-        if not KeptTotals.objects.filter(period=period).exists():
+        if not period.figures_kept:
             per_unit = by_unit(directive=directive, period=period, today=today)
             cursor.execute(f"WITH RECURSIVE {mapping} SELECT key, unit_id FROM mapping", params)
             for key, unit_id in cursor.fetchall():
@@ -543,12 +544,11 @@ def count_mapped(
 def owing(*, period: ReportingPeriod):
     """The units that owe reports for the period (missing: expected − received), most
     owed first, then by name: kept totals rows (with their unit) to page through, so a
-    page reads its own units only. None when nothing is kept of the period."""
-    kept = KeptTotals.objects.filter(period=period)
-    if not kept.exists():
+    page reads its own units only. None when the period is not kept."""
+    if not period.figures_kept:
         return None
     return (
-        kept.filter(expected__gt=F("received"))
+        KeptTotals.objects.filter(period=period, expected__gt=F("received"))
         .annotate(missing=F("expected") - F("received"))
         .select_related("unit")
         .order_by("-missing", "unit__name", "unit_id")

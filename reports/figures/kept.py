@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import F, Max, OuterRef, Subquery
 
 from directives.models import Assignment, Directive, Task, reports_in
+from ops.outbox import outbox_add
 from reports.filing import slots
 from reports.filing.models import ProgressReport
 from reports.periods.models import ReportingPeriod
@@ -30,6 +31,7 @@ from .models import KEPT, KeptTotals
 
 log = logging.getLogger(__name__)
 NOTHING = (0,) * len(KEPT)
+RECOUNT_NOW = 20_000  # kept rows: a directive with more is recounted by the worker
 UNKNOWN = "unknown"  # a model's facts before a change, when they were not loaded
 FACTS = ("status", "submitted_at", "percent_done", "assessment")
 
@@ -68,6 +70,7 @@ def _slot(assignment_id: int, period_id: int) -> dict | None:
             start=F(f"{directive}__periods__start"),
             cutoff=F(f"{directive}__periods__cutoff"),
             due=F(f"{directive}__periods__due"),
+            kept=F(f"{directive}__periods__figures_kept"),
             last_cutoff=Subquery(last),
         )
         .values(
@@ -77,6 +80,7 @@ def _slot(assignment_id: int, period_id: int) -> dict | None:
             "start",
             "cutoff",
             "due",
+            "kept",
             "last_cutoff",
             kind=F("task__kind"),
             valid_from=F("unit__valid_from"),
@@ -133,8 +137,8 @@ def report_changed(report: ProgressReport, before, after) -> None:
     if UNKNOWN not in (before, after) and not _sent(before) and not _sent(after):
         return  # a draft never sent counts nowhere
     slot = _slot(report.assignment_id, report.period_id)
-    if slot is None:
-        return
+    if slot is None or not slot["kept"]:
+        return  # a period not kept is counted live, and recounted whole to be kept
     if UNKNOWN in (before, after):
         recount(period_ids=[report.period_id], unit_ids=[slot["unit_id"]])
         return
@@ -143,7 +147,7 @@ def report_changed(report: ProgressReport, before, after) -> None:
         return
     changes = {name: F(name) + d for name, d in zip(KEPT, delta, strict=True) if d}
     row = KeptTotals.objects.filter(period_id=report.period_id, unit_id=slot["unit_id"])
-    if not row.update(**changes):  # nothing kept for the slot yet: count it
+    if not row.update(**changes):  # the unit had nothing kept in the period: count it
         recount(period_ids=[report.period_id], unit_ids=[slot["unit_id"]])
 
 
@@ -173,13 +177,14 @@ def recount(
 
 
 def _recount_period(period: ReportingPeriod, units: list[int] | None) -> int:
-    """Count one period again (only `units`, unless nothing is kept of it yet: a period
-    is kept whole or not at all, and one with nothing kept is counted live)."""
+    """Count one period again, or only `units` of it. A period is kept whole or not at
+    all: one with nothing kept is counted live, and only a recount of it whole (its
+    directive's, figures_check's) keeps it (ReportingPeriod.figures_kept)."""
+    if units is not None and not period.figures_kept:
+        return 0  # counted live until it is recounted whole
     rows = KeptTotals.objects.filter(period=period)
-    if units is not None and rows.exists():
+    if units is not None:
         rows = rows.filter(unit_id__in=units)
-    else:
-        units = None
     counted = engine.count(
         periods=[period],
         directive=period.directive,
@@ -205,16 +210,31 @@ def _recount_period(period: ReportingPeriod, units: list[int] | None) -> int:
         ],
         batch_size=2_000,
     )
+    if not period.figures_kept:
+        ReportingPeriod.objects.filter(pk=period.pk).update(figures_kept=True)
+        period.figures_kept = True
     return len(stale | missing)
 
 
 def stale(*, directive_id: int | None = None, unit_ids=None, **_kwargs) -> None:
     """units.signals.figures_stale: what is expected changed for these units (None:
-    every one) in this directive (None: every directive they are given tasks in)."""
+    every one) in this directive (None: every directive they are given tasks in).
+
+    A directive recounted whole is recounted here if it is small; a large one (more than
+    RECOUNT_NOW rows: 50,000 units take a minute) has its kept totals dropped, so its
+    pages count live, right if slower, until the worker has recounted it (the outbox
+    hands the task over once this transaction commits)."""
     if directive_id is None and unit_ids is None:
         return
     if unit_ids is not None and len(unit_ids) > 1_000 and directive_id is not None:
         unit_ids = None  # counting the directive whole is cheaper than naming them all
+    if unit_ids is None:
+        kept = KeptTotals.objects.filter(period__directive_id=directive_id)
+        if kept.count() > RECOUNT_NOW:
+            ReportingPeriod.objects.filter(directive_id=directive_id).update(figures_kept=False)
+            kept.delete()
+            outbox_add("reports.tasks.recount_figures", directive_id)
+            return
     recount(
         directive_ids=None if directive_id is None else [directive_id],
         unit_ids=unit_ids,

@@ -114,11 +114,10 @@ def expected_units(*, period: ReportingPeriod, kind: str = "", query: str = "", 
     """The units a whole-directive matrix shows, read from the kept totals (one row per
     unit expected in the period): of one kind, named like `query` (diacritics aside), or
     only those still owing a report (`missing`); grouped by their parent in the tree, to
-    page through. None when nothing is kept of the period (then: matrix_assignments)."""
-    kept = KeptTotals.objects.filter(period=period)
-    if not kept.exists():
+    page through. None when the period is not kept (then: matrix_assignments)."""
+    if not period.figures_kept:
         return None
-    kept = kept.filter(expected__gt=F("received") if missing else 0)
+    kept = KeptTotals.objects.filter(period=period, expected__gt=F("received") if missing else 0)
     units = Unit.objects.filter(pk__in=kept.values("unit_id"))
     if kind:
         units = units.filter(kind=kind)

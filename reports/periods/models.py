@@ -22,6 +22,9 @@ class ReportingPeriod(models.Model):
         blank=True,
         help_text=_("Sau ngày này đơn vị không nhập được nữa, trừ khi được mở lại."),
     )
+    # Whether the counting engine keeps this period's totals (reports/figures/kept.py):
+    # set when it is counted whole; until then its figures are counted live.
+    figures_kept = models.BooleanField(_("số liệu giữ sẵn"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("kỳ báo cáo")

@@ -135,3 +135,22 @@ def test_list_filters_naming_nothing_give_an_empty_page(small_directive, reporte
     assert unit.get(f"{V1}/units/?q=").json()["count"] > 0  # blank: not given
     assert unit.get(f"{V1}/assignments/?directive=").status_code == 400
     assert unit.get(f"{V1}/assignments/?unit=1&unit=2").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("path", "persona"),
+    [
+        ("/directives/", "reviewer"),
+        ("/reports/", "reporter_a"),
+        ("/statistics/aggregate/", "reviewer"),
+    ],
+)
+def test_a_body_too_big_is_a_400_in_vietnamese_in_json(path, persona, request, settings):
+    """It was Django's HTML page: the limit is met while DRF reads the body."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    answer = token_client(request.getfixturevalue(persona)).post(
+        f"{V1}{path}", {"text": "x" * 4096}, format="json"
+    )
+    assert answer.status_code == 400
+    assert answer["Content-Type"] == "application/json"
+    assert "quá lớn" in answer.json()["detail"]
