@@ -132,12 +132,16 @@ def period_matrix(
     period: ReportingPeriod,
     units=None,
     tasks: list[Task] | None = None,
+    every_task: bool = False,
     today: datetime.date | None = None,
 ) -> PeriodMatrix:
     """Units × tasks for one period: every unit, or only `units` (a page of them), in
     that order; the directive's tasks, or `tasks`. At most eleven queries, whatever the
-    number of units (tests/reports/figures/test_matrix.py pins them)."""
+    number of units (tests/reports/figures/test_matrix.py pins them). With every task
+    (`tasks` None, or `every_task`: they are the directive's all) and a page of units,
+    each row's figures are the unit's kept totals."""
     today = today or timezone.localdate()
+    every_task = every_task or tasks is None
     tasks = tasks if tasks is not None else matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}
     shown = (
@@ -170,7 +174,11 @@ def period_matrix(
         reports=report_facts(sent),
         today=today,
     )
-    figures = by_unit(directive=directive, period=period, assignments=shown_ids, today=today)
+    if every_task and units is not None:  # the unit's whole row: what the kept totals hold
+        shown_units = [u.pk for u in units]
+        figures = by_unit(directive=directive, period=period, units=shown_units, today=today)
+    else:
+        figures = by_unit(directive=directive, period=period, assignments=shown_ids, today=today)
     rows: dict[int, UnitRow] = {}
     for assignment_id, task_id, unit_id, role in assignments:
         row = rows.get(unit_id)

@@ -126,7 +126,11 @@ def dashboard(request, directive_id: int):
             "page": page,
             "totals": totals,
             "matrix": matrix.period_matrix(
-                directive=directive, period=period, units=page.object_list, tasks=tasks
+                directive=directive,
+                period=period,
+                units=page.object_list,
+                tasks=tasks,
+                every_task=not section_id,
             ),
             "query_string": request.GET.copy(),
             "links": link_patterns(directive, period),

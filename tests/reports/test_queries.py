@@ -59,8 +59,8 @@ def _queries(user, url) -> int:
 # Pinned: a new query on these pages must be a decision, not an accident.
 PINNED = {
     "overview": 9,  # with its tasks with a deadline
-    "matrix": 21,
-    "matrix, filtered": 21,
+    "matrix": 18,
+    "matrix, filtered": 18,
     "rollup": 12,  # the tree and the groups summed in SQL
     "owed": 10,  # a page of the kept totals, then its units' figures
     "unit page": 16,

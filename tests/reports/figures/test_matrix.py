@@ -149,3 +149,31 @@ def test_query_count_does_not_grow_with_the_number_of_units():
     # figures (reports.figures.engine): dated units, expected, received, extensions and
     # the directive's last cutoff.
     assert _queries_for(3) == _queries_for(30) == 11
+
+
+def test_a_page_of_every_task_reads_its_rows_from_the_kept_totals():
+    """The same figures as counted slot by slot, for a page of units (the dashboard's)."""
+    from reports.periods.services import periods_generate
+    from units.models import Unit
+
+    units = UnitFactory.create_batch(4)
+    directive, _factory_period = _directive_for(units, tasks=3)
+    periods_generate(directive=directive, until=D(2021, 9, 20))
+    period = directive.periods.filter(figures_kept=True).order_by("start").last()
+    for index, unit in enumerate(units):
+        for task in range(index % 3 + 1):
+            _report(directive, period, unit, task, submitted=True, percent_done=20 * task)
+    page = list(Unit.objects.filter(pk__in=[u.pk for u in units[1:]]).order_by("pk"))
+
+    def rows(**how):
+        matrix = period_matrix(
+            directive=directive, period=period, units=page, today=AFTER_DUE, **how
+        )
+        return {row.unit.pk: row.figures for row in matrix.rows}
+
+    from reports.figures.matrix import matrix_tasks
+
+    tasks = matrix_tasks(directive=directive)
+    kept = rows(tasks=tasks, every_task=True)
+    assert kept == rows(tasks=tasks) and len(kept) == 3
+    assert {f.received for f in kept.values()} == {2, 3, 1}
