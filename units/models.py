@@ -96,6 +96,15 @@ class Unit(models.Model):
                 name="unit_valid_range",
             )
         ]
+        indexes = [
+            # Whether any unit opens or closes at a date (UnitQuerySet.dated), asked by each
+            # live count: answered from this index, which holds only those few units.
+            models.Index(
+                fields=["id"],
+                condition=Q(valid_from__isnull=False) | Q(valid_to__isnull=False),
+                name="units_dated",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
