@@ -176,15 +176,21 @@ def recount(
     return drifted
 
 
+@transaction.atomic
 def _recount_period(period: ReportingPeriod, units: list[int] | None) -> int:
     """Count one period again, or only `units` of it. A period is kept whole or not at
     all: one with nothing kept is counted live, and only a recount of it whole (its
-    directive's, figures_check's) keeps it (ReportingPeriod.figures_kept)."""
+    directive's, figures_check's) keeps it (ReportingPeriod.figures_kept).
+
+    The rows are locked before anything is counted, until the transaction ends: a report
+    changed meanwhile either committed its difference first (then it is counted here) or
+    waits to add it to what is written here, never both, never neither."""
     if units is not None and not period.figures_kept:
         return 0  # counted live until it is recounted whole
     rows = KeptTotals.objects.filter(period=period)
     if units is not None:
         rows = rows.filter(unit_id__in=units)
+    list(rows.select_for_update().values_list("pk", flat=True))
     counted = engine.count(
         periods=[period],
         directive=period.directive,
@@ -318,13 +324,16 @@ def directive_saved(sender, instance: Directive, created=False, raw=False, **kwa
 def figures_check(*, repair: bool = True) -> list[tuple[Directive, int]]:
     """Count every directive's kept totals again, live, and repair what drifted (unless
     `repair` is False: then nothing is written). Each directive that has periods, with
-    how many of its rows differed. One directive's recount is one transaction."""
+    how many of its rows differed. A period at a time, each its own transaction: the
+    reports of a period being counted wait a moment, never those of the others."""
     found = []
     for directive in Directive.objects.filter(periods__isnull=False).distinct().order_by("pk"):
-        with transaction.atomic():
-            drifted = recount(directive_ids=[directive.pk])
-            if not repair:
-                transaction.set_rollback(True)
+        drifted = 0
+        for period in directive.periods.select_related("directive").order_by("start"):
+            with transaction.atomic():
+                drifted += _recount_period(period, None)
+                if not repair:
+                    transaction.set_rollback(True)
         if drifted:
             log.warning("kept totals of %s: %d rows drifted", directive.number, drifted)
         found.append((directive, drifted))

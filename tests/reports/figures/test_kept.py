@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -302,3 +302,55 @@ def test_a_large_directive_is_recounted_by_the_worker(kept_directive, monkeypatc
     periods = list(kept_directive.periods.select_related("directive"))
     assert all(p.figures_kept for p in periods)
     assert count(periods=periods, directive=kept_directive, today=TODAY) == truth
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
+)
+def test_a_report_sent_while_its_period_is_recounted_is_counted_once(
+    small_directive, reporter_a, monkeypatch
+):
+    """A recount locks the period's rows before it counts: a report sent meanwhile waits,
+    then adds its part to what the recount wrote. (Without the lock the recount wrote over
+    the report's part: a row one short until the next check.)"""
+    import threading
+
+    from reports.figures import kept
+    from reports.filing.services import report_submit
+
+    report = ProgressReportFactory(
+        assignment=small_directive.assignment_a,
+        period=small_directive.period,
+        achievements="Đã triển khai.",
+        percent_done=40,
+    )
+    period = ReportingPeriod.objects.select_related("directive").get(pk=small_directive.period.pk)
+    seen = {}
+
+    def send():
+        try:
+            report_submit(report=report, by=reporter_a)
+        finally:
+            connection.close()
+
+    sending = threading.Thread(target=send)
+    counting = kept.engine.count
+
+    def count_while_a_report_is_sent(*args, **kwargs):
+        counted = counting(*args, **kwargs)
+        sending.start()
+        sending.join(timeout=2)
+        seen["waited"] = sending.is_alive()
+        return counted
+
+    monkeypatch.setattr(kept.engine, "count", count_while_a_report_is_sent)
+    kept._recount_period(period, None)
+    monkeypatch.undo()
+    sending.join(timeout=20)
+
+    assert seen["waited"]
+    periods = list(ReportingPeriod.objects.filter(pk=period.pk).select_related("directive"))
+    live = count(periods=periods, today=TODAY, by=("unit",), kept=False)
+    assert count(periods=periods, today=TODAY, by=("unit",)) == live
+    assert live[(small_directive.assignment_a.unit_id,)].received == 1
