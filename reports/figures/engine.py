@@ -227,7 +227,7 @@ def count(
         if unkept:
             live = _Split(by, [p for p in periods if p.pk in unkept], today)
             live.figures = split.figures
-            _count_live(live, directives, None, units)
+            _count_live(live, directives, None, units, extensions=False)  # all, below
         everything = _Seen(dated=True, handed_down=True, done=True)
         _count_extended(split, _of_units(units), everything)
     else:

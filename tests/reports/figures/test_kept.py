@@ -354,3 +354,26 @@ def test_a_report_sent_while_its_period_is_recounted_is_counted_once(
     live = count(periods=periods, today=TODAY, by=("unit",), kept=False)
     assert count(periods=periods, today=TODAY, by=("unit",)) == live
     assert live[(small_directive.assignment_a.unit_id,)].received == 1
+
+
+def test_a_period_not_kept_counts_its_extensions_once(kept_directive, reporter_a):
+    """Counted live as a fallback, a period's granted extensions correct its figures
+    once, not once live and again with the kept periods."""
+    period = kept_directive.periods.get()
+    for assignment in (
+        kept_directive.sections.get().tasks.get().assignments.filter(parent__isnull=True)
+    ):
+        ExtensionRequest.objects.create(
+            assignment=assignment,
+            period=period,
+            new_due=period.due + datetime.timedelta(days=30),
+            reason="Xin thêm thời gian.",
+            status=ExtensionRequest.Status.GRANTED,
+            requested_by=reporter_a,
+        )
+    ReportingPeriod.objects.update(figures_kept=False)
+    periods = list(kept_directive.periods.select_related("directive"))
+    today = period.due + datetime.timedelta(days=5)
+    live = count(periods=periods, directive=kept_directive, today=today, kept=False)[()]
+    assert live.overdue == 0  # the missing report is not overdue: its due date moved
+    assert count(periods=periods, directive=kept_directive, today=today)[()] == live
