@@ -45,13 +45,11 @@ class ReportFacts(NamedTuple):
     assessment: str
 
 
-def facts_of(report: ProgressReport) -> ReportFacts | None:
-    """The report's facts as held in memory; None when one was not loaded (a deferred
-    field is never fetched here)."""
-    loaded = report.__dict__
-    if any(name not in loaded for name in FACTS):
-        return None
-    return ReportFacts(*(loaded[name] for name in FACTS))
+def facts_of(report: ProgressReport) -> ReportFacts | str:
+    """The report's facts as held in memory; UNKNOWN when one was not loaded (a
+    deferred field is never fetched here)."""
+    loaded = _loaded(report, FACTS)
+    return UNKNOWN if loaded == UNKNOWN else ReportFacts(*loaded)
 
 
 def _slot(assignment_id: int, period_id: int) -> dict | None:
@@ -258,19 +256,19 @@ def _loaded(instance, names) -> tuple | str:
 
 
 def report_loaded(sender, instance: ProgressReport, **kwargs) -> None:
-    instance._kept = facts_of(instance) or UNKNOWN
+    instance._kept = facts_of(instance)
 
 
 def report_saved(sender, instance: ProgressReport, created: bool, raw=False, **kwargs) -> None:
     if raw:
         return
-    after = facts_of(instance) or UNKNOWN
+    after = facts_of(instance)
     report_changed(instance, None if created else getattr(instance, "_kept", UNKNOWN), after)
     instance._kept = after
 
 
 def report_deleted(sender, instance: ProgressReport, **kwargs) -> None:
-    report_changed(instance, facts_of(instance) or UNKNOWN, None)
+    report_changed(instance, facts_of(instance), None)
 
 
 ASSIGNMENT_FACTS = ("task_id", "unit_id", "parent_id", "done_on")
