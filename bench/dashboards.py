@@ -3,8 +3,9 @@
 12 monthly periods, in the configured database (DATABASE_URL; SQLite if unset).
 
 For each page: median and p95 server time over R requests (Django's test client, in
-process, signed in as leadership), its number of SQL queries, and its ratio to the one
-raw SQL aggregate that computes the same figures.
+process, signed in as leadership), its number of SQL queries and the time they took
+("SQL ms": the request's time inside the database driver), and the ratios of the page
+and of its SQL to the raw SQL that reads the same figures.
 
     python bench/dashboards.py --units 5000 --requests 20
 """
@@ -92,6 +93,27 @@ def timed(run, repeat: int) -> list[float]:
     return times
 
 
+def timed_page(client, url: str, repeat: int) -> tuple[list[float], list[float]]:
+    """Each request's whole time and the part of it spent in its SQL (ms)."""
+    times, in_sql, spent = [], [], [0.0]
+
+    def clock(execute, *args):
+        start = time.perf_counter()
+        try:
+            return execute(*args)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    for _ in range(repeat):
+        spent[0] = 0.0
+        start = time.perf_counter()
+        with connection.execute_wrapper(clock):
+            client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        in_sql.append(spent[0] * 1000)
+    return times, in_sql
+
+
 def raw(sql, params) -> None:
     """Run the raw statement (or, given a list of (sql, params), each of them)."""
     statements = sql if params is None else [(sql, params)]
@@ -162,16 +184,20 @@ def main() -> None:
 
     print(f"Đôn đốc bench — {connection.vendor}, {args.units} units × 9 tasks × "
           f"{len(periods)} periods = {reports} reports (built in {built:.1f} s)")  # fmt: skip
-    print(f"{'page':32} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'raw ms':>7} {'ratio':>6}")
+    print(
+        f"{'page':32} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'SQL ms':>6} "
+        f"{'raw ms':>6} {'ratio':>5} {'SQL/raw':>7}"
+    )
     for name, url, sql, params in pages:
         assert client.get(url).status_code == 200, url  # warm up, and check it works
         executed = count_queries(lambda url=url: client.get(url))
-        page_times = timed(lambda url=url: client.get(url), args.requests)
+        page_times, sql_times = timed_page(client, url, args.requests)
         raw_times = timed(lambda sql=sql, params=params: raw(sql, params), args.requests)
         median, raw_median = statistics.median(page_times), statistics.median(raw_times)
+        in_sql = statistics.median(sql_times)
         print(
-            f"{name:32} {median:9.0f} {p95(page_times):8.0f} {executed:7d} "
-            f"{raw_median:7.0f} {median / raw_median:6.1f}"
+            f"{name:32} {median:9.0f} {p95(page_times):8.0f} {executed:7d} {in_sql:6.0f} "
+            f"{raw_median:6.0f} {median / raw_median:5.1f} {in_sql / raw_median:7.1f}"
         )
 
 

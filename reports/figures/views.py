@@ -268,6 +268,7 @@ def task_page(request, directive_id: int, task_id: int):
                 directive=directive, period=period, units=page.object_list, tasks=[task]
             ),
             "totals": engine.total(directive=directive, periods=[period], assignments=shown),
+            "links": link_patterns(directive, period),
         }
     return render(request, "reports/task_page.html", context)
 

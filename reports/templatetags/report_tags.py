@@ -1,5 +1,9 @@
+from functools import lru_cache
+
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from reports.filing.slots import COMPLETION_LABELS, DEADLINE_LABELS, STATUS_LABELS
 
@@ -25,6 +29,12 @@ LABELS = {**STATUS_LABELS, **DEADLINE_LABELS}
 def status_badge(status: str, percent=None, completion=False):
     """A report's status as a coloured badge (a simple tag: the matrix draws thousands);
     `completion`: a declaration that a task is done, its statuses named as such."""
+    return _badge(status, percent, completion, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _badge(status: str, percent, completion: bool, language: str) -> SafeString:
+    """The badge's HTML, made once per status, percent and language (a few hundred)."""
     suffix = f" · {percent}%" if percent is not None else ""
     labels = {**LABELS, **COMPLETION_LABELS} if completion else LABELS
     return format_html(
@@ -34,6 +44,38 @@ def status_badge(status: str, percent=None, completion=False):
         status,
         labels.get(status, status),
         suffix,
+    )
+
+
+@register.simple_tag
+def matrix_cell(cell, links: dict[str, str], reviewer: bool) -> SafeString:
+    """One matrix cell's contents (reports.figures.matrix.Cell): its badge, linked to the
+    report when the viewer may open it, or, for a reviewer, to following the slot up; a
+    mark when it came late. Built here, not in the template: a page draws 450 of them."""
+    if cell is None:
+        return SafeString("")
+    language = get_language()
+    if cell.report_id:
+        badge = _badge(cell.status, cell.percent_done, False, language)
+        html = f'<a href="{links["report"].format(cell.report_id)}">{badge}</a>'
+    elif reviewer:
+        badge = _badge(cell.status, None, False, language)
+        html = f'<a href="{links["follow_up"].format(cell.assignment_id)}">{badge}</a>'
+    else:
+        html = _badge(cell.status, None, False, language)
+    if cell.received and not cell.on_time:
+        html += _late_mark(cell.on_time_extended, language)
+    return mark_safe(html)  # the parts are escaped or made of integers and our own HTML
+
+
+@lru_cache(maxsize=8)
+def _late_mark(extended: bool, language: str) -> SafeString:
+    title = gettext("Trễ hạn, đúng hạn sau gia hạn") if extended else gettext("Trễ hạn")
+    return format_html(
+        '<span class="visually-hidden"> {}</span><sup class="text-danger" title="{}">{}</sup>',
+        gettext("trễ hạn"),
+        title,
+        "GH" if extended else "!",
     )
 
 

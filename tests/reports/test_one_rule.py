@@ -61,6 +61,31 @@ def test_the_matrix_the_unit_page_and_the_task_page_agree(extended_a, leader, un
     assert sorted(_statuses(task_page)) == ["missing", "overdue"]
 
 
+def test_the_matrix_and_the_task_page_draw_a_cell_alike(extended_a, reviewer):
+    """The same cell, the same link and mark: a reviewer follows up a missing slot from
+    either page, and a report sent late carries the same "!" mark."""
+    sd = extended_a
+    ProgressReportFactory(
+        assignment=sd.assignment_b,
+        period=sd.period,
+        submitted=True,
+        submitted_at=datetime.datetime(2021, 9, 22, 9, tzinfo=VN),
+    )
+    client = login(reviewer)
+    pages = [
+        client.get(reverse(name, args=args)).content.decode()
+        for name, args in [
+            ("reports:dashboard", [sd.directive.pk]),
+            ("reports:task_page", [sd.directive.pk, sd.task.pk]),
+        ]
+    ]
+    follow_up = reverse("reports:follow_up", args=[sd.assignment_a.pk, sd.period.pk])
+
+    for html in pages:
+        assert f'href="{follow_up}"' in html
+        assert '<sup class="text-danger" title="Trễ hạn">!</sup>' in html
+
+
 def test_the_reviewers_follow_up_page_reads_each_slots_state(extended_a, reviewer):
     sd = extended_a
     client = login(reviewer)
