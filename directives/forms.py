@@ -1,6 +1,8 @@
 """The directive editor's forms: the directive's facts, and its sections, addressees, tasks
 and indicators. Messages are Vietnamese; the rules themselves live in services.py."""
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
@@ -33,6 +35,31 @@ def _date_field_errors(label: str) -> dict:
         "invalid": _("%(label)s viết theo dạng ngày/tháng/năm, ví dụ 25/08/2021.")
         % {"label": label}
     }
+
+
+class PublishForm(forms.Form):
+    """Asked when a directive is published: the day its units start reporting from, so an
+    older letter does not open every period since it was issued, each already overdue."""
+
+    reporting_starts_on = forms.DateField(
+        label=_("Các đơn vị báo cáo từ ngày"),
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy"}),
+        help_text=_(
+            "Kỳ báo cáo đầu tiên là kỳ chốt số liệu sau ngày này. Chọn ngày ban hành của "
+            "một văn bản cũ sẽ mở ngay mọi kỳ từ đó đến nay, các kỳ đã qua hạn đều quá hạn."
+        ),
+        error_messages={"required": _("Chọn ngày các đơn vị bắt đầu báo cáo.")}
+        | _date_field_errors(_("Ngày bắt đầu báo cáo")),
+    )
+
+    @staticmethod
+    def initial_for(directive: Directive) -> dict:
+        """The day set on the directive, else the day after it was issued or today,
+        whichever is later."""
+        suggested = directive.reporting_starts_on or max(
+            directive.issued_on + datetime.timedelta(days=1), timezone.localdate()
+        )
+        return {"reporting_starts_on": suggested}
 
 
 class DirectiveForm(forms.ModelForm):

@@ -5,6 +5,7 @@ The editor's views call these functions and nothing else writes a directive's st
 a published directive's assignments always follow its addressees and tasks.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -230,21 +231,51 @@ def directive_problems(directive: Directive) -> list[str]:
 
 
 @transaction.atomic
-def directive_publish(*, directive: Directive, by=None) -> None:
+def directive_publish(
+    *, directive: Directive, by=None, reporting_starts_on: datetime.date | None = None
+) -> None:
     """Put the directive in force and give every task to its units; listeners (the
     reporting periods) follow after commit. Refused while a section's tasks would reach
-    no unit."""
+    no unit. `reporting_starts_on`, when given, is the day the units start reporting
+    from (the page asks it: an old letter would otherwise open every period since it was
+    issued, each already overdue)."""
     _lock(directive.pk)  # refuses a closed directive
     problems = directive_problems(directive)
     if problems:
         raise ValidationError(problems)
+    fields = ["status"]
+    if reporting_starts_on is not None:
+        _check_reporting_start(directive, reporting_starts_on)
+        directive.reporting_starts_on = reporting_starts_on
+        fields.append("reporting_starts_on")
     was_draft = not directive.is_published
     directive.status = Directive.Status.ACTIVE
-    directive.save(update_fields=["status"])
+    directive.save(update_fields=fields)
     assignments_sync(directive=directive)
     if was_draft:
         _record(directive, by, _("Ban hành văn bản"), action="directive.published")
     transaction.on_commit(lambda: directive_published.send(sender=Directive, directive=directive))
+
+
+def _check_reporting_start(directive: Directive, starts: datetime.date) -> None:
+    if starts < directive.issued_on:
+        raise ValidationError(
+            {
+                "reporting_starts_on": _(
+                    "Ngày bắt đầu báo cáo không được trước ngày ban hành (%(day)s)."
+                )
+                % {"day": directive.issued_on.strftime("%d/%m/%Y")}
+            }
+        )
+    if directive.reporting_ends_on and starts > directive.reporting_ends_on:
+        raise ValidationError(
+            {
+                "reporting_starts_on": _(
+                    "Ngày bắt đầu báo cáo phải trước ngày kết thúc báo cáo (%(day)s)."
+                )
+                % {"day": directive.reporting_ends_on.strftime("%d/%m/%Y")}
+            }
+        )
 
 
 # Sections ----------------------------------------------------------------------------

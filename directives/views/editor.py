@@ -23,6 +23,7 @@ from ..forms import (
     AddresseeForm,
     DirectiveForm,
     IndicatorForm,
+    PublishForm,
     SectionForm,
     TaskForm,
 )
@@ -113,6 +114,7 @@ def directive_structure(request, pk: int):
             "sections": sections,
             "section_form": SectionForm(initial={"number": str(len(sections) + 1)}),
             "problems": [] if directive.is_published else services.directive_problems(directive),
+            "publish_form": PublishForm(initial=PublishForm.initial_for(directive)),
             "changes": directive.changes.select_related("by")[:HISTORY_LIMIT],
         },
     )
@@ -125,8 +127,17 @@ def directive_publish(request, pk: int):
     if directive.is_published:
         messages.info(request, _("Văn bản này đã được ban hành."))
         return redirect(_structure_url(directive.pk))
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Chưa ban hành được văn bản:"))
+        _refusal(request, ValidationError(form.errors))
+        return redirect(_structure_url(directive.pk) + "#ban-hanh")
     try:
-        services.directive_publish(directive=directive, by=request.user)
+        services.directive_publish(
+            directive=directive,
+            by=request.user,
+            reporting_starts_on=form.cleaned_data["reporting_starts_on"],
+        )
     except ValidationError as error:
         messages.error(request, _("Chưa ban hành được văn bản:"))
         _refusal(request, error)

@@ -171,7 +171,7 @@ WRITES = {
         PAGES["indicator edit"],
         lambda w: {"name": "Số cuộc", "unit_of_measure": "cuộc", "aggregation": "latest"},
     ),
-    "publish": (ACTIONS["publish"], lambda w: {}),
+    "publish": (ACTIONS["publish"], lambda w: {"reporting_starts_on": "26/08/2021"}),
     "section delete": (ACTIONS["section delete"], lambda w: {}),
     "addressee delete": (ACTIONS["addressee delete"], lambda w: {}),
     "task move": (ACTIONS["task move"], lambda w: {"huong": "len"}),
@@ -268,7 +268,10 @@ def test_a_reviewer_types_in_and_publishes_a_directive(
     assert not DirectiveChange.objects.exists()  # a draft keeps no history
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("directives:publish", args=[directive.pk]))
+        response = client.post(
+            reverse("directives:publish", args=[directive.pk]),
+            {"reporting_starts_on": "26/08/2021"},
+        )
 
     assert response.url == structure
     directive.refresh_from_db()
@@ -309,6 +312,65 @@ def test_publishing_refuses_a_directive_whose_tasks_reach_nobody(build, message,
     assert message in response.content.decode()
     directive.refresh_from_db()
     assert directive.status == Directive.Status.DRAFT
+    assert not Assignment.objects.filter(task__section__directive=directive).exists()
+
+
+def _old_letter() -> Directive:
+    """A letter of 10/03/2022 entered in December 2026, ready to publish."""
+    directive = DirectiveFactory(
+        status=Directive.Status.DRAFT, issued_on=datetime.date(2022, 3, 10), number="21-CT/TU"
+    )
+    section = SectionFactory(directive=directive, number="1")
+    TaskFactory(section=section)
+    AddresseeFactory(section=section, unit=UnitFactory())
+    return directive
+
+
+def test_publishing_an_old_letter_asks_when_reporting_starts_and_opens_no_backlog(
+    reviewer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Publishing a letter of 2022 opened 58 monthly periods, 57 of them overdue: the page
+    now asks the day reporting starts, today by default, and only its period opens."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2026, 12, 6))
+    directive = _old_letter()
+    client = login(reviewer)
+    page = client.get(reverse("directives:structure", args=[directive.pk]))
+    asked = page.context["publish_form"]["reporting_starts_on"]
+
+    assert asked.value() == datetime.date(2026, 12, 6)
+    assert 'name="reporting_starts_on" value="06/12/2026"' in page.content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("directives:publish", args=[directive.pk]),
+            {"reporting_starts_on": "06/12/2026"},
+        )
+
+    directive.refresh_from_db()
+    assert directive.status == Directive.Status.ACTIVE
+    assert directive.reporting_starts_on == datetime.date(2026, 12, 6)
+    assert [p.label for p in directive.periods.all()] == ["Tháng 12/2026"]
+
+
+@pytest.mark.parametrize(
+    ("posted", "message"),
+    [
+        ({}, "Chọn ngày các đơn vị bắt đầu báo cáo."),
+        ({"reporting_starts_on": "31/02/2026"}, "Ngày bắt đầu báo cáo viết theo dạng"),
+        ({"reporting_starts_on": "01/01/2020"}, "không được trước ngày ban hành (10/03/2022)"),
+    ],
+)
+def test_a_wrong_reporting_start_leaves_the_letter_a_draft(posted, message, reviewer):
+    directive = _old_letter()
+
+    response = login(reviewer).post(
+        reverse("directives:publish", args=[directive.pk]), posted, follow=True
+    )
+
+    assert message in response.content.decode()
+    directive.refresh_from_db()
+    assert directive.status == Directive.Status.DRAFT
+    assert not directive.periods.exists()
     assert not Assignment.objects.filter(task__section__directive=directive).exists()
 
 
