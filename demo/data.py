@@ -182,6 +182,7 @@ UBND = "Ủy ban nhân dân huyện Tuy Phước"
 CONG_AN = "Công an huyện Tuy Phước"
 MTTQ = "Ủy ban Mặt trận Tổ quốc Việt Nam huyện Tuy Phước"
 BAN_TUYEN_GIAO = "Ban Tuyên giáo Huyện ủy Tuy Phước"
+VAN_PHONG = "Văn phòng Huyện ủy Tuy Phước"
 PHUOC_SON = "Đảng bộ xã Phước Sơn"
 # Section 2 addresses two: the Front (a unit) and the group of mass organisations.
 FRONT_GROUP = "Các hội, đoàn thể chính trị - xã hội huyện"
@@ -193,7 +194,7 @@ UNITS = [
     (PROVINCE, "Đảng bộ tỉnh", K.PARTY_COMMITTEE, None),
     (HUYEN_UY, "Huyện ủy", K.PARTY_COMMITTEE, PROVINCE),
     (BAN_TUYEN_GIAO, "Ban Tuyên giáo HU", K.PARTY_BOARD, HUYEN_UY),
-    ("Văn phòng Huyện ủy Tuy Phước", "VPHU", K.PARTY_BOARD, HUYEN_UY),
+    (VAN_PHONG, "VPHU", K.PARTY_BOARD, HUYEN_UY),
     (UBND, "UBND huyện", K.GOVERNMENT, None),
     ("Phòng Văn hóa - Thông tin huyện", "Phòng VH-TT", K.AGENCY, UBND),
     ("Trung tâm Văn hóa - Thông tin - Thể thao huyện", "Trung tâm VH-TT-TT", K.AGENCY, UBND),
@@ -279,13 +280,16 @@ R = Membership.Role
 ACCOUNTS = [
     ("lanhdao", "Lãnh đạo Ban Thường vụ Huyện ủy", HUYEN_UY, R.LEADERSHIP),
     ("bantuyengiao", "Chuyên viên Ban Tuyên giáo Huyện ủy", BAN_TUYEN_GIAO, R.REVIEWER),
+    # Reviews what Ban Tuyên giáo itself sends (tasks 4.1, 4.2): nobody judges its own unit.
+    ("vanphonghu", "Chuyên viên Văn phòng Huyện ủy", VAN_PHONG, R.REVIEWER),
     ("ubnd", "Cán bộ UBND huyện", UBND, R.REPORTER),
     ("congan", "Cán bộ Công an huyện", CONG_AN, R.REPORTER),
     ("mattran", "Cán bộ Ủy ban MTTQ huyện", MTTQ, R.REPORTER),
     ("phuocson", "Cán bộ Đảng bộ xã Phước Sơn", PHUOC_SON, R.REPORTER),
     ("quantri", "Quản trị Văn phòng Huyện ủy", HUYEN_UY, R.UNIT_ADMIN),
 ]
-DEMO_UNITS = {unit for _, _, unit, role in ACCOUNTS if role == R.REPORTER}
+# The units a visitor files for: their last period is left owed.
+DEMO_UNITS = {unit for _, _, unit, role in ACCOUNTS if role == R.REPORTER} | {BAN_TUYEN_GIAO}
 
 # Made-up reports ------------------------------------------------------------------------
 
@@ -467,8 +471,9 @@ def _fake_report(rng: random.Random, task: Task, month_index: int) -> dict:
     }
 
 
-def load_reports(directive: Directive, reviewer) -> int:
-    """File plausible reports for every period but leave the demo units' last one owed."""
+def load_reports(directive: Directive, reviewer, office) -> int:
+    """File plausible reports for every period but leave the demo units' last one owed.
+    `reviewer` accepts them; `office` accepts the reviewer's own unit's."""
     rng = random.Random(136)
     periods = list(directive.periods.order_by("start"))
     assignments = list(
@@ -501,8 +506,9 @@ def load_reports(directive: Directive, reviewer) -> int:
             )
             services.report_submit(report=report, by=None, at=sent)
             if index < len(periods) - 2:
+                judge = office if assignment.unit.name == BAN_TUYEN_GIAO else reviewer
                 services.report_accept(
-                    report=report, by=reviewer, at=sent + datetime.timedelta(days=2)
+                    report=report, by=judge, at=sent + datetime.timedelta(days=2)
                 )
             created += 1
     _return_one(directive, periods[-2], reviewer)
@@ -544,8 +550,10 @@ def load_demo() -> DemoSummary:
     directive = load_directive(units)
     load_accounts(units)
     live.load_live_demo(password=PASSWORD)
-    reviewer = get_user_model().objects.get(username="bantuyengiao")
-    reports = load_reports(directive, reviewer)
+    accounts = get_user_model().objects.in_bulk(
+        ["bantuyengiao", "vanphonghu"], field_name="username"
+    )
+    reports = load_reports(directive, accounts["bantuyengiao"], accounts["vanphonghu"])
     return DemoSummary(
         units=len(units),
         assignments=Assignment.objects.filter(task__section__directive=directive).count(),

@@ -2,9 +2,10 @@
 
 Roles come from Membership rows. A reporter acts for its own units only; reviewers and
 leadership read every report that has been sent, never another unit's draft; a reviewer
-never reviews a report of its own unit. A task a unit hands down to units below it
-(giao việc tiếp) is followed by that unit: its head (and its reporters, where the
-directive allows them to hand down) read what the units below sent and judge it.
+files its own unit's reports (a reviewing unit has tasks too) and never reviews them. A
+task a unit hands down to units below it (giao việc tiếp) is followed by that unit: its
+head (and its reporters, where the directive allows them to hand down) read what the
+units below sent and judge it.
 Objects are read through their own properties (report.is_draft, report.is_editable,
 directive.is_in_force), so this module depends on nothing above `units`.
 """
@@ -23,7 +24,7 @@ from .models import Membership
 
 @dataclass(frozen=True)
 class Roles:
-    reporter_unit_ids: frozenset[int]
+    reporter_unit_ids: frozenset[int]  # the units it files for: FILING_ROLES
     is_reviewer: bool
     is_leadership: bool
     member_unit_ids: frozenset[int] = frozenset()  # any role: nobody judges its own unit
@@ -52,6 +53,10 @@ class Roles:
         return self.is_reviewer or bool(self.admin_unit_ids)
 
 
+# Who files a unit's own reports: its reporters, and its reviewers (Ban Tuyên giáo reviews
+# the other units and has tasks of its own; someone not of it judges those).
+FILING_ROLES = frozenset({Membership.Role.REPORTER, Membership.Role.REVIEWER})
+
 NO_ROLES = Roles(frozenset(), False, False, frozenset())
 
 
@@ -64,7 +69,7 @@ def roles_of(user) -> Roles:
         return cached
     rows = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
     roles = Roles(
-        reporter_unit_ids=frozenset(u for u, r in rows if r == Membership.Role.REPORTER),
+        reporter_unit_ids=frozenset(u for u, r in rows if r in FILING_ROLES),
         is_reviewer=user.is_superuser or any(r == Membership.Role.REVIEWER for _, r in rows),
         is_leadership=user.is_superuser or any(r == Membership.Role.LEADERSHIP for _, r in rows),
         member_unit_ids=frozenset(u for u, _ in rows),

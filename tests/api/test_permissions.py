@@ -132,7 +132,9 @@ def _writes(w):
 
 # Status per write, for:                reporter_a reporter_b reviewer leader
 WRITE_STATUS = {
-    "file A's report": (409, 404, 403, 403),  # A: sent already (stale version 0); B: not B's
+    # A: sent already (stale version 0); B and the reviewer (who files for its own board):
+    # not theirs, not disclosed.
+    "file A's report": (409, 404, 404, 403),
     "edit B's draft": (404, 200, 404, 404),
     "submit A's report": (403, 404, 403, 403),
     "submit B's draft": (404, 200, 404, 404),

@@ -4,15 +4,18 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from demo import data as demo
 from directives.models import Assignment, Directive, Task
 from reports.filing.models import ProgressReport, ReportTransition
 from reports.filing.slots import sent_by
+from units import permissions
 from units.models import Membership, Unit
 
 pytestmark = pytest.mark.django_db
+User = get_user_model()
 
 SEED = demo.LETTER
 
@@ -80,6 +83,19 @@ def test_the_demo_units_still_owe_their_last_report(loaded):
         period=december, assignment__unit__name__in=demo.DEMO_UNITS
     )
     assert not owed.exists()
+
+
+def test_ban_tuyen_giao_files_its_own_tasks_and_the_office_accepts_them(loaded):
+    """The reviewing board has tasks of its own (4.1, 4.2); its account files them and
+    another unit's reviewer accepts them."""
+    board = Unit.objects.get(name=demo.BAN_TUYEN_GIAO)
+    accepted = ReportTransition.objects.filter(
+        report__assignment__unit=board, to_status=ProgressReport.Status.ACCEPTED
+    )
+
+    assert board.pk in permissions.filing_unit_ids(User.objects.get(username="bantuyengiao"))
+    assert accepted.exists()
+    assert set(accepted.values_list("by__username", flat=True)) == {"vanphonghu"}
 
 
 def test_refuses_public_demo_passwords_when_debug_is_off(settings):

@@ -69,7 +69,7 @@ EXPECTED = {
     "home": (302, 302, 302, 302),
     "directive list": (200, 200, 200, 200),
     "directive detail": (200, 200, 200, 200),
-    "unit work": (200, 200, 403, 403),
+    "unit work": (200, 200, 200, 403),  # the reviewer: its own board's work
     "form A (sent)": (302, 404, 404, 404),
     "form B (draft)": (404, 200, 404, 404),
     "report A (sent)": (200, 404, 200, 200),

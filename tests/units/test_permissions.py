@@ -91,7 +91,7 @@ def test_only_the_units_reporter_files_for_its_assignment(name, allowed, person,
 @pytest.mark.parametrize(
     ("action", "allowed"),
     [
-        ("unit_work.view", {"reporter_a", "reporter_b"}),
+        ("unit_work.view", {"reporter_a", "reporter_b", "reviewer"}),  # its own board's
         ("dashboard.view", OVERSEERS),
         ("directive.view", {"reporter_a", "reporter_b", *OVERSEERS}),
     ],

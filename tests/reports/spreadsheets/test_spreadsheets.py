@@ -31,9 +31,11 @@ from units.models import Membership
 from ...conftest import login
 from ...factories import (
     AssignmentFactory,
+    MembershipFactory,
     ProgressReportFactory,
     ReportingPeriodFactory,
     TaskFactory,
+    UnitFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -766,22 +768,35 @@ def test_a_reviewer_types_in_a_paper_report_with_its_indicators(world, indicator
     assert values_of(report) == {"Số tin, bài": Decimal(7)}
 
 
-def test_a_reviewer_does_not_enter_the_report_of_its_own_unit(world, reviewer):
+def test_a_reviewing_unit_files_its_own_tasks_and_another_reviewer_judges_them(
+    world, reviewer
+):
+    """Ban Tuyên giáo reviews the other units and has tasks of its own (4.1, 4.2 of
+    136-CV/HU): its reviewer enters them from the spreadsheet with the other rows, sends
+    them, and a reviewer who is not of the unit accepts them."""
     board = Membership.objects.get(user=reviewer).unit
     own = AssignmentFactory(task=world.a[0].task, unit=board)
     wb = download(reviewer, world.period)
-    row = row_numbers(wb)[own.pk]
-    fill(wb, row, **filled())
-    fill(wb, row_numbers(wb)[world.b[1].pk], **filled())  # another unit: fine on its own
+    fill(wb, row_numbers(wb)[own.pk], **filled(achievements="Ban đã tổ chức hội nghị"))
+    fill(wb, row_numbers(wb)[world.b[1].pk], **filled())  # another unit's paper report
 
     response = upload(reviewer, world.period, as_upload(wb))
 
-    assert response.status_code == 200
-    assert response.context["errors"] == [
-        f"Dòng {row}: đây là đơn vị của bạn; bộ phận theo dõi không nhập thay báo cáo của "
-        "đơn vị mình, cán bộ báo cáo của đơn vị tự nhập."
-    ]
-    assert not ProgressReport.objects.exists()
+    assert response.status_code == 302, response.context["errors"]
+    report = ProgressReport.objects.get(assignment=own)
+    assert (report.status, report.updated_by) == ("draft", reviewer)
+    client = login(reviewer)
+    assert own.task.text in client.get(reverse("reports:unit_work")).text
+    form = reverse("reports:file", args=[own.pk, world.period.pk])
+    assert client.get(form).status_code == 200
+    services.report_submit(report=report, by=reviewer)
+
+    assert client.post(reverse("reports:accept", args=[report.pk])).status_code == 403
+    office = UnitFactory(name="Văn phòng Huyện ủy")
+    other = MembershipFactory(unit=office, role=Membership.Role.REVIEWER).user
+    login(other).post(reverse("reports:accept", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.ACCEPTED
 
 
 # Crafted files ----------------------------------------------------------------------
