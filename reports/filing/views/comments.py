@@ -28,7 +28,7 @@ def _draft_key(report) -> str:
     return f"reports:comment_draft:{report.pk}"
 
 
-def panel(request, assignment, state) -> dict:
+def panel(request, assignment, state, forms=None) -> dict:
     report = state.report
     if report is None or not can(request.user, "report.view", report):
         return {}

@@ -58,7 +58,7 @@ def on_form_page(request) -> bool:
     return bool(match and match.view_name in ("reports:file", "reports:completion"))
 
 
-def panel(request, assignment, state) -> dict:
+def panel(request, assignment, state, forms=None) -> dict:
     """The evidence list, and the upload form when the user may change the files."""
     report = state.report
     if report is None or not can(request.user, "evidence.view", report):

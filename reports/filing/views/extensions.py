@@ -20,7 +20,7 @@ from ..models import ExtensionRequest
 from ..slots import SlotState, slot_state
 
 
-def _slot(assignment_id: int, period_id: int) -> tuple[Assignment, ReportingPeriod]:
+def slot(assignment_id: int, period_id: int) -> tuple[Assignment, ReportingPeriod]:
     assignment = get_object_or_404(
         Assignment.objects.select_related("unit", "task__section__directive"), pk=assignment_id
     )
@@ -65,14 +65,7 @@ def panel(request, assignment: Assignment, state: SlotState, forms=None) -> dict
     }
 
 
-def _back(request, assignment: Assignment, period: ReportingPeriod):
-    """Back to the page the action came from: the unit's form, else the follow-up page."""
-    if permissions.can(request.user, "assignment.file", assignment):
-        return redirect("reports:file", assignment_id=assignment.pk, period_id=period.pk)
-    return redirect("reports:follow_up", assignment_id=assignment.pk, period_id=period.pk)
-
-
-def _render_slot(request, assignment, period, forms, status=400):
+def _renderslot(request, assignment, period, forms, status=400):
     state = slot_state(assignment=assignment, period=period)
     context = {
         "assignment": assignment,
@@ -104,23 +97,13 @@ def ask_extension(request, assignment, period) -> ExtensionRequestForm | None:
 
 @require_POST
 @login_required
-def request_extension(request, assignment_id: int, period_id: int):
-    assignment, period = _slot(assignment_id, period_id)
-    form = ask_extension(request, assignment, period)
-    if form is None:
-        return _back(request, assignment, period)
-    return _render_slot(request, assignment, period, {"request": form})
-
-
-@require_POST
-@login_required
 def decide_extension(request, pk: int):
     extension = get_object_or_404(ExtensionRequest.objects.select_related("assignment"), pk=pk)
     if extension.period_id is None:  # a task's deadline: decided on the task's page
         assignment, period = _deadline(extension.assignment_id), None
         back = redirect("reports:completion", assignment_id=assignment.pk)
     else:
-        assignment, period = _slot(extension.assignment_id, extension.period_id)
+        assignment, period = slot(extension.assignment_id, extension.period_id)
         back = redirect("reports:follow_up", assignment_id=assignment.pk, period_id=period.pk)
     ensure(request.user, "extension.decide", assignment)
     form = ExtensionDecisionForm(request.POST)
@@ -133,7 +116,7 @@ def decide_extension(request, pk: int):
         except ValidationError as error:
             if getattr(error, "error_dict", None) and period is not None:
                 add_validation_error(form, error)
-                return _render_slot(request, assignment, period, {"decide": form})
+                return _renderslot(request, assignment, period, {"decide": form})
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Đã cho gia hạn.") if grant else _("Đã không cho gia hạn."))
@@ -141,13 +124,13 @@ def decide_extension(request, pk: int):
     if period is None:
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return back
-    return _render_slot(request, assignment, period, {"decide": form})
+    return _renderslot(request, assignment, period, {"decide": form})
 
 
 @require_POST
 @login_required
 def reopen(request, assignment_id: int, period_id: int):
-    assignment, period = _slot(assignment_id, period_id)
+    assignment, period = slot(assignment_id, period_id)
     ensure(request.user, "period.reopen", assignment)
     form = ReopenForm(request.POST)
     if form.is_valid():
@@ -158,18 +141,18 @@ def reopen(request, assignment_id: int, period_id: int):
         else:
             messages.success(request, _("Đã mở lại kỳ báo cáo cho đơn vị."))
             return redirect("reports:follow_up", assignment_id=assignment.pk, period_id=period.pk)
-    return _render_slot(request, assignment, period, {"reopen": form})
+    return _renderslot(request, assignment, period, {"reopen": form})
 
 
 @login_required
 def follow_up(request, assignment_id: int, period_id: int):
     """A reviewer's page for one unit's task in one period: the report's state, extension
     requests to decide, reopening. The unit itself works on the report form."""
-    assignment, period = _slot(assignment_id, period_id)
+    assignment, period = slot(assignment_id, period_id)
     if permissions.can(request.user, "assignment.file", assignment):
         return redirect("reports:file", assignment_id=assignment.pk, period_id=period.pk)
     ensure(request.user, "extension.decide", assignment)
-    return _render_slot(request, assignment, period, {}, status=200)
+    return _renderslot(request, assignment, period, {}, status=200)
 
 
 @requires("review.queue")
@@ -189,11 +172,6 @@ urlpatterns = [
         "bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/theo-doi/",
         follow_up,
         name="follow_up",
-    ),
-    path(
-        "bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/gia-han/",
-        request_extension,
-        name="request_extension",
     ),
     path(
         "bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/mo-lai/",

@@ -108,7 +108,7 @@ def take_back(request, pk: int):
     return redirect("reports:hand_down", assignment_id=sub.parent_id)
 
 
-def panel(request, assignment, state) -> dict:
+def panel(request, assignment, state, forms=None) -> dict:
     """The units this task was handed down to, each in the same slot (the same period,
     or its own deadline): status, and the text it sent, to draw on in the unit's report."""
     subs = list(assignment.handed_down.select_related("unit", "task").order_by("unit__name"))

@@ -22,10 +22,12 @@ from . import comments, evidence, extensions, handing_down
 PANELS = (evidence.panel, comments.panel, extensions.panel, handing_down.panel)
 
 
-def report_panels(request, assignment, state: SlotState) -> dict:
+def report_panels(request, assignment, state: SlotState, forms=None) -> dict:
+    """Every panel's part; `forms`: the bound forms a refused post brings back, by name
+    (extensions.panel's "request", "decide", "reopen")."""
     context = {"slot_state": state}
     for panel in PANELS:
-        context.update(panel(request, assignment, state))
+        context.update(panel(request, assignment, state, forms))
     return context
 
 

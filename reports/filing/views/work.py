@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from directives.models import Assignment
 from reports.periods.models import ReportingPeriod
@@ -20,6 +21,7 @@ from .. import selectors, services
 from ..forms import ProgressReportForm
 from ..models import ProgressReport
 from ..slots import slot_state
+from . import extensions
 from .review import report_panels
 
 
@@ -119,25 +121,12 @@ def save_or_send(request, form, *, assignment, period, report, sent: str) -> Sav
 @login_required
 def report_file(request, assignment_id: int, period_id: int):
     """The unit's report form for one task and one period: save a draft, or send it."""
-    assignment = get_object_or_404(
-        Assignment.objects.select_related("unit", "task__section__directive"), pk=assignment_id
-    )
+    assignment, period = extensions.slot(assignment_id, period_id)
     ensure(request.user, "assignment.file", assignment)
-    period = get_object_or_404(
-        ReportingPeriod, pk=period_id, directive_id=assignment.task.section.directive_id
-    )
-    report = (
-        ProgressReport.objects.filter(assignment=assignment, period=period)
-        .select_related("assignment__task__section__directive", "updated_by")
-        .first()
-    )
+    report = _report(assignment, period)
     if report and not permissions.can(request.user, "report.edit", report):
         return redirect("reports:detail", pk=report.pk)
-    indicators = list(assignment.task.indicators.all())
-    values = dict(report.indicator_values.values_list("indicator_id", "value")) if report else {}
-    form = ProgressReportForm(
-        request.POST or None, instance=report, indicators=indicators, values=values
-    )
+    form = _report_form(request.POST or None, assignment, report)
     saved = Saved(None, report)
     if request.method == "POST" and form.is_valid():
         saved = save_or_send(
@@ -150,6 +139,41 @@ def report_file(request, assignment_id: int, period_id: int):
         )
         if saved.done:
             return saved.done
+    return _report_page(request, form, assignment, period, saved)
+
+
+@require_POST
+@login_required
+def request_extension(request, assignment_id: int, period_id: int):
+    """Ask for more time from the report page; refused, the report page again, with the
+    reason beside the request and the report as it was saved."""
+    assignment, period = extensions.slot(assignment_id, period_id)
+    asked = extensions.ask_extension(request, assignment, period)
+    back = redirect("reports:file", assignment_id=assignment.pk, period_id=period.pk)
+    report = _report(assignment, period)
+    if asked is None or (report and not permissions.can(request.user, "report.edit", report)):
+        return back
+    form = _report_form(None, assignment, report)
+    return _report_page(
+        request, form, assignment, period, Saved(None, report), {"request": asked}, status=400
+    )
+
+
+def _report(assignment: Assignment, period: ReportingPeriod) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.filter(assignment=assignment, period=period)
+        .select_related("assignment__task__section__directive", "updated_by")
+        .first()
+    )
+
+
+def _report_form(data, assignment: Assignment, report: ProgressReport | None):
+    indicators = list(assignment.task.indicators.all())
+    values = dict(report.indicator_values.values_list("indicator_id", "value")) if report else {}
+    return ProgressReportForm(data, instance=report, indicators=indicators, values=values)
+
+
+def _report_page(request, form, assignment, period, saved: Saved, forms=None, status=200):
     report = saved.report
     state = slot_state(assignment=assignment, period=period, report=report)
     context = {
@@ -161,12 +185,17 @@ def report_file(request, assignment_id: int, period_id: int):
         "entry_closed": state.closed_reason,
         **history(report),
         "previous": selectors.previous_report(assignment=assignment, period=period),
-        **report_panels(request, assignment, state),
+        **report_panels(request, assignment, state, forms),
     }
-    return render(request, "reports/report_form.html", context)
+    return render(request, "reports/report_form.html", context, status=status)
 
 
 urlpatterns = [
     path("viec-cua-don-vi/", unit_work, name="unit_work"),
     path("bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/", report_file, name="file"),
+    path(
+        "bao-cao/nhiem-vu/<int:assignment_id>/ky/<int:period_id>/gia-han/",
+        request_extension,
+        name="request_extension",
+    ),
 ]

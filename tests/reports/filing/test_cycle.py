@@ -13,7 +13,7 @@ from django.urls import reverse
 from directives.models import Indicator
 from reports.figures.matrix import period_matrix
 from reports.filing import extensions, services
-from reports.filing.models import ProgressReport
+from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.periods.services import periods_generate
 from workdays.models import CalendarException
 
@@ -176,6 +176,30 @@ def test_an_extension_must_move_the_date_forward_and_not_too_far(
             reason="Lý do.",
         )
     assert field in error.value.message_dict
+
+
+def test_a_refused_extension_request_shows_the_report_page_with_the_reason(
+    small_directive, reporter_a
+):
+    """Asking for a date too far out used to land on a page with only the extension card:
+    now the report page comes back, its saved draft in the form, the reason beside the
+    request and what was typed kept."""
+    slot = {"assignment": small_directive.assignment_a, "period": small_directive.period}
+    services.report_save_draft(**slot, by=reporter_a, data={**DATA, "achievements": "Nháp đã lưu"})
+    client = login(reporter_a)
+
+    response = client.post(
+        reverse("reports:request_extension", args=[slot["assignment"].pk, slot["period"].pk]),
+        {"new_due": "30/01/2022", "reason": "Chờ số liệu của các thôn"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert response.templates[0].name == "reports/report_form.html"
+    assert "Nháp đã lưu" in page  # the report's form, as saved
+    assert "Chờ số liệu của các thôn" in page  # the request, as typed
+    assert response.context["extension_form"].errors["new_due"]
+    assert not ExtensionRequest.objects.exists()
 
 
 def test_an_extension_never_hides_lateness(small_directive, reporter_a, reviewer):

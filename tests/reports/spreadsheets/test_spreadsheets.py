@@ -768,9 +768,7 @@ def test_a_reviewer_types_in_a_paper_report_with_its_indicators(world, indicator
     assert values_of(report) == {"Số tin, bài": Decimal(7)}
 
 
-def test_a_reviewing_unit_files_its_own_tasks_and_another_reviewer_judges_them(
-    world, reviewer
-):
+def test_a_reviewing_unit_files_its_own_tasks_and_another_reviewer_judges_them(world, reviewer):
     """Ban Tuyên giáo reviews the other units and has tasks of its own (4.1, 4.2 of
     136-CV/HU): its reviewer enters them from the spreadsheet with the other rows, sends
     them, and a reviewer who is not of the unit accepts them."""
