@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs in development mode unless told otherwise.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run serve test schemathesis lint format migrate demo bench load faults scaleout clean ldap-headers
+.PHONY: run serve test schemathesis lint format migrate demo bench load faults scaleout clean ldap-headers messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -111,3 +111,8 @@ faults: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+# Vietnamese for what Django's own catalogue leaves in English (locale/vi): after editing a
+# .po, compile it (needs GNU gettext: apt-get install gettext); the .mo files are committed.
+messages: $(VENV)/.installed-dev
+	$(PY) manage.py compilemessages -l vi

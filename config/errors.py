@@ -1,12 +1,13 @@
 """The site's handler500: an unreachable database is a 503 ("try again in a minute"),
 any other failure the usual 500. Nothing here may touch the database: the request's
 session, user and the context processors all need it, so templates render without a
-request."""
+request. And `NotFoundPage`: the Vietnamese 404 page with DEBUG on too."""
 
 import sys
 
+from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
@@ -55,3 +56,23 @@ def server_error(request):
     response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+class NotFoundPage:
+    """With DEBUG on (`make run`), Django answers a missing page with its English debug
+    page; users of the demo get the site's own 404 page, as in production. (With DEBUG
+    off Django renders 404.html itself; 403.html is rendered in every mode.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
+            return defaults.page_not_found(request, Http404())  # no URL matched
+        return response
+
+    def process_exception(self, request, exception):
+        if settings.DEBUG and isinstance(exception, Http404):
+            return defaults.page_not_found(request, exception)
+        return None

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The site's own 404 page with DEBUG on too (config/errors.py).
+    "config.errors.NotFoundPage",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -430,6 +432,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No "Schemas" list under the operations: each one shows its own, and Swagger UI's
+    # words are English (templates/drf_spectacular/swagger_ui.html puts the rest in Vietnamese).
+    "SWAGGER_UI_SETTINGS": {"defaultModelsExpandDepth": -1},
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {

@@ -243,4 +243,10 @@ def test_pages_and_swagger_ui_work_under_the_policy(page, small_directive):  # n
     page.goto(reverse("api:docs"))
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Đôn đốc API")
     expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    # Swagger UI's own words in Vietnamese, no English "Schemas" list (issue 17).
+    expect(page.locator(".swagger-ui .btn.authorize")).to_contain_text("Xác thực")
+    page.locator(".swagger-ui .opblock-summary").first.click()
+    expect(page.locator(".swagger-ui .opblock-body").first).to_contain_text("Tham số")
+    text = page.locator("body").inner_text()
+    assert [w for w in ("Authorize", "Schemas", "Parameters", "Try it out") if w in text] == []
     assert violations == []
