@@ -71,10 +71,14 @@ def _situation(data: Tally) -> str:
             "(đạt %(timeliness)s%%); %(accepted)s báo cáo đã được tiếp nhận."
         )
         % {
-            "periods": _("kỳ %(label)s") % {"label": data.periods[0].label}
+            # Mid-sentence, "Tháng 9/2021" is "tháng 9/2021".
+            "periods": _("kỳ %(label)s") % {"label": _lower_first(data.periods[0].label)}
             if len(data.periods) == 1
             else _("các kỳ từ %(first)s đến %(last)s")
-            % {"first": data.periods[0].label, "last": data.periods[-1].label},
+            % {
+                "first": _lower_first(data.periods[0].label),
+                "last": _lower_first(data.periods[-1].label),
+            },
             "received": total.received,
             "expected": total.expected,
             "completeness": _percent(total.completeness),

@@ -19,6 +19,13 @@ def _margin(name, default: int, low: int, high: int) -> models.PositiveSmallInte
     )
 
 
+def has_number(number: str) -> bool:
+    """ "45-BC/HU" has its number; "-BC/HU" (the symbol, the number to be written in when
+    it is signed) has none yet."""
+    number = number.strip()
+    return bool(number) and not number.startswith("-")
+
+
 class Summary(models.Model):
     """A báo cáo tổng hợp in the making: composed from the filed reports of a range of
     periods, then edited by the secretary before it is exported."""
@@ -86,7 +93,14 @@ class Summary(models.Model):
         ordering = ["-updated_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.number} · {self.period_label}"
+        return f"{self.name} · {self.period_label}"
+
+    @property
+    def name(self) -> str:
+        """What the pages call it: "Số 45-BC/HU", or, with no number yet, not "Số -BC/HU"."""
+        if has_number(self.number):
+            return str(_("Số %(number)s") % {"number": self.number.strip()})
+        return str(_("Báo cáo tổng hợp (chưa có số)"))
 
     @property
     def period_label(self) -> str:

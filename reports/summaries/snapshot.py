@@ -16,7 +16,7 @@ from reports.filing.slots import STATUS_LABELS
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import period_range_label, periods_between
 
-from .models import Summary
+from .models import Summary, has_number
 from .tally import tally
 
 SNAPSHOT_VERSION = 1
@@ -37,7 +37,7 @@ def place_date(place: str, day: datetime.date) -> str:
 def number_line(number: str) -> str:
     """ "Số 45-BC/HU"; a number not given yet ("-BC/HU") leaves room to write it in."""
     number = number.strip()
-    return _("Số %(number)s") % {"number": "     " + number if number[:1] == "-" else number}
+    return _("Số %(number)s") % {"number": number if has_number(number) else "     " + number}
 
 
 def paragraphs(text: str) -> list[dict]:

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from celery.exceptions import Retry
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from directives.models import Indicator
@@ -26,6 +27,7 @@ from reports.summaries.models import Export
 from reports.summaries.snapshot import add_figures, draft_snapshot, paragraphs, place_date
 from reports.summaries.tally import tally
 
+from ...conftest import login
 from ...factories import ProgressReportFactory, ReportingPeriodFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +159,31 @@ def test_the_first_draft_is_written_from_what_units_sent(summary, submitted_a, s
     assert f"- Đảng bộ xã A: {submitted_a.achievements}" in summary.results
     assert "Bản nháp riêng của xã B" not in summary.results + summary.difficulties
     assert summary.results.splitlines()[0].startswith("1. ")
+
+
+def test_a_summary_without_a_number_is_not_called_so_and_periods_read_mid_sentence(
+    summary, small_directive, october, reviewer
+):
+    """ "Số -BC/HU" named a summary with no number yet; "từ Tháng 9/2021" was capitalised
+    mid-sentence."""
+    two = summary_compose(
+        directive=small_directive.directive,
+        period_from=small_directive.period,
+        period_to=october,
+        today=LATER,
+    )
+
+    assert summary.name == "Báo cáo tổng hợp (chưa có số)"
+    assert str(summary).startswith("Báo cáo tổng hợp (chưa có số) · ")
+    summary.number = "45-BC/HU"
+    assert summary.name == "Số 45-BC/HU"
+    assert "Trong kỳ tháng 9/2021, có" in summary.situation
+    assert "Trong các kỳ từ tháng 9/2021 đến tháng 10/2021, có" in two.situation
+    summary.number = "-BC/HU"
+    summary.save()
+    page = login(reviewer).get(reverse("reports:summary_list", args=[small_directive.directive.pk]))
+    assert "Báo cáo tổng hợp (chưa có số)" in page.content.decode()
+    assert "Số -BC/HU" not in page.content.decode()
 
 
 def test_recomposing_takes_in_reports_sent_since(summary, small_directive, draft_b):
