@@ -63,9 +63,10 @@ ACTIONS = {
 
 
 def audit(
-    *, actor, action: str, obj, summary: str, directive_id=None, unit_id=None, **data
+    *, actor, action: str, obj, summary: str, directive_id=None, unit_id=None, at=None, **data
 ) -> AuditEvent:
-    """Record `action` (e.g. "report.submitted") on `obj` by `actor` (a user or None).
+    """Record `action` (e.g. "report.submitted") on `obj` by `actor` (a user or None),
+    now or `at` (an event of the past entered now: the demo's history, a paper report).
     `data`: a few JSON-able facts (ids, dates as text), never report text."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None  # AnonymousUser, from a command or a task
@@ -78,4 +79,5 @@ def audit(
         unit_id=unit_id,
         summary=str(summary)[:500],
         data=data,
+        **({"at": at} if at is not None else {}),
     )

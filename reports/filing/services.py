@@ -281,6 +281,7 @@ def report_save_draft(
         assignment=assignment,
         period=period,
         version=report.version,
+        at=at,
     )
     return report
 
@@ -290,7 +291,7 @@ def report_start_revision(*, report: ProgressReport, by, save: bool = True, at=N
     to draft: from then on reviewers no longer see it until it is sent again."""
     if report.status == Status.RETURNED:
         _transition(report, Status.DRAFT, by=by, at=at)
-        _audit_report(report, by, "report.revised", _("Bắt đầu sửa báo cáo bị trả lại"))
+        _audit_report(report, by, "report.revised", _("Bắt đầu sửa báo cáo bị trả lại"), at=at)
         if save:
             report.save(update_fields=["status", "updated_at"])
 
@@ -339,7 +340,7 @@ def report_submit(*, report: ProgressReport, by, at: datetime.datetime | None = 
         report.submitted_by = by
     report.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     what = _("Báo cáo hoàn thành") if report.is_completion else _("Gửi báo cáo")
-    _audit_report(report, by, "report.submitted", what)
+    _audit_report(report, by, "report.submitted", what, at=at)
     if report.is_completion:
         completion_declared_notify(report=report)
     return report
@@ -363,11 +364,16 @@ def report_accept(*, report: ProgressReport, by, at: datetime.datetime | None = 
         directive_id, unit_id = given.values_list("task__section__directive_id", "unit_id").get()
         figures_stale.send(sender=Assignment, directive_id=directive_id, unit_ids=[unit_id])
         _audit_report(
-            report, by, "task.done_confirmed", _("Xác nhận hoàn thành"), done_on=done_on.isoformat()
+            report,
+            by,
+            "task.done_confirmed",
+            _("Xác nhận hoàn thành"),
+            done_on=done_on.isoformat(),
+            at=at,
         )
         completion_confirmed_notify(report=report)
     else:
-        _audit_report(report, by, "report.accepted", _("Tiếp nhận báo cáo"))
+        _audit_report(report, by, "report.accepted", _("Tiếp nhận báo cáo"), at=at)
     return report
 
 
@@ -390,7 +396,7 @@ def report_return(
     _transition(report, Status.RETURNED, by=by, reason=reason.strip(), at=at)
     report.save(update_fields=["status", "updated_at"])
     what = _("Trả lại báo cáo hoàn thành") if report.is_completion else _("Trả lại báo cáo")
-    _audit_report(report, by, "report.returned", what)
+    _audit_report(report, by, "report.returned", what, at=at)
     day = timezone.localdate(at) if at else timezone.localdate()
     if entry_closed_reason(assignment=report.assignment, period=report.period, day=day):
         reopening = PeriodReopening.objects.create(

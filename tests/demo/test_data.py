@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from demo import data as demo
 from directives.models import Assignment, Directive, Task
+from ops.models import AuditEvent
 from reports.filing.models import ProgressReport, ReportTransition
 from reports.filing.slots import sent_by
 from units import permissions
@@ -96,6 +97,24 @@ def test_ban_tuyen_giao_files_its_own_tasks_and_the_office_accepts_them(loaded):
     assert board.pk in permissions.filing_unit_ids(User.objects.get(username="bantuyengiao"))
     assert accepted.exists()
     assert set(accepted.values_list("by__username", flat=True)) == {"vanphonghu"}
+
+
+def test_the_log_tells_the_demos_history_at_its_own_time_and_by_its_own_people(loaded):
+    """load_demo's audit rows carried the load's time and "Hệ thống": each now carries
+    the moment the report was sent or accepted, and the account that did it."""
+    sent = ReportTransition.objects.filter(
+        to_status=ProgressReport.Status.SUBMITTED, report__assignment__unit__name=demo.UBND
+    ).first()
+    logged = AuditEvent.objects.get(
+        action="report.submitted", object_id=sent.report_id, object_type="reports.progressreport"
+    )
+
+    assert (logged.at, logged.actor.username) == (sent.at, "ubnd")
+    assert logged.at.year == 2021
+    accepted = AuditEvent.objects.filter(action="report.accepted")
+    assert accepted.exists()
+    assert not accepted.filter(actor=None).exists()
+    assert not accepted.filter(at__year__gt=2022).exists()
 
 
 def test_refuses_public_demo_passwords_when_debug_is_off(settings):
