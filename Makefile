@@ -71,9 +71,15 @@ format: $(VENV)/.installed-dev
 
 # Every test, on every core (pytest-xdist); Schemathesis sends 5 examples of each kind per
 # API operation here, and 20 under `make schemathesis`.
-test: lint
+test: lint node_modules/.installed
 	$(PY) manage.py makemigrations --check --dry-run --settings=config.test_settings
 	$(VENV)/bin/pytest -n auto
+
+# axe-core, from the npm registry (package-lock.json), for the browser tests' accessibility
+# check; never served to users.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 schemathesis: $(VENV)/.installed-dev
 	SCHEMATHESIS_EXAMPLES=20 $(VENV)/bin/pytest -n auto tests/api/test_schema.py

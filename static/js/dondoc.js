@@ -29,3 +29,21 @@ document.addEventListener("click", (event) => {
   field.value = field.value.trim() ? `${field.value.trimEnd()}\n${text}` : text;
   field.focus();
 });
+
+// table.table-stack: on a phone each row is drawn as a list (static/css/dondoc.css); each
+// cell is labelled with its column's heading, read from the table's last heading row.
+function labelStackedTables(root) {
+  root.querySelectorAll("table.table-stack").forEach((table) => {
+    const headings = table.querySelectorAll("thead tr");
+    if (!headings.length) return;
+    const labels = Array.from(headings[headings.length - 1].children, (th) => th.textContent.trim());
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      if (row.children.length !== labels.length) return;
+      Array.from(row.children).forEach((cell, i) => {
+        if (!cell.hasAttribute("data-label") && labels[i]) cell.setAttribute("data-label", labels[i]);
+      });
+    });
+  });
+}
+labelStackedTables(document);
+document.addEventListener("htmx:afterSwap", (event) => labelStackedTables(event.target));
