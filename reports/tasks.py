@@ -10,8 +10,9 @@ from ops.outbox import outbox_task
 from reports.figures.kept import figures_check, recount
 from reports.filing.models import ProgressReport
 from reports.filing.notices import report_returned_notify
+from reports.periods.models import ReportingPeriod
 from reports.periods.services import periods_open_all
-from reports.reminders.services import reminders_send
+from reports.reminders.services import remind_owing_now, reminders_send
 from reports.summaries.pipeline import TIME_LIMIT, ExportBusy, ExportTakenOver, export_run
 
 BUSY_RETRY_MIN = 5  # seconds: the least an export task that found the export busy waits
@@ -49,6 +50,14 @@ def check_figures() -> int:
     """Nightly, by beat: the kept totals counted again and repaired; how many rows had
     drifted (each directive's is logged)."""
     return sum(drifted for _directive, drifted in figures_check())
+
+
+@shared_task
+@outbox_task
+def remind_owing(period_id: int) -> int:
+    """ "Nhắc tất cả" on "Cần đôn đốc": every unit owing a report of the period."""
+    period = ReportingPeriod.objects.filter(pk=period_id).first()
+    return remind_owing_now(period=period) if period else 0
 
 
 @shared_task

@@ -129,6 +129,7 @@ def test_every_task_the_outbox_is_given_is_registered():
         "reports.tasks.notify_report_returned",
         "reports.tasks.make_export",
         "reports.tasks.recount_figures",
+        "reports.tasks.remind_owing",
         "accounts.tasks.send_invitation",
     }
     assert named <= set(app.tasks)

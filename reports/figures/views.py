@@ -3,6 +3,7 @@ the unit tree and groups, and the units to urge on (cần đôn đốc)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -12,7 +13,8 @@ from directives.models import Assignment, Directive, Section, Task
 from reports.filing.models import ProgressReport
 from reports.filing.slots import deadline_states, grid, report_facts, slot_states
 from reports.periods.selectors import current_period
-from reports.reminders.services import remind_unit_now
+from reports.reminders.selectors import last_reminded
+from reports.reminders.services import remind_all_queue, remind_owing_now
 from units.models import Unit, active_between_q
 from units.permissions import requires
 
@@ -180,6 +182,12 @@ def owed(request, directive_id: int):
                 key=lambda row: (-row[1].missing, row[0].name),
             )
         page = Paginator(rows, 100).get_page(request.GET.get("trang"))
+    reminded = (
+        last_reminded(period=period, unit_ids=[unit.pk for unit, _f in page.object_list])
+        if period
+        else {}
+    )
+    page.object_list = [(unit, f, reminded.get(unit.pk)) for unit, f in page.object_list]
     return render(
         request,
         "reports/owed.html",
@@ -278,7 +286,7 @@ def task_page(request, directive_id: int, task_id: int):
 def remind_unit(request, directive_id: int, unit_id: int):
     directive, _periods, period = _directive_and_period(request, directive_id)
     unit = get_object_or_404(Unit, pk=unit_id)
-    sent = remind_unit_now(unit=unit, period=period) if period else 0
+    sent = remind_owing_now(unit=unit, period=period) if period else 0
     if sent:
         messages.success(
             request, _("Đã nhắc %(unit)s về %(n)d báo cáo.") % {"unit": unit.name, "n": sent}
@@ -292,6 +300,27 @@ def remind_unit(request, directive_id: int, unit_id: int):
     return redirect(f"{url}?ky={period.pk}" if period else url)
 
 
+@require_POST
+@requires("review.queue")
+def remind_all(request, directive_id: int):
+    """ "Nhắc tất cả": every unit still owing a report of the period, by the worker."""
+    directive, _periods, period = _directive_and_period(request, directive_id)
+    url = reverse("reports:owed", args=[directive.pk])
+    if period is None:
+        return redirect(url)
+    with transaction.atomic():
+        remind_all_queue(period=period)
+    messages.success(
+        request,
+        _(
+            "Đang nhắc mọi đơn vị còn thiếu báo cáo %(period)s (đơn vị đã được nhắc hôm nay "
+            "thì thôi); cột “Nhắc lần cuối” cho biết giờ đã nhắc."
+        )
+        % {"period": period.in_sentence},
+    )
+    return redirect(f"{url}?ky={period.pk}")
+
+
 urlpatterns = [
     path("tong-hop/<int:directive_id>/", overview, name="overview"),
     path("tong-hop/<int:directive_id>/ma-tran/", dashboard, name="dashboard"),
@@ -303,5 +332,6 @@ urlpatterns = [
         remind_unit,
         name="remind_unit",
     ),
+    path("tong-hop/<int:directive_id>/can-don-doc/nhac-tat-ca/", remind_all, name="remind_all"),
     path("tong-hop/<int:directive_id>/nhiem-vu/<int:task_id>/", task_page, name="task_page"),
 ]

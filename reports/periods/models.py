@@ -44,3 +44,9 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def in_sentence(self) -> str:
+        """The label mid-sentence: "tháng 9/2021", "quý 3/2021" ("Tháng 9/2021" heads a
+        column or a line)."""
+        return self.label[:1].lower() + self.label[1:]

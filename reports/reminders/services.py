@@ -35,6 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from directives.models import Assignment
+from ops.outbox import outbox_add
 from reports.filing.slots import slot_states
 from reports.periods.models import ReportingPeriod
 from units.models import Membership
@@ -42,6 +43,8 @@ from units.models import Membership
 from . import messages
 from .due import DueReport, Kind, reminders_due
 from .models import Reminder
+
+REMIND_CHUNK = 2000  # assignments whose slots are read, and reminded, at once
 
 
 def _recipients(due_reports: list[DueReport]) -> dict[str, dict[int, list]]:
@@ -106,26 +109,47 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     return _send(reminders_due(today=today))
 
 
-def remind_unit_now(*, unit, period: ReportingPeriod, today: datetime.date | None = None) -> int:
-    """The one-click reminder of "Cần đôn đốc": today's reminder of every report the unit
-    owes for the period, unless one already went out today. Returns how many went out."""
+def remind_owing_now(
+    *, period: ReportingPeriod, unit=None, today: datetime.date | None = None
+) -> int:
+    """The reminders of "Cần đôn đốc": today's reminder of every report owed for the
+    period, by one unit ("Nhắc ngay") or by every unit ("Nhắc tất cả"), unless one
+    already went out today. A chunk of assignments at a time. Returns how many went out."""
     today = today or timezone.localdate()
-    assignments = list(
+    given = (
         Assignment.objects.counted()
         .reporting_in(period)
-        .filter(task__section__directive_id=period.directive_id, unit=unit)
+        .filter(task__section__directive_id=period.directive_id)
         .select_related("unit", "task__section__directive")
+        .order_by("pk")
     )
-    states = slot_states([(a.pk, a.unit_id, period) for a in assignments], today=today)
-    owing = [(a, states[a.pk, period.pk]) for a in assignments if states[a.pk, period.pk].owes]
-    return _send(
-        [
-            DueReport(
-                Kind.OVERDUE if state.overdue else Kind.DUE_SOON, a, period, state.due, today, today
-            )
-            for a, state in owing
-        ]
-    )
+    if unit is not None:
+        given = given.filter(unit=unit)
+    sent, after = 0, 0
+    while chunk := list(given.filter(pk__gt=after)[:REMIND_CHUNK]):
+        after = chunk[-1].pk
+        states = slot_states([(a.pk, a.unit_id, period) for a in chunk], today=today)
+        owing = [(a, states[a.pk, period.pk]) for a in chunk if states[a.pk, period.pk].owes]
+        sent += _send(
+            [
+                DueReport(
+                    Kind.OVERDUE if state.overdue else Kind.DUE_SOON,
+                    a,
+                    period,
+                    state.due,
+                    today,
+                    today,
+                )
+                for a, state in owing
+            ]
+        )
+    return sent
+
+
+def remind_all_queue(*, period: ReportingPeriod) -> None:
+    """ "Nhắc tất cả": every unit that owes a report of the period is reminded by the
+    worker (a directive may reach thousands of units), after this transaction commits."""
+    outbox_add("reports.tasks.remind_owing", period.pk)
 
 
 def _send(due_reports: list[DueReport]) -> int:

@@ -62,7 +62,7 @@ PINNED = {
     "matrix": 18,
     "matrix, filtered": 18,
     "rollup": 12,  # the tree and the groups summed in SQL
-    "owed": 10,  # a page of the kept totals, then its units' figures
+    "owed": 11,  # a page of the kept totals, its units' figures, when each was last reminded
     "unit page": 16,
     "task page": 22,
     "unit work": 10,

@@ -7,8 +7,11 @@ from urllib.parse import quote
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from ops.outbox import outbox_drain
 from reports.filing.models import ProgressReport, ReportTransition
+from reports.reminders.models import Reminder
 
 from ..conftest import PERSONAS, login
 from ..factories import ProgressReportFactory, ReportingPeriodFactory
@@ -138,7 +141,8 @@ WALKED = {
     "reports:spreadsheet", "reports:spreadsheet_download", "reports:notifications",
     "reports:notification_open", "reports:notifications_read_all", "reports:overview",
     "reports:rollup", "reports:owed", "reports:unit_page", "reports:task_page",
-    "reports:remind_unit", "reports:deadline_tasks", "reports:scorecard", "reports:falling_due",
+    "reports:remind_unit", "reports:remind_all", "reports:deadline_tasks", "reports:scorecard",
+    "reports:falling_due",
     "directives:import", "directives:import_save",  # in tests/directives/test_letter_review.py
     "api:schema", "api:docs", "api:tokens", "api:token_revoke",  # in tests/api/
     "api:directive-list", "api:directive-detail", "api:directive-figures",
@@ -317,3 +321,31 @@ def test_only_a_reviewer_sends_the_one_click_reminder(persona, world, client_for
     assert response.status_code == REMIND[persona]
     sent = reporter_b.notifications.filter(message__contains="1.1").exists()
     assert sent is (persona == "reviewer")
+
+
+@pytest.mark.parametrize("persona", REMIND)
+def test_only_a_reviewer_reminds_every_unit_owing(
+    persona, world, client_for, reporter_b, django_capture_on_commit_callbacks
+):
+    """ "Nhắc tất cả": the worker reminds every unit owing a report (here unit B; unit A
+    sent its own), once a day; the page then says when each unit was last reminded."""
+    url = reverse("reports:remind_all", args=[world.directive.pk])
+    owed = reverse("reports:owed", args=[world.directive.pk]) + f"?ky={world.period.pk}"
+    reviewer = client_for("reviewer")
+    assert "chưa nhắc" in reviewer.get(owed).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(persona).post(url, {"ky": world.period.pk})
+    outbox_drain()
+
+    assert response.status_code == REMIND[persona]
+    sent = reporter_b.notifications.filter(message__contains="1.1").exists()
+    assert sent is (persona == "reviewer")
+    page = reviewer.get(owed).content.decode()
+    if persona == "reviewer":
+        reminded = Reminder.objects.get(assignment=world.assignment_b)
+        local = timezone.localtime(reminded.sent_at)
+        assert f"{local:%d/%m/%Y %H:%M}" in page
+        assert "Nhắc tất cả" in page
+    else:
+        assert not Reminder.objects.exists()

@@ -59,6 +59,8 @@ def panel(request, assignment: Assignment, state: SlotState, forms=None) -> dict
         "decision_form": forms.get("decide", ExtensionDecisionForm())
         if can_decide and state.pending_extension
         else None,
+        # Reopened for the unit: until when, on the unit's form and the reviewer's page.
+        "reopened_until": state.reopened_until if state.reopened else None,
         "reopen_form": forms.get("reopen", ReopenForm())
         if state.locked and permissions.can(user, "period.reopen", assignment)
         else None,

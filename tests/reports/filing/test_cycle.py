@@ -127,6 +127,24 @@ def test_a_reviewer_reopens_the_period_for_one_unit(locked, reporter_a, reviewer
         services.report_save_draft(**slot, by=reporter_a, data=DATA, at=sent(D(2021, 10, 9)))
 
 
+def test_after_a_reopening_both_pages_say_until_when(locked, reporter_a, reviewer, monkeypatch):
+    """Reopening showed only a flash message: the reviewer's page and the unit's form now
+    say the day the period stays open until."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: D(2021, 10, 5))
+    a, p = locked.assignment_a, locked.period
+
+    response = login(reviewer).post(
+        reverse("reports:reopen", args=[a.pk, p.pk]),
+        {"until": "08/10/2021", "reason": "Đơn vị mất điện"},
+        follow=True,
+    )
+    form = login(reporter_a).get(reverse("reports:file", args=[a.pk, p.pk]))
+
+    said = "Kỳ báo cáo được mở lại cho đơn vị đến hết ngày 08/10/2021."
+    assert said in response.content.decode()
+    assert said in form.content.decode()
+
+
 def test_the_form_of_a_locked_period_says_so_and_offers_no_save(locked, reporter_a):
     url = reverse("reports:file", args=[locked.assignment_a.pk, locked.period.pk])
     page = login(reporter_a).get(url).content.decode()
