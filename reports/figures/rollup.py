@@ -4,6 +4,7 @@ summed in the database (engine.count_mapped over the kept totals)."""
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 
 from directives.models import Directive
 from reports.periods.models import ReportingPeriod
@@ -60,6 +61,18 @@ def group_rollup(
     )
     groups = UnitGroup.objects.filter(pk__in=[g for g, f in summed.items() if f.expected])
     return [(group, summed[group.pk]) for group in groups.order_by("name")]
+
+
+def units_below(parent_id: int) -> RawSQL:
+    """The unit and every unit below it, as a subquery (no ids passed: a province's
+    subtree may hold tens of thousands)."""
+    units = Unit._meta.db_table
+    return RawSQL(
+        f"WITH RECURSIVE below(id) AS (SELECT id FROM {units} WHERE id = %s "
+        f"UNION ALL SELECT u.id FROM {units} u JOIN below b ON u.parent_id = b.id) "
+        "SELECT id FROM below",
+        [parent_id],
+    )
 
 
 def ancestors(unit: Unit | None) -> list[Unit]:

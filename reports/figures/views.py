@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directives.models import Assignment, Directive, Section, Task
+from directives.models import Assignment, Directive, Indicator, Section, Task
 from reports.filing.models import ProgressReport
 from reports.filing.slots import deadline_states, grid, report_facts, slot_states
 from reports.periods.selectors import current_period
@@ -20,8 +20,9 @@ from units.permissions import requires
 
 from . import charts, engine, matrix
 from .engine import DeadlineFigures
+from .indicators import indicator_totals
 from .portfolio import Slice
-from .rollup import ancestors, group_rollup, tree_rollup
+from .rollup import ancestors, group_rollup, tree_rollup, units_below
 
 MATRIX_PAGE = 50  # units per page
 
@@ -49,6 +50,19 @@ def _directive_and_period(request, directive_id: int):
     return directive, periods, period or current_period(periods)
 
 
+def _up_to(periods: list, period) -> list:
+    """The periods up to the one chosen (all of them, none being chosen)."""
+    return [p for p in periods if period is None or p.start <= period.start]
+
+
+def directive_indicators(directive: Directive):
+    return (
+        Indicator.objects.filter(task__section__directive=directive)
+        .select_related("task__section")
+        .order_by("task__section__order", "task__order", "order", "pk")
+    )
+
+
 @requires("dashboard.view")
 def overview(request, directive_id: int):
     directive, periods, period = _directive_and_period(request, directive_id)
@@ -63,6 +77,7 @@ def overview(request, directive_id: int):
         ],
     )
     slice = Slice(status="tat_ca", directive=directive)
+    indicators = directive_indicators(directive)
     return render(
         request,
         "reports/overview.html",
@@ -75,6 +90,9 @@ def overview(request, directive_id: int):
             "chart": chart,
             "slice": slice,
             "deadlines": slice.count().get((), DeadlineFigures()),
+            "indicators": indicator_totals(
+                indicators=indicators, periods=_up_to(periods, period), by_period=True
+            ),
         },
     )
 
@@ -157,6 +175,14 @@ def rollup(request, directive_id: int):
             "ancestors": ancestors(parent),
             "rows": tree_rollup(directive=directive, period=period, parent_id=parent_id),
             "groups": group_rollup(directive=directive, period=period) if not parent else [],
+            "indicators": indicator_totals(
+                indicators=directive_indicators(directive),
+                periods=_up_to(periods, period),
+                assignments=Assignment.objects.filter(unit_id__in=units_below(parent.pk))
+                if parent
+                else None,
+                by_period=True,
+            ),
         }
     return render(request, "reports/rollup.html", context)
 
@@ -277,6 +303,11 @@ def task_page(request, directive_id: int, task_id: int):
             ),
             "totals": engine.total(directive=directive, periods=[period], assignments=shown),
             "links": link_patterns(directive, period),
+            "indicators": indicator_totals(
+                indicators=task.indicators.all(),
+                periods=_up_to(periods, period),
+                by_period=True,
+            ),
         }
     return render(request, "reports/task_page.html", context)
 

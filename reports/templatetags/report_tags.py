@@ -87,6 +87,15 @@ def percent(value) -> str:
     return f"{value:.1f}".replace(".", ",").removesuffix(",0") + "%"
 
 
+@register.filter
+def figure(value) -> str:
+    """A figure as Vietnamese write it: 1.234 or 12,5; a dash for none."""
+    if value is None:
+        return "—"
+    text = f"{value:,.1f}".removesuffix(".0")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 @register.simple_tag
 def link_to(template: str, *ids) -> str:
     """A URL from a pattern the view reversed once (see reports.figures.views.link_patterns):
