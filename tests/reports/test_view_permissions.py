@@ -137,6 +137,7 @@ WALKED = {
     "reports:detail", "reports:dashboard_index", "reports:dashboard", "reports:accept",
     "reports:return", "reports:follow_up", "reports:request_extension", "reports:reopen",
     "reports:decide_extension", "reports:pending_extensions", "reports:evidence_upload",
+    "reports:evidence_upload_slot",
     "reports:evidence_download", "reports:evidence_delete", "reports:comment_add",
     "reports:spreadsheet", "reports:spreadsheet_download", "reports:notifications",
     "reports:notification_open", "reports:notifications_read_all", "reports:overview",
@@ -349,3 +350,20 @@ def test_only_a_reviewer_reminds_every_unit_owing(
         assert "Nhắc tất cả" in page
     else:
         assert not Reminder.objects.exists()
+
+
+# POST status of a file for unit B's report, by slot, for  reporter_a reporter_b reviewer leader
+UPLOAD = {"reporter_a": 404, "reporter_b": 302, "reviewer": 404, "leader": 404}
+
+
+@pytest.mark.parametrize("persona", UPLOAD)
+def test_only_the_unit_uploads_by_slot(persona, world, client_for):
+    """Only unit B's reporter (here with no file: it is told to choose one); the others
+    are not told the slot exists, and nothing changes."""
+    url = reverse("reports:evidence_upload_slot", args=[world.assignment_b.pk, world.period.pk])
+    before = _snapshot()
+
+    response = client_for(persona).post(url, {})
+
+    assert response.status_code == UPLOAD[persona]
+    assert _snapshot() == before

@@ -892,13 +892,38 @@ def test_a_full_report_offers_no_more_uploads(draft_a, reporter_a):
     assert "Báo cáo đã có đủ 20 tệp minh chứng" in page
 
 
-def test_the_form_page_before_a_draft_says_files_come_after_saving(small_directive, reporter_a):
-    url = reverse("reports:file", args=[small_directive.assignment_a.pk, small_directive.period.pk])
+def test_files_go_up_before_any_draft_in_place_and_the_text_is_then_saved_on_it(
+    small_directive, reporter_a
+):
+    """A draft had to be saved first, and uploading reloaded the page, losing what was
+    typed. The form page now offers the upload at once; posted in place (htmx) the
+    answer is the panel alone, with the new draft's version for the form, so the text
+    typed meanwhile is then saved on that draft, not refused as stale."""
+    a, p = small_directive.assignment_a, small_directive.period
+    url = reverse("reports:file", args=[a.pk, p.pk])
+    client = login(reporter_a)
+    slot_upload = reverse("reports:evidence_upload_slot", args=[a.pk, p.pk])
+    assert f'hx-post="{slot_upload}"' in client.get(url).content.decode()
 
-    page = login(reporter_a).get(url).content.decode()
+    answer = client.post(
+        slot_upload,
+        {"file": upload("bien-ban.pdf", pdf_bytes()), "next": url},
+        HTTP_HX_REQUEST="true",
+    )
 
-    assert "Lưu nháp báo cáo trước, sau đó có thể đính kèm tệp minh chứng." in page
-    assert "multipart/form-data" not in page
+    panel = answer.content.decode()
+    assert answer.status_code == 200
+    assert panel.lstrip().startswith('<section id="minh-chung"')
+    assert "Đã đính kèm tệp “bien-ban.pdf”." in panel
+    assert 'name="version" value="1" id="id_version" hx-swap-oob="true"' in panel
+    report = ProgressReport.objects.get(assignment=a, period=p)
+    assert [e.name for e in report.evidence.all()] == ["bien-ban.pdf"]
+
+    typed = {"assessment": "in_progress", "percent_done": 50, "version": 1}
+    client.post(url, {**typed, "achievements": "Đã gõ trong lúc tải tệp"})
+    report.refresh_from_db()
+    assert report.achievements == "Đã gõ trong lúc tải tệp"
+    assert report.evidence.count() == 1
 
 
 def test_after_the_lock_date_files_stay_as_they_are_until_reopened(draft_a, reporter_a, reviewer):
@@ -921,7 +946,7 @@ def test_after_the_lock_date_files_stay_as_they_are_until_reopened(draft_a, repo
     assert draft_a.evidence.count() == 2
 
 
-def test_the_form_page_of_a_draft_has_the_panel_and_warns_of_unsaved_text(draft_a, reporter_a):
+def test_the_form_page_of_a_draft_has_the_panel_posting_in_place(draft_a, reporter_a):
     evidence = attach(draft_a, "bien-ban.pdf", pdf_bytes())
 
     page = login(reporter_a).get(_form_url(draft_a)).content.decode()
@@ -929,8 +954,7 @@ def test_the_form_page_of_a_draft_has_the_panel_and_warns_of_unsaved_text(draft_
     assert _download_url(evidence) in page
     assert _upload_url(draft_a) in page
     assert f'name="next" value="{_form_url(draft_a)}"' in page
-    assert "Lưu nháp trước khi tải tệp lên" in page
-    assert "Lưu nháp báo cáo trước, sau đó" not in page
+    assert f'hx-post="{_upload_url(draft_a)}"' in page  # in place: the text stays
 
 
 def test_a_file_added_to_a_returned_report_takes_it_back_to_draft(
