@@ -126,6 +126,12 @@ def expected_units(*, period: ReportingPeriod, kind: str = "", query: str = "", 
     return units.select_related("parent").order_by("parent_id", "name", "pk")
 
 
+def expected_count(*, period: ReportingPeriod) -> int:
+    """How many units a kept period expects a report from: its kept rows (one per unit),
+    counted without reading the units (a whole-directive matrix's number of rows)."""
+    return KeptTotals.objects.filter(period=period, expected__gt=0).count()
+
+
 def period_matrix(
     *,
     directive: Directive,

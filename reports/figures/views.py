@@ -141,7 +141,10 @@ def dashboard(request, directive_id: int):
             filtered = section_id or status or kind or query
             shown = assignments if filtered else None
             totals = engine.total(directive=directive, periods=[period], assignments=shown)
-        page = Paginator(units, MATRIX_PAGE).get_page(request.GET.get("trang"))
+        pages = Paginator(units, MATRIX_PAGE)
+        if shown is None and period.figures_kept:  # the whole directive: its kept rows
+            pages.count = matrix.expected_count(period=period)
+        page = pages.get_page(request.GET.get("trang"))
         context |= {
             "page": page,
             "totals": totals,
