@@ -115,8 +115,26 @@ TVPL_LABELS = {
 }
 TVPL_END = re.compile(
     r"^(van ban nay chua cap nhat noi dung|van ban lien quan$|noi dung sua doi, huong dan$)"
-    r"|^[a-z ]{3,40} \d+[\w/.-]*[/-]\w[\w/.-]* (nam \d{4}|ngay \d{1,2}/\d{1,2}/\d{4})"
 )
+# The page's own title again, after the letter: "Công văn 11414/VPCP-CN năm 2025 …".
+TVPL_TITLE = re.compile(
+    r"^[a-z ]{3,40} (\d+[\w/.-]*[/-]\w[\w/.-]*) (nam \d{4}|ngay \d{1,2}/\d{1,2}/\d{4})"
+)
+
+
+def _page_ends(line: str, own_number: str) -> bool:
+    """Where a TVPL page goes on after the letter. A title line ends it only when it names
+    the letter's own number (a letter cites other documents the same way: "Xem thêm tại
+    Kế hoạch 45/KH-UBND ngày 02/3/2026."); with no number known, only a line that reads
+    as a title, not as a sentence (no closing punctuation)."""
+    if TVPL_END.search(line):
+        return True
+    title = TVPL_TITLE.search(line)
+    if title is None:
+        return False
+    if own_number:
+        return title.group(1) == own_number
+    return not line.rstrip().endswith((".", ",", ":", ";", ")"))
 
 
 def cut_tvpl(lines: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -137,8 +155,9 @@ def cut_tvpl(lines: list[str]) -> tuple[list[str], dict[str, str]]:
                 meta[TVPL_LABELS[label]] = strip_markdown(lines[j])
             start = j + 1
     end = len(lines)
+    own_number = plain(meta.get("number", "")).strip()
     for i in range(start, len(lines)):
-        if TVPL_END.search(clean[i]):
+        if _page_ends(clean[i], own_number):
             end = i
             break
     return lines[start:end], meta

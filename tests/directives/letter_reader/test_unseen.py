@@ -1,0 +1,56 @@
+"""Letters the reader was never shown (issue 18): each pattern that failed on real
+directives, as a general rule, with made-up lines of that shape put into the corpus's
+letters. The structure read must not change."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from directives.letter_reader import read_text
+
+from .helpers import read
+
+TVPL_PAGE = "02-vpcp-cv11414-cao-toc-ben-luc-long-thanh.md"
+# Lines that cite another document with its number and date, inside a letter: a web
+# page's list of related documents looks like this too, but only after the letter.
+CITATIONS = [
+    "Xem thêm chi tiết tại Kế hoạch 45/KH-UBND ngày 02/3/2026.",
+    "văn số 123/SNV-TCCB ngày 05/01/2026), Giám đốc Sở giao:",
+    "Thực hiện Công văn 77/UBND-VX năm 2026 của UBND tỉnh,",
+]
+
+
+def _shape(text: str) -> list[tuple[str, int, list[str]]]:
+    proposal = read_text(text)
+    return [(s.number, len(s.items), sorted(u.name for u in s.units)) for s in proposal.sections]
+
+
+def _insert(text: str, after: str, line: str) -> str:
+    lines = text.splitlines()
+    at = next(i for i, x in enumerate(lines) if x.startswith(after)) + 1
+    return "\n".join([*lines[:at], line, *lines[at:]])
+
+
+@pytest.mark.parametrize("citation", CITATIONS)
+def test_a_citation_inside_the_letter_does_not_end_the_page(citation):
+    page = read(TVPL_PAGE)
+    before = _shape(page)
+
+    after = _shape(_insert(page, "1. Ủy ban nhân dân tỉnh Đồng Nai:", citation))
+
+    assert [s[0] for s in after] == [s[0] for s in before]
+    assert [s[2] for s in after] == [s[2] for s in before]
+
+
+@settings(max_examples=25, deadline=None)
+@given(position=st.floats(0.35, 0.85), citation=st.sampled_from(CITATIONS))
+def test_a_citation_anywhere_in_the_body_keeps_every_section(position, citation):
+    page = read(TVPL_PAGE)
+    lines = page.splitlines()
+    body = [i for i, x in enumerate(lines) if x.strip()]
+    at = body[int(position * len(body))]
+    before = [s[0] for s in _shape(page)]
+
+    after = [s[0] for s in _shape("\n".join([*lines[:at], citation, *lines[at:]]))]
+
+    assert after == before
