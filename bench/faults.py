@@ -98,6 +98,9 @@ def seed(units: int) -> dict:
             issued_on=today,
             issuer=district,
             subject="Văn bản thử lỗi",
+            signer_on_behalf="T/M BAN THƯỜNG VỤ",
+            signer_title="PHÓ BÍ THƯ",
+            signer_name="Người Ký Thử",
             status=Directive.Status.ACTIVE,
             schedule=Directive.Schedule.MONTHLY,
             # Periods exist once they have started (beat's hourly run removes any other):

@@ -71,6 +71,10 @@ class DirectiveFactory(factory.django.DjangoModelFactory):
     status = Directive.Status.ACTIVE
     schedule = Directive.Schedule.MONTHLY
     lock_days = 0  # tests of 2021 periods file today; lock tests set it
+    # Signed, as a summary exported from it must be (reports.summaries.pipeline).
+    signer_on_behalf = "T/M BAN THƯỜNG VỤ"
+    signer_title = "PHÓ BÍ THƯ"
+    signer_name = "Nguyễn Văn An"
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

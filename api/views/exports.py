@@ -40,8 +40,8 @@ FILE = OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("Tệp DOCX
             "(`directive`, `period_from`, `period_to`: bản soạn tự động từ các báo cáo), và "
             "định dạng. Nội dung được chốt ngay; tệp được tạo ở nền: theo dõi bằng "
             "GET /api/v1/exports/{id}/ rồi tải về khi trạng thái là “done”. Bản nháp, văn "
-            "bản hay kỳ không có thì 404; cho cả hai cách, thiếu kỳ, kỳ không thuộc văn bản "
-            "thì 409 kèm lý do."
+            "bản hay kỳ không có thì 404; cho cả hai cách, thiếu kỳ, kỳ không thuộc văn bản, "
+            "chưa có chức vụ người ký thì 409 kèm lý do."
         ),
         request=ExportRequestSerializer,
         responses=responses({202: ExportSerializer}, 400, 403, 404, 409),

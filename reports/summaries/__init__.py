@@ -1,11 +1,13 @@
 """The summary report (báo cáo tổng hợp) sent upward, and its exports.
 
 One pipeline: a secretary's draft (`models.Summary`, composed by `compose.py` from the
-filed reports, then edited) is frozen into a *snapshot* (`snapshot.py`: plain JSON, the
-figures as they stand at export time), and each renderer turns a snapshot into a file:
-`word.py` (DOCX per Hướng dẫn 36-HD/VPTW), `workbook.py` (XLSX), `pdf.py` (PDF).
-`pipeline.py` runs an export (a Celery task, or the `export_summary` command) and keeps
-its history. A renderer reads nothing but the snapshot, so a made export never changes.
+filed reports, what units wrote said once by `sentences.py`, then edited) is frozen into
+a *snapshot* (`snapshot.py`: plain JSON, the figures as they stand at export time), and
+each renderer turns a snapshot into a file: `word.py` (DOCX per Hướng dẫn 36-HD/VPTW),
+`workbook.py` (XLSX), `pdf.py` (PDF). `pipeline.py` runs an export (a Celery task, or
+the `export_summary` command), refuses one the draft is not ready for
+(`export_allowed`: no signer's title), and keeps its history. A renderer reads nothing
+but the snapshot, so a made export never changes.
 
 The snapshot (every value JSON; dates already written out in Vietnamese):
 
@@ -21,14 +23,14 @@ The snapshot (every value JSON; dates already written out in Vietnamese):
         "number": "Số 45-BC/HU",
         "place_date": "Tuy Phước, ngày 20 tháng 12 năm 2021",
         "title": "BÁO CÁO",
-        "subject": "Kết quả thực hiện Công văn số 136-CV/HU …"
+        "subject": "kết quả thực hiện Công văn số 136-CV/HU, ngày 25/8/2021 …"
       },
       "parts": [   # I–IV, in order
         {"heading": "I. TÌNH HÌNH TRIỂN KHAI",
          "paragraphs": [{"text": "…", "heading": false}, …]},   # heading: a sub-heading
         …
       ],
-      "recipients": ["Ban Tuyên giáo Tỉnh ủy (b/c),", "Lưu VPHU."],   # Nơi nhận
+      "recipients": ["Ban Tuyên giáo TU (b/c),", "Lưu VPHU."],   # Nơi nhận
       "signature": {"on_behalf": "T/M BAN THƯỜNG VỤ", "title": "PHÓ BÍ THƯ", "name": "…"},
       "margins_mm": {"top": 20, "bottom": 20, "left": 30, "right": 15},
       "annex": {   # units × status over the periods, with the rates

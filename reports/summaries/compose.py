@@ -1,13 +1,14 @@
-"""A summary's draft: the first one written from the filed reports (the header from the
-directive and its issuer, parts I–IV from the tally), then the secretary's edits, saved
-with a version so two people editing one draft do not overwrite each other. Plain text,
-one paragraph a line; a line like "1. …" is a sub-heading.
+"""A summary's draft: the first one written from the filed reports (the header, the
+recipients and the signer from the directive and its issuer, parts I–IV from the tally),
+then the secretary's edits, saved with a version so two people editing one draft do not
+overwrite each other. Plain text, one paragraph a line; a line like "1. …" is a
+sub-heading. What units wrote is said once (`sentences`).
 
 Dates in the text are written as official letters cite them ("ngày 25/8/2021").
 """
 
 import datetime
-from collections import defaultdict
+import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,12 +20,16 @@ from reports.filing.models import ProgressReport
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import periods_between
 
+from . import sentences
 from .models import Summary
-from .tally import Tally, tally
+from .tally import Slot, Tally, tally
 
-QUOTES_PER_PART = 200  # units quoted by name in a part; the rest are counted
+QUOTES_PER_PART = 200  # lines quoted in a part; the rest are counted
 MISSING_LISTED = 30
 QUOTE_CHARS = 1500
+_FOR_INFORMATION = re.compile(r"\(\s*(?:để\s+)?b/c\s*\)", re.IGNORECASE)  # "(b/c)": báo cáo
+_ARCHIVE = re.compile(r"^lưu\b", re.IGNORECASE)  # "Lưu VPHU"
+_ABOUT = re.compile(r"^v/v\s+", re.IGNORECASE)  # "V/v …" (về việc), as trích yếu start
 
 
 def _date(day: datetime.date) -> str:
@@ -40,21 +45,56 @@ def _percent(value: float | None) -> str:
     return formats.number_format(value or 0, 1)
 
 
-def _cited(directive: Directive) -> str:
-    """ "Công văn số 136-CV/HU ngày 25/8/2021 của Ban Thường vụ Huyện ủy" """
-    text = _("%(type)s số %(number)s ngày %(date)s") % {
+def cited(directive: Directive, *, by: str | None = None) -> str:
+    """ "Công văn số 136-CV/HU, ngày 25/8/2021 của Ban Thường vụ Huyện ủy": of `by`, else
+    the directive's issuing authority."""
+    text = _("%(type)s số %(number)s, ngày %(date)s") % {
         "type": directive.get_doc_type_display(),
         "number": directive.number,
         "date": _date(directive.issued_on),
     }
-    if directive.issuing_authority:
-        text += " " + _("của %(authority)s") % {"authority": directive.issuing_authority}
+    by = by or directive.issuing_authority
+    if by:
+        text += " " + _("của %(authority)s") % {"authority": by}
     return text
 
 
 def _lower_first(text: str) -> str:
+    """ "Tháng 9/2021" as it reads mid-sentence: "tháng 9/2021"."""
     text = " ".join(text.split()).rstrip(".")
     return text[:1].lower() + text[1:]
+
+
+def _about(subject: str) -> str:
+    """The directive's trích yếu after "về": "V/v triển khai …" reads "việc triển khai …"."""
+    return _ABOUT.sub(_("việc") + " ", _lower_first(subject))
+
+
+def recipients(directive: Directive) -> str:
+    """Nơi nhận of a report on the directive: the offices its own Nơi nhận reports to
+    ("… (b/c)"), then its archive line ("Lưu VPHU"; else "Lưu Văn phòng"). Never the
+    header's parent body: a level is not an office that receives documents."""
+    lines = [" ".join(str(line).split()).strip("-–+•,.; ") for line in directive.cc or []]
+    above = [line for line in lines if _FOR_INFORMATION.search(line)]
+    archive = next((line for line in lines if _ARCHIVE.match(line)), _("Lưu Văn phòng"))
+    return ",\n".join([*above, archive]) + "."
+
+
+def _units_reported(data: Tally) -> str:
+    """ "22/62 đơn vị đã báo cáo, đạt 35,5%": the units given reports to send in the
+    periods, and those that sent every one (the tally's figures, unit by unit)."""
+    given = [u.figures for u in data.units.values() if u.figures.expected]
+    done = sum(1 for figures in given if not figures.missing)
+    text = (
+        _("%(done)s/%(given)s đơn vị đã báo cáo, đạt %(rate)s%%")
+        if len(data.periods) == 1
+        else _("%(done)s/%(given)s đơn vị đã báo cáo đủ các kỳ, đạt %(rate)s%%")
+    )
+    return text % {
+        "done": done,
+        "given": len(given),
+        "rate": _percent(100 * done / len(given) if given else None),
+    }
 
 
 def _situation(data: Tally) -> str:
@@ -64,21 +104,22 @@ def _situation(data: Tally) -> str:
             "Thực hiện %(cited)s về %(subject)s, các cơ quan, đơn vị được giao nhiệm vụ "
             "đã triển khai thực hiện và báo cáo định kỳ theo yêu cầu."
         )
-        % {"cited": _cited(directive), "subject": _lower_first(directive.subject)},
+        % {"cited": cited(directive), "subject": _about(directive.subject)},
         _(
-            "Trong %(periods)s, có %(received)s/%(expected)s báo cáo phải nộp đã được gửi "
-            "(đạt %(completeness)s%%), trong đó %(on_time)s báo cáo gửi đúng hạn "
-            "(đạt %(timeliness)s%%); %(accepted)s báo cáo đã được tiếp nhận."
+            "Trong %(periods)s, %(units)s; có %(received)s/%(expected)s báo cáo phải nộp "
+            "đã được gửi (đạt %(completeness)s%%), trong đó %(on_time)s báo cáo gửi đúng "
+            "hạn (đạt %(timeliness)s%%); %(accepted)s báo cáo đã được tiếp nhận."
         )
         % {
             # Mid-sentence, "Tháng 9/2021" is "tháng 9/2021".
-            "periods": _("kỳ %(label)s") % {"label": _lower_first(data.periods[0].label)}
+            "periods": _("kỳ %(label)s") % {"label": data.periods[0].in_sentence}
             if len(data.periods) == 1
             else _("các kỳ từ %(first)s đến %(last)s")
             % {
-                "first": _lower_first(data.periods[0].label),
-                "last": _lower_first(data.periods[-1].label),
+                "first": data.periods[0].in_sentence,
+                "last": data.periods[-1].in_sentence,
             },
+            "units": _units_reported(data),
             "received": total.received,
             "expected": total.expected,
             "completeness": _percent(total.completeness),
@@ -110,24 +151,22 @@ def _situation(data: Tally) -> str:
     return "\n".join(lines)
 
 
-def _quotes(data: Tally, texts_of, assignments) -> list[str]:
-    """ "- Unit: what it wrote", one line a unit, its tasks' texts joined."""
-    by_unit: dict[int, list[str]] = defaultdict(list)
+def _quotes(data: Tally, field: str, assignments: list[Slot]) -> list[str]:
+    """What the units wrote in `field` ("achievements", …) on these assignments, said
+    once: each unit and task at its latest (the tally's, by `sentences.latest`), then each
+    sentence once, with the units that said it (`sentences.said_once`)."""
+    said: dict[int, list[sentences.Sentence]] = {}
     for slot in assignments:
         words = data.words.get(slot.pk)
-        text = _quote(texts_of(words)) if words else ""
-        if text and text not in by_unit[slot.unit_id]:
-            by_unit[slot.unit_id].append(text)
-    lines = [
-        f"- {data.units[unit_id].name}: {' '.join(texts)}"
-        for unit_id, texts in by_unit.items()
-        if texts and unit_id in data.units
-    ]
+        if words and slot.unit_id in data.units:
+            said.setdefault(slot.unit_id, []).extend(getattr(words, field))
+    in_order = [(data.units[u].name, said[u]) for u in data.units if said.get(u)]
+    lines = [_quote(line) for line in sentences.said_once(in_order)]
     if len(lines) > QUOTES_PER_PART:
         more = len(lines) - QUOTES_PER_PART
         lines = lines[:QUOTES_PER_PART]
         lines.append(
-            _("- Và %(count)s đơn vị khác (xem báo cáo của từng đơn vị).") % {"count": more}
+            _("- Và %(count)s nội dung khác (xem báo cáo của từng đơn vị).") % {"count": more}
         )
     return lines
 
@@ -145,7 +184,7 @@ def _results(data: Tally) -> str:
         lines.append(f"{section.number}. {' '.join(section.heading.split())}")
         task_ids = {t.pk for t in data.tasks if t.section_id == section.pk}
         assignments = [slot for slot in data.assignments if slot.task_id in task_ids]
-        quotes = _quotes(data, lambda w: w.achievements, assignments)
+        quotes = _quotes(data, "achievements", assignments)
         lines += quotes or [_("- Chưa có đơn vị báo cáo kết quả.")]
         for total in data.indicators:
             if total.indicator.task_id in task_ids:
@@ -163,8 +202,8 @@ def _results(data: Tally) -> str:
 
 
 def _texts(data: Tally) -> dict[str, str]:
-    difficulties = _quotes(data, lambda w: w.difficulties, data.assignments)
-    proposals = _quotes(data, lambda w: w.proposals, data.assignments)
+    difficulties = _quotes(data, "difficulties", data.assignments)
+    proposals = _quotes(data, "proposals", data.assignments)
     return {
         "situation": _situation(data),
         "results": _results(data),
@@ -196,18 +235,26 @@ def summary_compose(
         number=f"-BC/{symbol}" if symbol else "-BC",
         place=directive.place,
         dated=today,
-        subject=_("Kết quả thực hiện %(cited)s") % {"cited": _cited(directive)},
-        recipients="\n".join(
-            ([_("%(body)s (b/c),") % {"body": issuer.parent.name}] if issuer.parent_id else [])
-            + [_("Lưu Văn phòng.")]
-        ),
-        signer_on_behalf=directive.signer_on_behalf,
-        signer_title=directive.signer_title,
-        signer_name=directive.signer_name,
+        # A báo cáo's trích yếu starts in lower case after "BÁO CÁO" (36-HD/VPTW).
+        subject=_("kết quả thực hiện %(cited)s") % {"cited": cited(directive)},
+        recipients=recipients(directive),
         created_by=by,
         updated_by=by,
     )
+    signer_prefill(summary)
     summary_recompose(summary, today=today)
+    return summary
+
+
+SIGNER = ("signer_on_behalf", "signer_title", "signer_name")
+
+
+def signer_prefill(summary: Summary) -> Summary:
+    """The directive's signer in the summary's blank signer fields (not saved): the draft
+    is signed as the directive was, unless the secretary wrote otherwise."""
+    for name in SIGNER:
+        if not getattr(summary, name).strip():
+            setattr(summary, name, getattr(summary.directive, name))
     return summary
 
 

@@ -84,6 +84,14 @@ class SummaryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("situation", "results", "difficulties", "proposals"):
             self.fields[name].validators.append(MaxLengthValidator(SUMMARY_TEXT_LIMIT))
+        self.fields["signer_title"].help_text = _(
+            "Ví dụ: PHÓ BÍ THƯ. Phải có trước khi xuất báo cáo."
+        )
+        cc = self.instance.directive.cc if self.instance.directive_id else []
+        if cc:  # the directive's own Nơi nhận, to pick from
+            self.fields["recipients"].help_text = _(
+                "Mỗi nơi một dòng. Nơi nhận của văn bản chỉ đạo: %(lines)s."
+            ) % {"lines": "; ".join(" ".join(str(line).split()).rstrip(",.;") for line in cc)}
         for name in ("margin_top", "margin_bottom", "margin_left", "margin_right"):
             self.fields[name].error_messages |= {
                 "invalid": _("Lề là một số nguyên (mm)."),

@@ -26,7 +26,7 @@ from weasyprint import HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher
 
-from .text import NO_VALUE, clean, rate
+from .text import NO_VALUE, SUBJECT_LINE, clean, rate
 
 TEMPLATE = "reports/exports/summary_pdf.html"
 STT_WIDTH = 5.0  # % of the annex table's width
@@ -102,6 +102,7 @@ def _context(snapshot: dict) -> dict:
     margins = snapshot.get("margins_mm") or {}
     return {
         "header": header,
+        "subject_line": SUBJECT_LINE,
         "parts": _clean(snapshot["parts"]),
         "recipients": _clean(snapshot.get("recipients") or []),
         "signature": _clean(snapshot.get("signature") or {}),

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
@@ -121,8 +122,26 @@ def _audit(export: Export, action: str, what: str) -> None:
     )
 
 
+def export_allowed(summary: Summary) -> None:
+    """A summary is exported signed: without the signer's title (chức vụ) its signature
+    block would print an empty line. ValidationError (on `signer_title`) otherwise."""
+    if not summary.signer_title.strip():
+        raise ValidationError(
+            {
+                "signer_title": ValidationError(
+                    _(
+                        "Chưa có chức vụ người ký (ví dụ: PHÓ BÍ THƯ): điền ở mục “Nơi nhận "
+                        "và chữ ký” rồi xuất lại."
+                    ),
+                    code="unsigned",
+                )
+            }
+        )
+
+
 @transaction.atomic
 def _new_export(summary: Summary, format: str, by) -> Export:
+    export_allowed(summary)
     snapshot = draft_snapshot(summary)
     export = Export.objects.create(
         directive=summary.directive,
@@ -138,14 +157,16 @@ def _new_export(summary: Summary, format: str, by) -> Export:
 
 def export_request(*, summary: Summary, format: str, by=None) -> Export:
     """Freeze the summary's text now; make the file in the background once committed
-    (through the outbox: if the broker is down, as soon as it is back)."""
+    (through the outbox: if the broker is down, as soon as it is back). Refused
+    (ValidationError) as `export_allowed` says."""
     export = _new_export(summary, format, by)
     outbox_add("reports.tasks.make_export", export.pk)
     return export
 
 
 def export_now(*, summary: Summary, format: str, by=None) -> Export:
-    """Export here and now, for the command line; `summary` need not be saved."""
+    """Export here and now, for the command line; `summary` need not be saved. Refused
+    (ValidationError) as `export_allowed` says."""
     return export_run(_new_export(summary, format, by).pk)
 
 

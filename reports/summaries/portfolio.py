@@ -15,6 +15,7 @@ from reports.figures import engine
 from reports.figures.engine import DeadlineFigures
 from reports.figures.portfolio import Slice
 
+from .compose import cited
 from .snapshot import SNAPSHOT_VERSION, deadline_columns, deadline_row, place_date
 
 OVERDUE_LISTED = 50
@@ -28,15 +29,6 @@ def span_label(slice: Slice) -> str:
         roman = {1: "I", 2: "II", 3: "III", 4: "IV"}[slice.quarter]
         return _("quý %(q)s/%(y)s") % {"q": roman, "y": slice.year}
     return _("năm %(y)s") % {"y": slice.year}
-
-
-def _cited(directive) -> str:
-    return _("%(type)s %(number)s ngày %(day)s của %(issuer)s") % {
-        "type": directive.get_doc_type_display(),
-        "number": directive.number,
-        "day": f"{directive.issued_on:%d/%m/%Y}",
-        "issuer": directive.issuer.name,
-    }
 
 
 def portfolio_snapshot(*, slice: Slice, today: datetime.date | None = None) -> dict:
@@ -63,7 +55,8 @@ def portfolio_snapshot(*, slice: Slice, today: datetime.date | None = None) -> d
         .order_by("effective_due", "unit__name", "pk")
     )
     overdue_count = overdue.count()
-    subject = _("Kết quả thực hiện các nhiệm vụ được giao") + (f", {span}" if span else "")
+    # In lower case after "BÁO CÁO", as a directive's summary (compose).
+    subject = _("kết quả thực hiện các nhiệm vụ được giao") + (f", {span}" if span else "")
     issuer = slice.issuer.name.upper() if slice.issuer else ""
     return {
         "version": SNAPSHOT_VERSION,
@@ -102,7 +95,8 @@ def portfolio_snapshot(*, slice: Slice, today: datetime.date | None = None) -> d
                 "heading": _("II. KẾT QUẢ THEO TỪNG VĂN BẢN"),
                 "paragraphs": [
                     {
-                        "text": f"- {_cited(d)}: {per_directive[(d.pk,)].in_words()}.",
+                        "text": f"- {cited(d, by=d.issuer.name)}: "
+                        f"{per_directive[(d.pk,)].in_words()}.",
                         "heading": False,
                     }
                     for d in listed

@@ -156,7 +156,7 @@ def add_figures(
         ReportingPeriod.objects.filter(directive=directive, pk__in=snapshot["period_ids"])
     )
     periods.sort(key=lambda p: p.start)
-    data = tally(directive=directive, periods=periods, today=today, progress=progress)
+    data = tally(directive=directive, periods=periods, today=today, progress=progress, words=False)
     snapshot["made_at"] = timezone.localtime().isoformat(timespec="seconds")
     snapshot["annex"] = {
         "title": _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ (%(periods)s)")

@@ -1,30 +1,35 @@
 """What the units filed over a range of periods, read for a summary: each unit's figures
 (from the counting engine, reports.figures.engine), the matrix cells (each a slot's
-status, reports.filing.slots: three queries a period), the last words each assignment
-sent, and the indicator totals. Drafts are never read: a summary quotes only what was
-sent.
+status, reports.filing.slots: three queries a period), what each assignment said over
+the periods (its latest state: `sentences.latest`), and the indicator totals. Drafts are
+never read: a summary quotes only what was sent.
 """
 
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import NamedTuple
 
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F
 from django.utils import timezone
 
 from directives.models import Assignment, Directive, Indicator, Task, reports_in
 from reports.figures import engine
 from reports.figures.engine import DeadlineFigures, Figures
+from reports.figures.indicators import IndicatorTotal, indicator_totals
 from reports.figures.matrix import matrix_tasks
 from reports.filing import slots
-from reports.filing.models import ExtensionRequest, IndicatorValue, ProgressReport
+from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.periods.models import ReportingPeriod
 from units.models import Unit, active_between_q
 
+from . import sentences
+from .sentences import Sentence
+
+READ_KEPT = 20_000  # texts kept split while reading (units copy theirs period to period)
 READABLE = (
     ProgressReport.Status.SUBMITTED,
     ProgressReport.Status.ACCEPTED,
@@ -53,18 +58,11 @@ class Slot(NamedTuple):
 
 @dataclass
 class Words:
-    """The last texts an assignment sent in the range."""
+    """What an assignment said over the periods, at its latest (`sentences.latest`)."""
 
-    achievements: str
-    difficulties: str
-    proposals: str
-
-
-@dataclass
-class IndicatorTotal:
-    indicator: Indicator
-    value: Decimal
-    units: int  # how many units gave a figure
+    achievements: list[Sentence]
+    difficulties: list[Sentence]
+    proposals: list[Sentence]
 
 
 @dataclass
@@ -107,51 +105,23 @@ def _inactive(dated: list[int], period: ReportingPeriod) -> set[int]:
 
 
 def _words(periods: list[ReportingPeriod]) -> dict[int, Words]:
-    """Each assignment's last sent report in the range that says anything: the database
-    ranks them, so only one row an assignment comes back."""
-    latest = Window(RowNumber(), partition_by="assignment_id", order_by=F("period__start").desc())
+    """What each assignment said over the periods: its reports that say anything, read
+    period after period and brought to their latest state as they come (one query; the
+    texts of one assignment in memory at a time)."""
     rows = (
         ProgressReport.objects.filter(period__in=periods, status__in=READABLE)
         .exclude(achievements="", difficulties="", proposals="")
-        .annotate(rank=latest)
-        .filter(rank=1)
+        .order_by("assignment_id", "period__start")
         .values_list("assignment_id", "achievements", "difficulties", "proposals")
     )
-    return {assignment_id: Words(*texts) for assignment_id, *texts in rows}
-
-
-def _indicator_totals(directive: Directive, periods: list[ReportingPeriod]) -> list:
-    """Each indicator over the range: per unit as its aggregation says (the sum of the
-    periods, the latest period's figure, or the largest), then summed over the units."""
-    indicators = list(
-        Indicator.objects.filter(task__section__directive=directive)
-        .select_related("task__section")
-        .order_by("task__section__order", "task__order", "order", "pk")
-    )
-    if not indicators:
-        return []
-    rows = (
-        IndicatorValue.objects.filter(
-            indicator__in=indicators, report__period__in=periods, report__status__in=READABLE
-        )
-        .order_by("report__period__start")
-        .values_list("indicator_id", "report__assignment_id", "value")
-    )
-    per_unit: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    kinds = {i.pk: i.aggregation for i in indicators}
-    for indicator_id, assignment_id, value in rows.iterator(chunk_size=5000):
-        seen = per_unit[indicator_id]
-        before = seen.get(assignment_id)
-        if before is None or kinds[indicator_id] == Indicator.Aggregation.LATEST:
-            seen[assignment_id] = value
-        elif kinds[indicator_id] == Indicator.Aggregation.SUM:
-            seen[assignment_id] = before + value
-        else:
-            seen[assignment_id] = max(before, value)
-    return [
-        IndicatorTotal(i, sum(per_unit[i.pk].values(), Decimal(0)), len(per_unit[i.pk]))
-        for i in indicators
-    ]
+    words: dict[int, Words] = {}
+    read: dict[str, tuple] = {}
+    for assignment_id, reports in groupby(rows.iterator(chunk_size=2000), itemgetter(0)):
+        texts = list(zip(*(report[1:] for report in reports), strict=True))
+        if len(read) > READ_KEPT:
+            read.clear()
+        words[assignment_id] = Words(*(sentences.latest(list(t), read) for t in texts))
+    return words
 
 
 def tally(
@@ -160,9 +130,11 @@ def tally(
     periods: list[ReportingPeriod],
     today: datetime.date | None = None,
     progress: Callable[[float], None] | None = None,
+    words: bool = True,
 ) -> Tally:
     """Everything a summary needs over `periods`: a fixed number of queries, and one more
-    a period (two where units open or close at a date)."""
+    a period (two where units open or close at a date). With `words` False, what units
+    wrote is not read (the figures frozen for an export need none of it)."""
     today = today or timezone.localdate()
     tasks = matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}
@@ -211,8 +183,14 @@ def tally(
             result.matrix.append([period.label, unit.name, *cells])
         if progress:
             progress((index + 1) / (len(periods) + 2))
-    result.words = _words(periods)
-    result.indicators = _indicator_totals(directive, periods)
+    if words:
+        result.words = _words(periods)
+    result.indicators = indicator_totals(
+        indicators=Indicator.objects.filter(task__section__directive=directive)
+        .select_related("task__section")
+        .order_by("task__section__order", "task__order", "order", "pk"),
+        periods=periods,
+    )
     given = Assignment.objects.filter(task__section__directive=directive)
     deadlines = engine.count_deadlines(assignments=given, by=("unit",), today=today)
     for (unit_id,), figures in deadlines.items():

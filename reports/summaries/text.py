@@ -1,9 +1,11 @@
 """Text as every renderer writes it: without the characters a document may not hold, and
-rates the Vietnamese way ("87,5"; "–" where nothing was due)."""
+rates the Vietnamese way ("87,5"; "–" where nothing was due); and the words of the layout
+(Hướng dẫn 36-HD/VPTW) the renderers share."""
 
 import re
 
 NO_VALUE = "–"  # a rate that cannot be computed (nothing was due)
+SUBJECT_LINE = "-----"  # the short line under the trích yếu
 
 # Characters XML 1.0 forbids (a DOCX or XLSX holding one does not open; WeasyPrint prints
 # them as blank boxes), and the control characters it allows but nobody means (DEL, C1).

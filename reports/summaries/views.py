@@ -24,6 +24,7 @@ from units.permissions import ensure, requires
 
 from .compose import (
     reports_changed_since,
+    signer_prefill,
     summary_compose,
     summary_recompose,
     summary_save,
@@ -79,6 +80,13 @@ def summary_list(request, directive_id: int):
     )
 
 
+def _refused(form: SummaryForm, error: ValidationError, version: int) -> None:
+    """The form again with the reason, and the draft's version as it now stands."""
+    form.add_error(None, error)
+    form.data = form.data.copy()
+    form.data["version"] = version
+
+
 @requires("summary.edit")
 def summary_edit(request, summary_id: int):
     """Edit the draft; save it, write parts I–IV again from the reports, or export it
@@ -86,10 +94,15 @@ def summary_edit(request, summary_id: int):
     summary = get_object_or_404(
         Summary.objects.select_related("directive", "period_from", "period_to"), pk=summary_id
     )
+    if request.method != "POST":
+        signer_prefill(summary)  # a draft made before the directive's signer was known
     form = SummaryForm(request.POST or None, instance=summary)
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        if form.is_valid():
+        unsaved = _("Bản nháp chưa được lưu: xem các thông báo bên dưới.")
+        if not form.is_valid():
+            messages.error(request, unsaved)
+        else:
             summary = form.save(commit=False)
             if action == "recompose":
                 summary_recompose(summary)
@@ -98,21 +111,26 @@ def summary_edit(request, summary_id: int):
                     summary=summary, edited_from=form.cleaned_data["version"], by=request.user
                 )
             except ValidationError as error:
-                form.add_error(None, error)
-                form.data = form.data.copy()
-                form.data["version"] = Summary.objects.get(pk=summary.pk).version
+                _refused(form, error, Summary.objects.get(pk=summary.pk).version)
+                messages.error(request, unsaved)
             else:
-                if action in Export.Format.values:
+                if action not in Export.Format.values:
+                    messages.success(
+                        request,
+                        _("Đã viết lại phần I–IV từ các báo cáo.")
+                        if action == "recompose"
+                        else _("Đã lưu bản nháp."),
+                    )
+                    return redirect("reports:summary", summary_id=summary.pk)
+                try:
                     export = export_request(summary=summary, format=action, by=request.user)
+                except ValidationError as refusal:  # saved, not exported: the page says why
+                    _refused(form, refusal, summary.version)
+                    messages.error(
+                        request, _("Đã lưu bản nháp nhưng chưa xuất: xem các thông báo bên dưới.")
+                    )
+                else:
                     return redirect("reports:export", export_id=export.pk)
-                messages.success(
-                    request,
-                    _("Đã viết lại phần I–IV từ các báo cáo.")
-                    if action == "recompose"
-                    else _("Đã lưu bản nháp."),
-                )
-                return redirect("reports:summary", summary_id=summary.pk)
-        messages.error(request, _("Bản nháp chưa được lưu: xem các thông báo bên dưới."))
     return render(
         request,
         "reports/exports/summary_form.html",

@@ -1,9 +1,10 @@
 """The summary report as DOCX, laid out per Hướng dẫn 36-HD/VPTW (văn bản của Đảng).
 
 `summary_docx` turns a snapshot (see `reports.summaries`) into a Word file: the header table
-(issuing body, number, "ĐẢNG CỘNG SẢN VIỆT NAM", place and date), the title and subject,
-the parts I–IV, the recipients (Nơi nhận) beside the signature block, page numbers from
-page 2, then the annex in a landscape section. It reads nothing but the snapshot.
+(issuing body, number, "ĐẢNG CỘNG SẢN VIỆT NAM", place and date), the title, the subject
+and a short line under it, the parts I–IV, the recipients (Nơi nhận: 14 pt, upright,
+underlined; each recipient 12 pt) beside the signature block, page numbers from page 2,
+then the annex in a landscape section. It reads nothing but the snapshot.
 
 The annex table may run to tens of thousands of rows, so its rows are built as lxml
 elements directly; python-docx's `add_row()` and `cell.text` are far too slow for that.
@@ -24,7 +25,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from lxml import etree
 
-from .text import clean, rate
+from .text import SUBJECT_LINE, clean, rate
 
 FONT = "Times New Roman"
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -67,7 +68,8 @@ def summary_docx(
 
     _header_table(doc, header, width)
     _paragraph(doc, header["title"], size=16, bold=True, before=18, after=0)
-    _paragraph(doc, header["subject"], size=14, bold=True, before=0, after=18)
+    _paragraph(doc, header["subject"], size=14, bold=True, before=0, after=0)
+    _paragraph(doc, SUBJECT_LINE, size=14, before=0, after=18)
     for part in snapshot["parts"]:
         _body(doc, part["heading"], bold=True)
         for paragraph in part["paragraphs"]:
@@ -264,17 +266,18 @@ def _body(doc, text, *, bold=False):
 
 
 def _closing(doc, recipients: list, signature: dict, width) -> None:
-    """Left: "Nơi nhận:" and the recipients. Right: the signature block."""
+    """Left: "Nơi nhận:" (14 pt, upright, the words underlined) and the recipients
+    (12 pt). Right: the signature block."""
     table = doc.add_table(rows=1, cols=2)
     left_width = int(width * 0.45)
     _borderless(table, [left_width, width - left_width])
     left, right = table.rows[0].cells
     heading = left.paragraphs[0]
     heading.paragraph_format.space_before = Pt(12)
-    _run(heading, RECIPIENTS, size=12, bold=True, italic=True, underline=True)
-    _run(heading, ":", size=12, bold=True, italic=True)
+    _run(heading, RECIPIENTS, size=14, underline=True)
+    _run(heading, ":", size=14)
     for recipient in recipients:
-        _run(left.add_paragraph(), f"- {clean(recipient)}", size=11)
+        _run(left.add_paragraph(), f"- {clean(recipient)}", size=12)
 
     on_behalf = signature.get("on_behalf") or ""
     first = _line(right, on_behalf, size=14, bold=True, first=True)

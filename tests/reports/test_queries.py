@@ -118,7 +118,7 @@ def test_a_summary_reads_a_fixed_number_of_queries_per_period():
             add_figures(draft_snapshot(summary), directive=directive)
         counts.append(len(queries) - 2 * len(periods))  # 1 query a period, read twice
 
-    assert counts == [23, 23]  # with the tasks with a deadline, read twice
+    assert counts == [22, 22]  # with the tasks with a deadline, read twice
 
 
 def test_the_summary_pages_read_a_fixed_number_of_queries():

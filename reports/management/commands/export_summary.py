@@ -4,6 +4,7 @@ import re
 import shutil
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from directives.models import Directive
@@ -49,7 +50,10 @@ class Command(BaseCommand):
                 f"Văn bản {directive} không có kỳ nào chốt số liệu từ {first} đến {last}."
             )
         summary = summary_compose(directive=chosen, period_from=periods[0], period_to=periods[-1])
-        export = export_now(summary=summary, format=format)
+        try:
+            export = export_now(summary=summary, format=format)
+        except ValidationError as refusal:
+            raise CommandError(" ".join(refusal.messages)) from refusal
         if export.status != Export.Status.DONE:
             raise CommandError(export.error)
         with export.file.open("rb") as source, Path(out).open("wb") as target:

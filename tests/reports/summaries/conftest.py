@@ -1,5 +1,6 @@
 # ruff: noqa: E501
-"""A snapshot as `reports.summaries.snapshot` freezes it, for testing the renderers alone."""
+"""A snapshot as `reports.summaries.snapshot` freezes it, for testing the renderers alone;
+and the small directive with its signer, as a summary needs one to be exported."""
 
 import pytest
 
@@ -37,7 +38,7 @@ def make_snapshot(units: int = 3, periods: int = 2) -> dict:
             "number": "Số 45-BC/HU",
             "place_date": "Tuy Phước, ngày 20 tháng 12 năm 2021",
             "title": "BÁO CÁO",
-            "subject": "Kết quả thực hiện Công văn số 136-CV/HU ngày 25/8/2021 của Ban Thường vụ Huyện ủy",
+            "subject": "kết quả thực hiện Công văn số 136-CV/HU, ngày 25/8/2021 của Ban Thường vụ Huyện ủy",
         },
         "parts": [
             {
@@ -98,3 +99,14 @@ def make_snapshot(units: int = 3, periods: int = 2) -> dict:
 @pytest.fixture
 def snapshot() -> dict:
     return make_snapshot()
+
+
+@pytest.fixture
+def small_directive(small_directive):
+    """The small directive (tests/conftest.py), signed as Party letters are."""
+    directive = small_directive.directive
+    directive.signer_on_behalf = "T/M BAN THƯỜNG VỤ"
+    directive.signer_title = "PHÓ BÍ THƯ"
+    directive.signer_name = "Nguyễn Đình Thuận"
+    directive.save()
+    return small_directive

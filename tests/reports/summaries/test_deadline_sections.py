@@ -107,7 +107,9 @@ def test_the_summary_across_directives_for_a_quarter(fmt, w, reviewer):
         # Due in the third quarter: 1.1 to two units (1.2 is due in December).
         assert "2 nhiệm vụ được giao; 1 nhiệm vụ đã hoàn thành (đúng hạn 1" in text
         assert "Đảng bộ xã A: nhiệm vụ 1.1 (150-KH/HU), hạn 30/09/2021" in text
-        assert "Kết quả thực hiện các nhiệm vụ được giao, quý III/2021" in text
+        # The trích yếu in lower case after "BÁO CÁO"; a citation as compose cites one.
+        assert "kết quả thực hiện các nhiệm vụ được giao, quý III/2021" in text
+        assert "- Kế hoạch số 150-KH/HU, ngày 25/8/2021 của Huyện ủy: 2 nhiệm vụ" in text
     elif fmt == "xlsx":
         book = load_workbook(io.BytesIO(body), read_only=True)
         assert "Ma trận" not in book.sheetnames  # a summary across directives has none

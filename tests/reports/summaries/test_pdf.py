@@ -94,6 +94,46 @@ def test_report_text(reader, snapshot):
         assert squeeze(expected) in text, expected
 
 
+def lines_drawn(page) -> list[tuple[float, float, str, set[str], set[float]]]:
+    """Each line of text on the page: where it starts (x, y from the top, in pt), its
+    text, the styles of its fonts ("Bold", "Italic") and its sizes in pt."""
+    lines: dict[tuple, list] = {}
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip() or not font:
+            return
+        matrix = _multiply(tm, cm)
+        scale = abs(matrix[3])
+        key = (round(tm[5], 1),)
+        entry = lines.setdefault(key, [tm[4] * abs(cm[0]), tm[5] * scale, "", set(), set()])
+        entry[2] += text
+        name = str(font.get("/BaseFont", ""))
+        entry[3].update(style for style in ("Bold", "Italic") if style in name)
+        entry[4].add(round(size * scale, 1))
+
+    page.extract_text(visitor_text=visit)
+    return [(x, y, squeeze(text), styles, sizes) for x, y, text, styles, sizes in lines.values()]
+
+
+def test_the_closing_reads_as_36_hd_vptw_asks(snapshot):
+    """ "Nơi nhận:" 14 pt upright (its words underlined), each recipient 12 pt; the short
+    line under the subject."""
+    html = summary_html(snapshot)
+    assert '<p class="recipients-label"><u>Nơi nhận</u>:</p>' in html
+    assert '<p class="dash">-----</p>' in html
+
+    drawn = lines_drawn(render(snapshot).pages[0])
+    [(x, y, _text, styles, sizes)] = [line for line in drawn if line[2] == "Nơinhận:"]
+    assert (styles, sizes) == (set(), {14.0})
+    recipients = [line for line in drawn if line[0] == x and line[1] > y]
+    assert [line[2] for line in recipients] == [squeeze(f"- {r}") for r in snapshot["recipients"]]
+    assert all(line[3:] == (set(), {12.0}) for line in recipients)
+    [dash] = [line for line in drawn if line[2] == "-----"]
+    [subject] = [line for line in drawn if line[2].startswith(squeeze("kết quả thực hiện"))]
+    [part] = [line for line in drawn if line[2] == squeeze("I. TÌNH HÌNH TRIỂN KHAI")]
+    assert subject[1] < dash[1] < part[1] and dash[4] == {14.0}
+
+
 def test_annex_lists_each_unit_with_vietnamese_rates(reader, snapshot):
     text = "".join(page_text(page) for page in reader.pages[1:])
     for row in snapshot["annex"]["rows"]:

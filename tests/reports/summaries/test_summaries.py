@@ -11,11 +11,13 @@ import docx
 import openpyxl
 import pytest
 from celery.exceptions import Retry
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from directives.models import Indicator
+from directives.models import Indicator, Role
+from directives.services import assignments_sync
 from ops.models import OutboxMessage
 from ops.outbox import outbox_drain
 from reports import tasks
@@ -24,11 +26,18 @@ from reports.periods.selectors import periods_between
 from reports.summaries import pipeline
 from reports.summaries.compose import summary_compose, summary_recompose
 from reports.summaries.models import Export
+from reports.summaries.sentences import split
 from reports.summaries.snapshot import add_figures, draft_snapshot, paragraphs, place_date
 from reports.summaries.tally import tally
 
 from ...conftest import login
-from ...factories import ProgressReportFactory, ReportingPeriodFactory, UnitFactory
+from ...factories import (
+    AddresseeFactory,
+    ProgressReportFactory,
+    ReportingPeriodFactory,
+    TaskFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +162,7 @@ def test_periods_between_takes_either_order(small_directive, october):
 def test_the_first_draft_is_written_from_what_units_sent(summary, submitted_a, small_directive):
     assert summary.issuing_body == small_directive.directive.issuer.name.upper()
     assert summary.number == "-BC/HU"
-    assert summary.subject.startswith("Kết quả thực hiện Công văn số 136-CV/HU ngày")
+    assert summary.subject.startswith("kết quả thực hiện Công văn số 136-CV/HU, ngày")
     assert "có 1/2 báo cáo phải nộp đã được gửi (đạt 50,0%)" in summary.situation
     assert "Đảng bộ xã B (thiếu 1)" in summary.situation
     assert f"- Đảng bộ xã A: {submitted_a.achievements}" in summary.results
@@ -177,13 +186,132 @@ def test_a_summary_without_a_number_is_not_called_so_and_periods_read_mid_senten
     assert str(summary).startswith("Báo cáo tổng hợp (chưa có số) · ")
     summary.number = "45-BC/HU"
     assert summary.name == "Số 45-BC/HU"
-    assert "Trong kỳ tháng 9/2021, có" in summary.situation
-    assert "Trong các kỳ từ tháng 9/2021 đến tháng 10/2021, có" in two.situation
+    assert "Trong kỳ tháng 9/2021, 1/2 đơn vị" in summary.situation
+    assert "Trong các kỳ từ tháng 9/2021 đến tháng 10/2021, 0/2 đơn vị" in two.situation
     summary.number = "-BC/HU"
     summary.save()
     page = login(reviewer).get(reverse("reports:summary_list", args=[small_directive.directive.pk]))
     assert "Báo cáo tổng hợp (chưa có số)" in page.content.decode()
     assert "Số -BC/HU" not in page.content.decode()
+
+
+def test_the_subject_and_citations_read_as_36_hd_vptw_asks(summary):
+    """The trích yếu of a báo cáo starts in lower case after "BÁO CÁO"; a citation puts a
+    comma before "ngày"."""
+    cited = "Công văn số 136-CV/HU, ngày 25/8/2021 của Ban Thường vụ Huyện ủy"
+
+    assert summary.subject == f"kết quả thực hiện {cited}"
+    # The directive's trích yếu "V/v triển khai …" (về việc) reads "về việc triển khai …".
+    assert summary.situation.startswith(f"Thực hiện {cited} về việc triển khai thực hiện ")
+    assert "136-CV/HU ngày" not in summary.subject + summary.situation
+
+
+def test_the_recipients_are_the_directives_offices_never_the_parent_body(
+    small_directive, submitted_a
+):
+    """Nơi nhận: the body above, as the directive's own Nơi nhận names it ("(b/c)"), and
+    its archive line; "Như trên" (the units) and the header's parent body are not offices
+    a report goes to."""
+    directive = small_directive.directive
+    directive.issuer.parent = UnitFactory(name="Đảng bộ tỉnh Bình Định")
+    directive.issuer.save()
+    period = small_directive.period
+
+    directive.cc = [
+        "Như trên,",
+        "Ban Tuyên giáo TU (b/c),",
+        "Thường trực Huyện ủy,",
+        "Ban Tuyên giáo HU,",
+        "Lưu VPHU.",
+    ]
+    cited = summary_compose(directive=directive, period_from=period, period_to=period)
+    directive.cc = []
+    bare = summary_compose(directive=directive, period_from=period, period_to=period)
+
+    assert cited.parent_body == "ĐẢNG BỘ TỈNH BÌNH ĐỊNH"  # the header keeps it
+    assert cited.recipients == "Ban Tuyên giáo TU (b/c),\nLưu VPHU."
+    assert bare.recipients == "Lưu Văn phòng."
+    assert "Bình Định" not in cited.recipients + bare.recipients
+
+
+def test_the_figures_say_how_many_units_reported(summary, small_directive, october):
+    two = summary_compose(
+        directive=small_directive.directive,
+        period_from=small_directive.period,
+        period_to=october,
+        today=LATER,
+    )
+
+    assert "Trong kỳ tháng 9/2021, 1/2 đơn vị đã báo cáo, đạt 50,0%; " in summary.situation
+    assert "0/2 đơn vị đã báo cáo đủ các kỳ, đạt 0,0%; " in two.situation
+
+
+@pytest.fixture
+def chorus(small_directive, october):
+    """Three units, two tasks, two periods; much of what they write is the same sentence."""
+    sd = small_directive
+    police = UnitFactory(name="Công an huyện")
+    AddresseeFactory(section=sd.section, unit=police, role=Role.SUPPORT)
+    second = TaskFactory(section=sd.section, order=2, text="Theo dõi dư luận trên mạng xã hội.")
+    assignments_sync(directive=sd.directive)
+    a, b = sd.assignment_a, sd.assignment_b
+    c1, c2 = (police.assignments.get(task=task) for task in (sd.task, second))
+    september, proposal = sd.period, "Đề nghị tổ chức tập huấn cho cán bộ cơ sở."
+    for assignment, period, said in (
+        (a, september, {"achievements": "Đã tổ chức 3 hội nghị quán triệt. Đã in 200 tờ rơi.",
+                        "proposals": proposal}),
+        (a, october, {"achievements": "Đã tổ chức 5 hội nghị quán triệt.\n"
+                                      "Tăng cường tuyên truyền trên mạng xã hội.",
+                      "difficulties": "Kinh phí còn hạn chế.", "proposals": proposal}),
+        (b, september, {"achievements": "  tăng cường tuyên truyền trên mạng   xã hội "}),
+        (b, october, {"achievements": "- Tăng cường tuyên truyền trên mạng xã hội.",
+                      "proposals": "đề nghị tổ chức tập huấn cho cán bộ cơ sở"}),
+        (c1, october, {"achievements": "TĂNG CƯỜNG tuyên truyền trên mạng xã hội!",
+                       "proposals": proposal.upper()}),
+        (c2, september, {"achievements": "Tăng cường tuyên truyền trên mạng xã hội."}),
+    ):  # fmt: skip
+        ProgressReportFactory(assignment=assignment, period=period, submitted=True, **said)
+    return summary_compose(
+        directive=sd.directive, period_from=september, period_to=october, today=LATER
+    )
+
+
+def test_a_sentence_several_units_said_is_written_once_with_their_names(chorus):
+    for part, sentence in (
+        (chorus.results, "Tăng cường tuyên truyền trên mạng xã hội"),
+        (chorus.proposals, "Đề nghị tổ chức tập huấn cho cán bộ cơ sở"),
+    ):
+        [line] = [line for line in part.splitlines() if sentence.lower() in line.lower()]
+        assert line.startswith(f"- {sentence} (") and line.endswith(").")
+        names = line[line.index("(") + 1 : -2].split(", ")
+        assert sorted(names) == ["Công an huyện", "Đảng bộ xã A", "Đảng bộ xã B"]
+    assert chorus.results.lower().count("tăng cường tuyên truyền") == 1
+    assert chorus.proposals.lower().count("tập huấn") == 1
+
+
+def test_each_unit_and_task_is_quoted_at_its_latest_with_what_earlier_periods_add(chorus):
+    """October's "5 hội nghị" supersedes September's "3" (the same sentence, another
+    figure); September's leaflets, never said again, are kept."""
+    assert "- Đảng bộ xã A: Đã in 200 tờ rơi. Đã tổ chức 5 hội nghị quán triệt." in (
+        chorus.results.splitlines()
+    )
+    assert "3 hội nghị" not in chorus.results
+    assert chorus.difficulties == "- Đảng bộ xã A: Kinh phí còn hạn chế."
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Họp tại TP. Hồ Chí Minh. Phát 100% tờ rơi; in 1.234 bản.",
+         ["Họp tại TP. Hồ Chí Minh", "Phát 100% tờ rơi; in 1.234 bản"]),
+        ("- Đã làm A\n+ đã làm B;\n\n...", ["Đã làm A", "đã làm B"]),
+        ("Họp với xã A. Sau đó tổng kết.", ["Họp với xã A. Sau đó tổng kết"]),  # kept whole
+        ("Ngày 25/8/2021 họp. Ngày 30/8/2021 tổng kết!", ["Ngày 25/8/2021 họp",
+                                                         "Ngày 30/8/2021 tổng kết"]),
+    ],
+)  # fmt: skip
+def test_a_text_is_cut_into_sentences_where_they_end(text, said):
+    assert [sentence.text for sentence in split(text)] == said
 
 
 def test_recomposing_takes_in_reports_sent_since(summary, small_directive, draft_b):
@@ -277,6 +405,35 @@ def test_a_retried_export_reuses_the_figures_frozen_before(summary, small_direct
     )
     assert export.snapshot["annex"]["total"][3] == 1
     assert "Tổng cộng" in text
+
+
+def test_an_export_without_the_signers_title_is_refused(summary, reviewer):
+    """The signature block would print an empty chức vụ line: the export is refused, the
+    draft kept as it is, and nothing queued."""
+    summary.signer_title = "  "
+    summary.save()
+
+    with pytest.raises(ValidationError) as refused:
+        pipeline.export_request(summary=summary, format="docx", by=reviewer)
+    with pytest.raises(ValidationError):
+        pipeline.export_now(summary=summary, format="pdf", by=reviewer)
+
+    assert refused.value.message_dict == {
+        "signer_title": [
+            "Chưa có chức vụ người ký (ví dụ: PHÓ BÍ THƯ): điền ở mục “Nơi nhận và chữ ký” "
+            "rồi xuất lại."
+        ]
+    }
+    assert not Export.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+def test_the_draft_takes_the_signer_from_the_directive(summary):
+    assert (summary.signer_on_behalf, summary.signer_title, summary.signer_name) == (
+        "T/M BAN THƯỜNG VỤ",
+        "PHÓ BÍ THƯ",
+        "Nguyễn Đình Thuận",
+    )
 
 
 def test_a_failed_render_is_recorded_not_raised(summary, monkeypatch):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from reports.summaries.compose import summary_compose
 from reports.summaries.models import Export, Summary
 
+from ...api.conftest import token_client
 from ...conftest import wait_for
 
 pytestmark = pytest.mark.django_db
@@ -289,6 +290,77 @@ def test_exporting_saves_the_edit_then_makes_the_file(
     texts = [p.text for p in made.paragraphs]
     assert "Ba hội nghị." in texts
     assert any("Số 47-BC/HU" in c.text for t in made.tables for c in t._cells)
+
+
+REFUSED = "Chưa có chức vụ người ký (ví dụ: PHÓ BÍ THƯ)"
+
+
+def test_an_export_without_the_signers_title_keeps_the_edit_and_says_why(summary, client_for):
+    text = "1. Kết quả\nThư ký viết lại."
+    response = client_for("reviewer").post(
+        reverse("reports:summary", args=[summary.pk]),
+        _form(summary, results=text, signer_title="", action="pdf"),
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert REFUSED in page
+    assert "Thư ký viết lại." in page
+    summary.refresh_from_db()
+    assert (summary.results, summary.version) == (text, 2)  # saved, nothing lost
+    assert f'name="version" value="{summary.version}"' in page  # the next save is not stale
+    assert not Export.objects.exists()
+
+
+def test_the_api_refuses_an_export_without_the_signers_title(summary, small_directive, reviewer):
+    directive = small_directive.directive
+    directive.signer_title = ""
+    directive.save()
+    summary.signer_title = ""
+    summary.save()
+    api = token_client(reviewer)
+
+    drafted = api.post("/api/v1/exports/", {"summary": summary.pk, "format": "docx"}, format="json")
+    composed = api.post(
+        "/api/v1/exports/",
+        {
+            "directive": directive.pk,
+            "period_from": small_directive.period.pk,
+            "period_to": small_directive.period.pk,
+            "format": "pdf",
+        },
+        format="json",
+    )
+
+    for response in (drafted, composed):
+        assert response.status_code == 409
+        assert REFUSED in response.json()["detail"]
+        assert REFUSED in response.json()["reasons"]["signer_title"][0]
+    assert not Export.objects.exists()
+
+
+def test_a_draft_without_a_signer_is_offered_the_directives(summary, client_for):
+    """A draft made before the directive's signer was filled in: its form offers it."""
+    Summary.objects.filter(pk=summary.pk).update(signer_on_behalf="", signer_title="")
+
+    page = client_for("reviewer").get(reverse("reports:summary", args=[summary.pk]))
+
+    html = page.content.decode()
+    assert 'name="signer_title" value="PHÓ BÍ THƯ"' in html
+    assert 'name="signer_on_behalf" value="T/M BAN THƯỜNG VỤ"' in html
+
+
+def test_the_form_offers_the_directives_own_recipients(summary, client_for):
+    directive = summary.directive
+    directive.cc = ["Như trên,", "Ban Tuyên giáo TU (b/c),", "Lưu VPHU."]
+    directive.save()
+
+    page = client_for("reviewer").get(reverse("reports:summary", args=[summary.pk]))
+
+    assert (
+        "Nơi nhận của văn bản chỉ đạo: Như trên; Ban Tuyên giáo TU (b/c); Lưu VPHU."
+        in page.content.decode()
+    )
 
 
 def test_the_progress_fragment_polls_until_the_export_is_finished(summary, client_for):

@@ -147,14 +147,17 @@ def test_margins_come_from_the_snapshot():
 
 
 def test_recipients_block(doc, snapshot):
+    """ "Nơi nhận:" 14 pt, upright, the words underlined (Hướng dẫn 36-HD/VPTW, not the
+    12 pt bold italic of Nghị định 30/2020); each recipient a line of 12 pt."""
     left, _right = doc.tables[1].rows[0].cells
     heading = left.paragraphs[0]
     assert heading.text == "Nơi nhận:"
     label, colon = heading.runs
     assert label.text == "Nơi nhận" and colon.text == ":"
-    assert label.bold is True and label.italic is True and label.underline is True
-    assert colon.bold is True and colon.italic is True and not colon.underline
-    assert label.font.size == Pt(12)
+    assert label.underline is True and not colon.underline
+    for run in (label, colon):
+        assert run.font.size == Pt(14)
+        assert not run.bold and not run.italic
     recipients = left.paragraphs[1:]
     assert [p.text for p in recipients] == [
         "- Ban Tuyên giáo Tỉnh ủy (b/c),",
@@ -162,7 +165,73 @@ def test_recipients_block(doc, snapshot):
         "- Lưu VPHU.",
     ]
     assert [p.text for p in recipients] == [f"- {r}" for r in snapshot["recipients"]]
-    assert {p.runs[0].font.size for p in recipients} == {Pt(11)}
+    for line in recipients:
+        [run] = line.runs
+        assert run.font.size == Pt(12)
+        assert not run.bold and not run.italic and not run.underline
+
+
+def test_a_short_line_under_the_subject(doc, snapshot):
+    texts = [p.text for p in doc.paragraphs]
+    line = doc.paragraphs[texts.index(snapshot["header"]["subject"]) + 1]
+    assert line.text == "-----"
+    assert line.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert line.runs[0].font.size == Pt(14) and not line.runs[0].bold
+    assert line.paragraph_format.space_after > 0  # the body starts below it
+    first_part = doc.paragraphs[texts.index(snapshot["parts"][0]["heading"])]
+    assert texts.index("-----") + 1 == texts.index(first_part.text)
+
+
+def _look(paragraph) -> tuple:
+    """A paragraph as 36-HD/VPTW describes it: text, alignment, and each run's size (pt),
+    bold, italic, underline."""
+    return (
+        paragraph.text,
+        paragraph.alignment,
+        [
+            (run.text, run.font.size.pt, bool(run.bold), bool(run.italic), bool(run.underline))
+            for run in paragraph.runs
+        ],
+    )
+
+
+def test_the_first_page_element_by_element(doc):
+    """Every element of the report's first page, in order, as Hướng dẫn 36-HD/VPTW sets it
+    out (font Times New Roman throughout: test_fonts_are_times_new_roman_for_every_script;
+    margins: test_page_is_a4_with_the_snapshot_margins)."""
+    C, J = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+    header, closing = doc.tables[0].rows[0].cells, doc.tables[1].rows[0].cells
+    subject = "kết quả thực hiện Công văn số 136-CV/HU, ngày 25/8/2021 của Ban Thường vụ Huyện ủy"
+
+    assert [_look(p) for p in header[0].paragraphs] == [
+        ("ĐẢNG BỘ TỈNH BÌNH ĐỊNH", C, [("ĐẢNG BỘ TỈNH BÌNH ĐỊNH", 14, False, False, False)]),
+        ("HUYỆN ỦY TUY PHƯỚC", C, [("HUYỆN ỦY TUY PHƯỚC", 14, True, False, False)]),
+        ("*", C, [("*", 14, False, False, False)]),
+        ("Số 45-BC/HU", C, [("Số 45-BC/HU", 14, False, False, False)]),
+    ]
+    place = "Tuy Phước, ngày 20 tháng 12 năm 2021"
+    assert [_look(p) for p in header[1].paragraphs] == [
+        ("ĐẢNG CỘNG SẢN VIỆT NAM", C, [("ĐẢNG CỘNG SẢN VIỆT NAM", 15, True, False, True)]),
+        (place, C, [(place, 14, False, True, False)]),
+    ]
+    assert [_look(p) for p in doc.paragraphs[:4]] == [
+        ("BÁO CÁO", C, [("BÁO CÁO", 16, True, False, False)]),
+        (subject, C, [(subject, 14, True, False, False)]),
+        ("-----", C, [("-----", 14, False, False, False)]),
+        ("I. TÌNH HÌNH TRIỂN KHAI", J, [("I. TÌNH HÌNH TRIỂN KHAI", 14, True, False, False)]),
+    ]
+    assert [_look(p) for p in closing[0].paragraphs] == [
+        ("Nơi nhận:", None, [("Nơi nhận", 14, False, False, True), (":", 14, False, False, False)]),
+        *[
+            (f"- {r}", None, [(f"- {r}", 12, False, False, False)])
+            for r in ("Ban Tuyên giáo Tỉnh ủy (b/c),", "Thường trực Huyện ủy,", "Lưu VPHU.")
+        ],
+    ]
+    signed = [_look(p) for p in closing[1].paragraphs if p.text]
+    assert signed == [
+        (text, C, [(text, 14, True, False, False)])
+        for text in ("T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Đình Thuận")
+    ]
 
 
 def test_signature_block(doc):
