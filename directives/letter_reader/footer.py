@@ -91,7 +91,10 @@ def _signer(lines: list[str]) -> Signer:
     caps: list[str] = []
     for c in lines[start or 0 :]:
         if is_caps(c) and len(c) < 80:
-            caps.append(c)
+            if caps and len(c.split()) == 1:
+                caps[-1] += " " + c  # a word wrapped: "T/M BỘ CHÍNH" / "TRỊ"; no title is one word
+            else:
+                caps.append(c)
         elif is_name(c):
             signer.name = c
             break

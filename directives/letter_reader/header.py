@@ -9,7 +9,9 @@ from .addressees import org_case
 from .text import canon, is_caps, is_decor, plain, strip_markdown
 
 NUMBER = re.compile(
-    r"\d{1,6}[A-Za-z]?(?:\s?/\s?\d{4})?\s?[-/]\s?[A-ZĐ][A-Za-zĐđ&]*(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*){0,3}"
+    # A symbol's parts may hold dots: 11554/VPCP-V.I (not a sentence's closing dot).
+    r"\d{1,6}[A-Za-z]?(?:\s?/\s?\d{4})?\s?[-/]\s?[A-ZĐ][A-Za-zĐđ&]*(?:\.[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*"
+    r"(?:\s?[-/]\s?[A-ZĐ0-9][A-Za-zĐđ0-9&]*(?:\.[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*){0,3}"
 )
 NUMBER_LINE = re.compile(
     r"^(?:số|so)\s*(?:và ký hiệu|hiệu)?\s*[:.]?\s*(" + NUMBER.pattern + ")", re.I

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from directives.letter_reader import read_text
 
 from .helpers import read
+from .test_letters import KE_HOACH
 
 TVPL_PAGE = "02-vpcp-cv11414-cao-toc-ben-luc-long-thanh.md"
 # Lines that cite another document with its number and date, inside a letter: a web
@@ -54,3 +55,25 @@ def test_a_citation_anywhere_in_the_body_keeps_every_section(position, citation)
     after = [s[0] for s in _shape("\n".join([*lines[:at], citation, *lines[at:]]))]
 
     assert after == before
+
+
+def test_a_symbol_with_a_dot_is_read_whole():
+    letter = read("136-CV-HU.md").replace("136-CV/HU", "11554/VPCP-V.I", 1)
+
+    assert read_text(letter).number == "11554/VPCP-V.I"
+
+
+@pytest.mark.parametrize(
+    ("printed", "authority", "title"),
+    [
+        ("T/M BAN THƯỜNG\nVỤ\nPHÓ BÍ THƯ", "T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ"),
+        ("T/M BỘ CHÍNH\nTRỊ", "T/M BỘ CHÍNH TRỊ", None),
+        ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH THƯỜNG\nTRỰC", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH THƯỜNG TRỰC"),
+    ],
+)
+def test_a_signature_line_printed_over_two_lines_is_read_whole(printed, authority, title):
+    letter = KE_HOACH.replace("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ", printed)
+
+    signer = read_text(letter).signer
+
+    assert (signer.authority, signer.title, signer.name) == (authority, title, "Trần Văn Nam")
