@@ -61,6 +61,9 @@ ORG_HEADS = [
     "công ty",
     "cty",
     "hợp tác xã",
+    "tập đoàn",
+    "tổng công ty",
+    "vụ",  # of a ministry: Vụ Pháp chế (not "vụ việc": NOT_ORG)
     "thường trực",
     "btg",
     "vphu",
@@ -111,6 +114,11 @@ GROUP_NOUNS = [
     "hộ",
     "chủ đầu tư",
     "ủy viên",
+    "lực lượng",
+    "chủ rừng",
+    "tập đoàn",
+    "tổng công ty",
+    "vụ",
 ]
 NOT_ORG = [
     "ban hành",
@@ -132,6 +140,13 @@ NOT_ORG = [
     "cục bộ",
     "hội đủ",
     "phòng họp",
+    "vụ việc",
+    "vụ án",
+    "vụ mùa",
+    "vụ đông",
+    "vụ xuân",
+    "vụ hè",
+    "vụ thu",
 ]
 PLURAL = {canon(w) for w in ("các", "những", "mọi", "toàn")}
 

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from directives.letter_reader import read_text
+from directives.letter_reader.addressees import addressees
 
 from .helpers import read
 from .test_letters import KE_HOACH
@@ -77,3 +78,32 @@ def test_a_signature_line_printed_over_two_lines_is_read_whole(printed, authorit
     signer = read_text(letter).signer
 
     assert (signer.authority, signer.title, signer.name) == (authority, title, "Trần Văn Nam")
+
+
+# An opening sentence, and the units it addresses: (name, is a group).
+OPENINGS = [
+    ("Vụ Pháp chế chủ trì rà soát các văn bản", [("Vụ Pháp chế", False)]),
+    ("Tập đoàn Điện lực Việt Nam khẩn trương hoàn thành", [("Tập đoàn Điện lực Việt Nam", False)]),
+    (
+        "Tổng công ty Đường sắt Việt Nam bố trí kinh phí",
+        [("Tổng công ty Đường sắt Việt Nam", False)],
+    ),
+    (
+        "Ban quản lý Khu kinh tế tỉnh tập trung thu hút đầu tư",
+        [("Ban quản lý Khu kinh tế tỉnh", False)],
+    ),
+    (
+        "Các chủ rừng là tổ chức (công ty lâm nghiệp, ban quản lý rừng) có trách nhiệm",
+        [("Các chủ rừng là tổ chức", True)],
+    ),
+    (
+        "Các lực lượng chức năng phải tăng cường tuần tra, kiểm soát",
+        [("Các lực lượng chức năng", True)],
+    ),
+    ("Vụ việc phức tạp cần được xử lý dứt điểm", []),
+]
+
+
+@pytest.mark.parametrize(("opening", "units"), OPENINGS)
+def test_kinds_of_unit_not_known_before(opening, units):
+    assert [(u.name, u.is_group) for u in addressees(opening)] == units
