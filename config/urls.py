@@ -4,10 +4,13 @@ from django.urls import include, path
 from accounts.second_factor import views as second_factor
 from accounts.signin import passwords
 from accounts.signin import views as signin
+from config import pwa
 from reports.filing.views.work import home
 
 urlpatterns = [
     path("", home, name="home"),
+    # The web app manifest and the service worker, at the root the worker's scope needs.
+    *pwa.urlpatterns,
     *signin.urlpatterns,
     *passwords.urlpatterns,
     *second_factor.urlpatterns,

@@ -33,6 +33,8 @@ OPEN = (
     "/dang-nhap/",
     "/quen-mat-khau/",
     "/dat-mat-khau/",
+    "/manifest.webmanifest",  # the installable app's (config/pwa.py): the same for all
+    "/sw.js",
 )
 WRITE_EVERY = 60
 API = "/api/v1/"

@@ -179,6 +179,7 @@ WALKED = {
 PUBLIC = {
     "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
     "password_reset_complete",
+    "manifest", "service_worker",  # the installable app's, the same for all (tests/test_pwa.py)
 }  # fmt: skip
 
 
