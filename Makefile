@@ -44,7 +44,7 @@ demo: migrate
 run: demo
 	@echo ""
 	@echo "  Đôn đốc: http://$(HOST):$(PORT)/  (mật khẩu mọi tài khoản demo: dondoc-demo)"
-	@echo "  lanhdao · bantuyengiao · quantri · ubnd · congan · mattran · phuocson"
+	@echo "  lanhdao · bantuyengiao · vanphonghu · quantri · ubnd · congan · mattran · phuocson"
 	@echo "  vanphong · sonnmt · giamdoc_sonnmt · vpdkdd · soxaydung · phuongsaigon"
 	@echo ""
 	$(DEV) $(PY) manage.py runserver $(HOST):$(PORT)
