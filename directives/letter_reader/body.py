@@ -22,6 +22,10 @@ CLOSING = re.compile(
     r"|(?:yeu cau|de nghi) (?:cac|toan the|moi) .{0,200}"
     r"(?:thuc hien|trien khai|nghiem tuc|chap hanh)"
     r"|\./\.\s*$|trong qua trinh (?:thuc hien|trien khai).{0,60}(?:kho khan|vuong mac)"
+    # "Nhận được Công văn này, …": the letter's closing instruction, not its last task.
+    r"|^nhan duoc (?:cong van|van ban|ke hoach|chi thi|thong bao|cong dien|ket luan) nay"
+    # "(Kèm theo Báo cáo số …)": what is attached, not a task.
+    r"|^\(?\s*kem theo "
 )
 
 

@@ -107,3 +107,28 @@ OPENINGS = [
 @pytest.mark.parametrize(("opening", "units"), OPENINGS)
 def test_kinds_of_unit_not_known_before(opening, units):
     assert [(u.name, u.is_group) for u in addressees(opening)] == units
+
+
+SEED_CLOSING = (
+    "Ban Thường vụ Huyện ủy yêu cầu các địa phương, cơ quan, đơn vị triển khai thực hiện "
+    "nghiêm túc./."
+)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Nhận được Công văn này, các địa phương, cơ quan, đơn vị báo cáo kết quả về Ban Tuyên "
+        "giáo Huyện ủy trước ngày 15 hằng tháng",
+        "(Kèm theo Báo cáo số 45-BC/HU của Ban Tuyên giáo Huyện ủy)",
+    ],
+)
+def test_the_closing_instruction_or_an_attachment_is_not_the_last_task(closing):
+    seed = read("136-CV-HU.md")
+    assert SEED_CLOSING in seed
+    letter = seed.replace(SEED_CLOSING, closing)
+
+    proposal = read_text(letter)
+
+    assert [len(s.tasks) for s in proposal.sections] == [4, 1, 2, 2]
+    assert proposal.closing[0].startswith(closing[:30])
