@@ -286,11 +286,16 @@ def _read_vv(h: Header, clean: list[str], used: set[int]) -> int | None:
     return None
 
 
+# Who a letter is sent to: "Kính gửi: …", or a công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:"
+# followed by its list.
+RECIPIENTS_LEAD = re.compile(r"kinh gui\s*:?|(?P<sender>.{2,80})\bdien\s*:\s*$")
+
+
 def _read_recipients(h: Header, clean: list[str], used: set[int]) -> int | None:
     for i, c in enumerate(clean):
-        m = re.match(r"kinh gui\s*:?", plain(c))
-        if not m:
-            continue
+        m = RECIPIENTS_LEAD.match(plain(c))
+        if not m or (m.group("sender") and not is_caps(c[: m.end("sender")])):
+            continue  # "… cung cấp điện:" is no công điện's sender
         used.add(i)
         entries: list[str] = []
         inline = c[m.end() :].strip()

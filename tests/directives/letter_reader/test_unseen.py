@@ -132,3 +132,53 @@ def test_the_closing_instruction_or_an_attachment_is_not_the_last_task(closing):
 
     assert [len(s.tasks) for s in proposal.sections] == [4, 1, 2, 2]
     assert proposal.closing[0].startswith(closing[:30])
+
+
+# A made-up công điện: its recipients follow "… điện:" instead of "Kính gửi".
+CONG_DIEN = """THỦ TƯỚNG CHÍNH PHỦ
+-------
+Số: 12/CĐ-TTg
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Hà Nội, ngày 05 tháng 02 năm 2026
+
+CÔNG ĐIỆN
+Về việc tập trung ứng phó với mưa lớn
+
+THỦ TƯỚNG CHÍNH PHỦ điện:
+- Bộ trưởng các Bộ: Nông nghiệp và Môi trường, Công an, Quốc phòng;
+- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố.
+
+Để chủ động ứng phó với mưa lớn, Thủ tướng Chính phủ yêu cầu:
+
+1. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố chỉ đạo sơ tán người dân khỏi vùng nguy hiểm.
+
+2. Bộ Công an chỉ đạo lực lượng tại chỗ hỗ trợ người dân.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+KT. THỦ TƯỚNG
+PHÓ THỦ TƯỚNG
+Trần Văn B
+"""
+
+
+def test_a_cong_diens_recipients_follow_its_sender():
+    proposal = read_text(CONG_DIEN)
+
+    assert proposal.doc_type == "Công điện"
+    assert proposal.recipients == [
+        "Bộ trưởng các Bộ: Nông nghiệp và Môi trường, Công an, Quốc phòng",
+        "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố",
+    ]
+    assert proposal.preamble == ["Để chủ động ứng phó với mưa lớn, Thủ tướng Chính phủ yêu cầu:"]
+
+
+def test_a_heading_ending_in_dien_is_no_cong_dien():
+    letter = CONG_DIEN.replace("THỦ TƯỚNG CHÍNH PHỦ điện:", "Về bảo đảm cung cấp điện:")
+
+    assert read_text(letter).recipients == []
