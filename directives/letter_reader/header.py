@@ -291,6 +291,13 @@ def _read_vv(h: Header, clean: list[str], used: set[int]) -> int | None:
 RECIPIENTS_LEAD = re.compile(r"kinh gui\s*:?|(?P<sender>.{2,80})\bdien\s*:\s*$")
 
 
+def _wraps_on(line: str) -> bool:
+    """A recipient's name going on to the next line ("… trực thuộc" / "Trung ương."), not
+    the letter's first paragraph right under an inline "Kính gửi: X" with no blank line."""
+    words = line.split()
+    return line[:1].islower() or (len(words) <= 6 and line.endswith((",", ";", ".")))
+
+
 def _read_recipients(h: Header, clean: list[str], used: set[int]) -> int | None:
     for i, c in enumerate(clean):
         m = RECIPIENTS_LEAD.match(plain(c))
@@ -312,7 +319,7 @@ def _read_recipients(h: Header, clean: list[str], used: set[int]) -> int | None:
             bullet = re.match(r"[-–•+]\s*", c2)
             if bullet:
                 entries.append(c2[bullet.end() :])
-            elif entries and not entries[-1].endswith((",", ";", ".")):
+            elif entries and not entries[-1].endswith((",", ";", ".")) and _wraps_on(c2):
                 entries[-1] += " " + c2
             elif (
                 len(c2.split()) <= 15

@@ -182,3 +182,27 @@ def test_a_heading_ending_in_dien_is_no_cong_dien():
     letter = CONG_DIEN.replace("THỦ TƯỚNG CHÍNH PHỦ điện:", "Về bảo đảm cung cấp điện:")
 
     assert read_text(letter).recipients == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "recipients"),
+    [
+        ("Kính gửi: Ủy ban nhân dân các xã", ["Ủy ban nhân dân các xã"]),
+        (
+            "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc\nTrung ương.",
+            ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"],
+        ),
+    ],
+)
+def test_an_inline_kinh_gui_keeps_to_its_own_line(printed, recipients):
+    """With no blank line after it, "Kính gửi: X" swallowed the letter's first paragraph."""
+    letter = CONG_DIEN.replace(
+        "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng các Bộ: Nông nghiệp và Môi trường, Công an, "
+        "Quốc phòng;\n- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố.\n\n",
+        printed + "\n",
+    )
+
+    proposal = read_text(letter)
+
+    assert proposal.recipients == recipients
+    assert proposal.preamble[0].startswith("Để chủ động ứng phó")
