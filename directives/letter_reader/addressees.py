@@ -163,6 +163,20 @@ VERBS = re.compile(
     r"tổ chức(?= (?:thanh tra|thực hiện|triển khai|kiểm tra|tuyên truyền|rà soát|xây dựng|lập|"
     r"thẩm định|quán triệt|phổ biến|đánh giá|sơ kết|tổng kết|các)))\b"
 )
+# What the issuer says in its own name (a kết luận, a thông báo): "Ban Thường vụ cơ bản
+# nhất trí với Tờ trình …" assigns nothing; "Ban Thường vụ giao Ban Tuyên giáo …" assigns
+# to whoever follows "giao".
+STATES = re.compile(
+    r"\s(?:cơ bản\s+)?(?:nhất trí|thống nhất|ghi nhận|đánh giá cao|biểu dương|hoan nghênh|"
+    r"cảm ơn|chia sẻ)\b"
+)
+HANDS_ON = re.compile(
+    r"\sgiao(?! (?:thông|dịch|lưu|tiếp|nhận|thương|ban|khoán|hữu|quyền)\b)(?: cho)?\s+"
+)
+# The bodies that speak in a kết luận or a thông báo (a unit that "giao" to another is
+# still the one addressed: "Ủy ban nhân dân các xã giao công an xã …").
+ISSUING = [canon(h) for h in ("ban thường vụ", "bộ chính trị", "ban bí thư", "thường trực",
+                              "ban chấp hành", "thủ tướng", "chính phủ")]  # fmt: skip
 QUALIFIER = re.compile(r",?\s+(?:nhất là|đặc biệt là|trong đó|gồm|bao gồm|theo)\s|\s*\(")
 SEPARATOR = re.compile(r"\s*(?:,|;|\s(?:và|cùng)\s)\s*")
 
@@ -207,7 +221,7 @@ def _cut(text: str) -> tuple[str, str]:
     colon = text.find(":")
     if colon >= 0:
         end = colon
-    for pattern in (VERBS, QUALIFIER):
+    for pattern in (VERBS, HANDS_ON, QUALIFIER):
         m = pattern.search(text, 0, end)
         if m and m.start() > 0:
             end = m.start()
@@ -235,6 +249,20 @@ def split_units(phrase: str) -> list[str]:
     return [n.strip(" ,;.:") for n in names if n.strip(" ,;.:")]
 
 
+def _speaker_end(text: str) -> int | None:
+    """Where the speaker's name ends, when the text opens with the issuer speaking (a
+    statement, or handing a task on), before any verb of an assignment."""
+    first_verb = VERBS.search(text)
+    limit = first_verb.start() if first_verb else len(text)
+    m = STATES.search(text, 0, min(limit + 1, 120))
+    if m and m.start() > 0:
+        return m.start()
+    m = HANDS_ON.search(text, 0, min(limit + 1, 120))
+    if m and m.start() > 0 and _starts(_words(text[: m.start()]), ISSUING):
+        return m.start()
+    return None
+
+
 def addressees(text: str | None) -> list[UnitRef]:
     """The units a heading or an opening sentence addresses, lead first."""
     if not text:
@@ -245,6 +273,11 @@ def addressees(text: str | None) -> list[UnitRef]:
         text = text[m.end() :]
     if not is_org(text):
         return []
+    speaking = _speaker_end(text)
+    if speaking is not None:
+        said = text[speaking:]
+        handed = HANDS_ON.match(said)
+        return addressees(said[handed.end() :]) if handed else []
     lead, rest = _cut(text)
     units = [UnitRef(n, is_group(n)) for n in split_units(lead)]
     m = re.match(r"(?:chủ trì,?\s*)?phối hợp (?:với|cùng)\s+", rest)

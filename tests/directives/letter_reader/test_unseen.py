@@ -206,3 +206,24 @@ def test_an_inline_kinh_gui_keeps_to_its_own_line(printed, recipients):
 
     assert proposal.recipients == recipients
     assert proposal.preamble[0].startswith("Để chủ động ứng phó")
+
+
+@pytest.mark.parametrize(
+    ("opening", "units"),
+    [
+        ("Ban Thường vụ cơ bản nhất trí với Tờ trình số 12 của Ban cán sự đảng UBND tỉnh", []),
+        ("Bộ Chính trị đánh giá cao kết quả đạt được", []),
+        (
+            "Ban Thường vụ giao Ban Tuyên giáo chủ trì, phối hợp với Văn phòng Tỉnh ủy tham mưu",
+            [("Ban Tuyên giáo", "lead"), ("Văn phòng Tỉnh ủy", "support")],
+        ),
+        (
+            "Ủy ban nhân dân các xã giao công an xã theo dõi",
+            [("Ủy ban nhân dân các xã", "lead")],
+        ),
+    ],
+)
+def test_the_issuer_speaking_is_not_an_addressee(opening, units):
+    """A statement in the issuer's name assigns nothing; what it hands on ("giao") goes to
+    whoever follows; a unit that hands on is still the one addressed."""
+    assert [(u.name, u.role) for u in addressees(opening)] == units
