@@ -35,6 +35,15 @@ class IndicatorTotal:
         return charts.value_bars(labels, [v for _p, v in self.by_period])
 
 
+def directive_indicators(directive):
+    """The directive's indicators in the letter's order, their tasks' codes loaded."""
+    return (
+        Indicator.objects.filter(task__section__directive=directive)
+        .select_related("task__section")
+        .order_by("task__section__order", "task__order", "order", "pk")
+    )
+
+
 def _values(indicators, periods, assignments):
     # What the directive gave (AssignmentQuerySet.counted): a task handed down to units
     # below is counted once, as the unit's own.

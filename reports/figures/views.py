@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directives.models import Assignment, Directive, Indicator, Section, Task
+from directives.models import Assignment, Directive, Section, Task
 from reports.filing.models import ProgressReport
 from reports.filing.slots import deadline_states, grid, report_facts, slot_states
 from reports.periods.selectors import current_period
@@ -20,7 +20,7 @@ from units.permissions import requires
 
 from . import charts, engine, matrix
 from .engine import DeadlineFigures
-from .indicators import indicator_totals
+from .indicators import directive_indicators, indicator_totals
 from .portfolio import Slice
 from .rollup import ancestors, group_rollup, tree_rollup, units_below
 
@@ -53,14 +53,6 @@ def _directive_and_period(request, directive_id: int):
 def _up_to(periods: list, period) -> list:
     """The periods up to the one chosen (all of them, none being chosen)."""
     return [p for p in periods if period is None or p.start <= period.start]
-
-
-def directive_indicators(directive: Directive):
-    return (
-        Indicator.objects.filter(task__section__directive=directive)
-        .select_related("task__section")
-        .order_by("task__section__order", "task__order", "order", "pk")
-    )
 
 
 @requires("dashboard.view")

@@ -16,10 +16,10 @@ from typing import NamedTuple
 from django.db.models import F
 from django.utils import timezone
 
-from directives.models import Assignment, Directive, Indicator, Task, reports_in
+from directives.models import Assignment, Directive, Task, reports_in
 from reports.figures import engine
 from reports.figures.engine import DeadlineFigures, Figures
-from reports.figures.indicators import IndicatorTotal, indicator_totals
+from reports.figures.indicators import IndicatorTotal, directive_indicators, indicator_totals
 from reports.figures.matrix import matrix_tasks
 from reports.filing import slots
 from reports.filing.models import ExtensionRequest, ProgressReport
@@ -186,10 +186,7 @@ def tally(
     if words:
         result.words = _words(periods)
     result.indicators = indicator_totals(
-        indicators=Indicator.objects.filter(task__section__directive=directive)
-        .select_related("task__section")
-        .order_by("task__section__order", "task__order", "order", "pk"),
-        periods=periods,
+        indicators=directive_indicators(directive), periods=periods
     )
     given = Assignment.objects.filter(task__section__directive=directive)
     deadlines = engine.count_deadlines(assignments=given, by=("unit",), today=today)

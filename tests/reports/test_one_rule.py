@@ -41,6 +41,15 @@ def extended_a(small_directive, reviewer, monkeypatch):
     return sd
 
 
+def _sent_two_days_late(assignment, period) -> None:
+    ProgressReportFactory(
+        assignment=assignment,
+        period=period,
+        submitted=True,
+        submitted_at=datetime.datetime.combine(TWO_DAYS_LATE, datetime.time(9), tzinfo=VN),
+    )
+
+
 def _statuses(html: str) -> list[str]:
     return [part.split('"', 1)[0] for part in html.split('data-status="')[1:]]
 
@@ -65,12 +74,7 @@ def test_the_matrix_and_the_task_page_draw_a_cell_alike(extended_a, reviewer):
     """The same cell, the same link and mark: a reviewer follows up a missing slot from
     either page, and a report sent late carries the same "!" mark."""
     sd = extended_a
-    ProgressReportFactory(
-        assignment=sd.assignment_b,
-        period=sd.period,
-        submitted=True,
-        submitted_at=datetime.datetime(2021, 9, 22, 9, tzinfo=VN),
-    )
+    _sent_two_days_late(sd.assignment_b, sd.period)
     client = login(reviewer)
     pages = [
         client.get(reverse(name, args=args)).content.decode()
@@ -124,12 +128,7 @@ def test_the_units_list_the_summary_and_the_reminders_agree(extended_a, reporter
 
 def test_a_report_sent_within_its_extension_is_late_yet_on_time_after_it(extended_a, leader):
     sd = extended_a
-    ProgressReportFactory(
-        assignment=sd.assignment_a,
-        period=sd.period,
-        submitted=True,
-        submitted_at=datetime.datetime(2021, 9, 22, 9, tzinfo=VN),
-    )
+    _sent_two_days_late(sd.assignment_a, sd.period)
     overview = login(leader).get(reverse("reports:overview", args=[sd.directive.pk]))
     figures = overview.context["current"]
 
