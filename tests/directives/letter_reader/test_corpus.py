@@ -1,4 +1,9 @@
-"""Every corpus letter reads to the structure expected.json gives (see corpus/EXPECTED.md)."""
+"""Every corpus letter reads to the structure expected.json gives (see corpus/EXPECTED.md).
+
+A letter read perfectly stays so, aspect by aspect. A letter not yet read perfectly carries
+in expected.json a short "note" (why) and a "floor" [right, total] (score.py): its score may
+not fall below the floor, and once it rises the floor must be raised with it (a ratchet).
+"""
 
 import pytest
 
@@ -6,8 +11,10 @@ from directives.letter_reader import read_text
 from directives.letter_to_directive import item_text, task_guess
 
 from .helpers import EXPECTED, norm, read
+from .score import score
 
-pytestmark = pytest.mark.parametrize("name", sorted(EXPECTED))
+PERFECT = sorted(name for name in EXPECTED if "floor" not in EXPECTED[name])
+perfect = pytest.mark.parametrize("name", PERFECT)
 
 
 @pytest.fixture(scope="module")
@@ -15,6 +22,27 @@ def readings():
     return {name: read_text(read(name)) for name in EXPECTED}
 
 
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_score_keeps_to_the_floor(readings, name):
+    right, total, failed = score(readings[name], EXPECTED[name])
+    want = EXPECTED[name]
+    if "floor" not in want:
+        assert right == total, f"{name} is no longer read perfectly:\n" + "\n".join(failed)
+        return
+    assert want.get("note"), f"{name} has a floor but no note saying why"
+    floor_right, floor_total = want["floor"]
+    assert right >= floor_right and total - right <= floor_total - floor_right, (
+        f"{name} scores {right}/{total}, below its floor {floor_right}/{floor_total}:\n"
+        + "\n".join(failed)
+    )
+    assert right < total, f"{name} is read perfectly now: remove its note and floor"
+    assert [right, total] == want["floor"], (
+        f"{name} scores {right}/{total}, above its floor {floor_right}/{floor_total}: "
+        f'raise it to "floor": [{right}, {total}]'
+    )
+
+
+@perfect
 def test_header(readings, name):
     p, want = readings[name], EXPECTED[name]
     assert p.number == want["number"]
@@ -26,6 +54,7 @@ def test_header(readings, name):
     assert p.warnings == []
 
 
+@perfect
 def test_sections(readings, name):
     p, want = readings[name], EXPECTED[name]
     assert [s.number for s in p.sections] == [s["number"] for s in want["sections"]]
@@ -38,6 +67,7 @@ def test_sections(readings, name):
             assert len(got.items) == expected["task_count"], where
 
 
+@perfect
 def test_task_kinds_and_deadlines(readings, name):
     """Each item's kind and deadline as the page proposes them, against a human reading."""
     p, want = readings[name], EXPECTED[name]
@@ -51,6 +81,7 @@ def test_task_kinds_and_deadlines(readings, name):
         )
 
 
+@perfect
 def test_signer(readings, name):
     p, want = readings[name], EXPECTED[name]["signer"]
     assert norm(p.signer.name) == norm(want["name"])
