@@ -71,6 +71,14 @@ ORG_HEADS = [
 ]
 PERSON_HEADS = [
     "chủ tịch",
+    "phó thủ tướng",
+    "phó bí thư",
+    "phó giám đốc",
+    "phó trưởng",
+    "tổng giám đốc",
+    "trưởng ban",
+    "chủ nhiệm",
+    "chánh án",
     "phó chủ tịch",
     "giám đốc",
     "thủ trưởng",
@@ -160,6 +168,7 @@ VERBS = re.compile(
     r"ban hành|báo cáo|chủ động|tập trung|quán triệt|tuyên truyền|vận động|bảo đảm|đảm bảo|"
     r"ưu tiên|xem xét|tổ chức thực hiện|tổ chức triển khai|phát huy|thường xuyên|kịp thời|"
     r"sớm|giám sát|hoàn thành|cung cấp|phổ biến|là cơ quan|làm đầu mối|được giao|"
+    r"hoàn thiện|tổng hợp|cân đối|đề xuất|chuẩn bị|"
     r"tổ chức(?= (?:thanh tra|thực hiện|triển khai|kiểm tra|tuyên truyền|rà soát|xây dựng|lập|"
     r"thẩm định|quán triệt|phổ biến|đánh giá|sơ kết|tổng kết|các)))\b"
 )
@@ -177,6 +186,19 @@ HANDS_ON = re.compile(
 # still the one addressed: "Ủy ban nhân dân các xã giao công an xã …").
 ISSUING = [canon(h) for h in ("ban thường vụ", "bộ chính trị", "ban bí thư", "thường trực",
                               "ban chấp hành", "thủ tướng", "chính phủ")]  # fmt: skip
+# An opening clause before the addressee: "Căn cứ kế hoạch này, Sở A …" (compared plain).
+OPENING = re.compile(
+    r"^(?:can cu|tren co so|theo|trong pham vi|thuc hien|de|nham|sau khi|ngay sau khi|"
+    r"tu nay|truoc mat|tren tinh than)\s"
+)
+# Who supports: "… chủ trì, phối hợp (chặt chẽ) với Y", "(chủ trì), phối hợp với Y".
+SUPPORT = re.compile(
+    r"^\(?(?:chủ trì\)?,?\s*(?:và\s+)?)?phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+"
+)
+# "… chủ trì, Y và Z phối hợp": the partners named before their verb.
+PARTNERS_FIRST = re.compile(r"^\(?chủ trì\)?,?\s+(?P<partners>.+?)\s+phối hợp\b")
+# "các cơ quan tham mưu, giúp việc …": a kind of body, not the verb "tham mưu".
+MODIFIER = re.compile(r"(?:cơ quan|đơn vị|bộ phận)$")
 QUALIFIER = re.compile(r",?\s+(?:nhất là|đặc biệt là|trong đó|gồm|bao gồm|theo)\s|\s*\(")
 SEPARATOR = re.compile(r"\s*(?:,|;|\s(?:và|cùng)\s)\s*")
 
@@ -193,6 +215,8 @@ _ORG = sorted({canon(h) for h in ORG_HEADS}, key=len, reverse=True)
 _PERSON = sorted({canon(h) for h in PERSON_HEADS}, key=len, reverse=True)
 _GROUP = sorted({canon(h) for h in GROUP_NOUNS}, key=len, reverse=True)
 _NOT = [canon(h) for h in NOT_ORG]
+_PERSON_SET = set(_PERSON)
+_COMRADE = {canon("đồng chí"), canon("các đồng chí")}
 
 
 def is_org(text: str, persons: bool = True) -> bool:
@@ -223,9 +247,85 @@ def _cut(text: str) -> tuple[str, str]:
         end = colon
     for pattern in (VERBS, HANDS_ON, QUALIFIER):
         m = pattern.search(text, 0, end)
+        while m and pattern is VERBS and _modifies(text, m):
+            m = pattern.search(text, m.end(), end)
         if m and m.start() > 0:
             end = m.start()
     return text[:end].strip(" ,;.:-"), text[end:].strip()
+
+
+def _modifies(text: str, verb: re.Match) -> bool:
+    """ "các cơ quan tham mưu, giúp việc": the verb names a kind of body."""
+    return (
+        verb.group(0).strip() == "tham mưu"
+        and bool(MODIFIER.search(text[: verb.start()]))
+        and text[verb.end() :].startswith((",", " giúp việc"))
+    )
+
+
+def _opening_off(text: str) -> str:
+    """The text after an opening clause ("Căn cứ kế hoạch này, Sở A …", "Theo chức năng,
+    nhiệm vụ, Sở A …") when a unit follows it; else the text."""
+    if not OPENING.match(plain(text)):
+        return text
+    for comma in re.finditer(r",\s+", text[:200]):
+        rest = text[comma.end() :]
+        lead = LEAD_IN.match(plain(rest))
+        rest = rest[lead.end() :] if lead else rest
+        if is_org(rest):
+            return rest
+    return text
+
+
+def _person_head(name: str) -> int:
+    """How many words of `name` are a person's title ("Phó Thủ tướng": 3), or 0."""
+    words = name.split()
+    for n in range(min(4, len(words)), 0, -1):
+        if canon(" ".join(words[:n])) in _PERSON_SET:
+            return n
+    return 0
+
+
+def _is_name(words: list[str]) -> bool:
+    """A person's name: two to four capitalised words that name no unit."""
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() and w[1:] == w[1:].lower() and w.isalpha() for w in words)
+        and not is_org(" ".join(words))
+    )
+
+
+def _office(name: str) -> str:
+    """A named office-holder as their office: "Phó Thủ tướng Nguyễn Văn An" → "Phó Thủ
+    tướng"; "Đồng chí Trần Văn Bình, Phó Chủ tịch UBND tỉnh" → "Phó Chủ tịch UBND tỉnh".
+    No unit record holds a person (the scope line)."""
+    head = _person_head(name)
+    words = name.split()
+    for n in range(min(4, len(words) - head), 1, -1) if head else ():
+        end = head + n
+        person = [w.removesuffix(",") for w in words[head:end]]
+        if not _is_name(person):
+            continue
+        if words[end - 1].endswith(",") and end < len(words):
+            if canon(" ".join(words[:head])) in _COMRADE:
+                return " ".join(words[end:])  # "Đồng chí X, Phó Chủ tịch …": the office
+            return " ".join(words[:head]) + ", " + " ".join(words[end:])
+        if end == len(words) or not words[end][:1].isupper():
+            return " ".join(words[:head] + words[end:])
+    return name
+
+
+def _share_head(names: list[str]) -> list[str]:
+    """ "người đứng đầu các phòng, các trường": the bare group shares the title before it."""
+    out: list[str] = []
+    for name in names:
+        previous = out[-1] if out else ""
+        head = _person_head(previous)
+        plural = _words(name).split(" ", 1)[0] in PLURAL
+        if plural and head and _words(previous).split()[head : head + 1] == [canon("các")]:
+            name = " ".join(previous.split()[:head]) + " " + name
+        out.append(name)
+    return out
 
 
 def split_units(phrase: str) -> list[str]:
@@ -239,7 +339,9 @@ def split_units(phrase: str) -> list[str]:
         if not current or not following:
             continue
         before_group = _words(following).split(" ", 1)[0] in PLURAL
-        if not (following[0].isupper() or before_group) or not is_org(following, persons=False):
+        if ";" in m.group(0) and _person_head(following):
+            pass  # after ";", a person's title starts another addressee too
+        elif not (following[0].isupper() or before_group) or not is_org(following, persons=False):
             continue
         if " và " in m.group(0) + " " and _words(current).startswith(canon("văn phòng")):
             continue
@@ -272,19 +374,35 @@ def addressees(text: str | None) -> list[UnitRef]:
     if m:
         text = text[m.end() :]
     if not is_org(text):
-        return []
+        text = _opening_off(text)
+        if not is_org(text):
+            return []
     speaking = _speaker_end(text)
     if speaking is not None:
         said = text[speaking:]
         handed = HANDS_ON.match(said)
         return addressees(said[handed.end() :]) if handed else []
     lead, rest = _cut(text)
-    units = [UnitRef(n, is_group(n)) for n in split_units(lead)]
-    m = re.match(r"(?:chủ trì,?\s*)?phối hợp (?:với|cùng)\s+", rest)
-    if m:
-        support, _ = _cut(rest[m.end() :])
-        units += [UnitRef(n, is_group(n), "support") for n in split_units(support) if is_org(n)]
+    units = [UnitRef(n, is_group(n)) for n in _names(lead)]
+    support = ""
+    if m := SUPPORT.match(rest):
+        support = _cut(rest[m.end() :])[0]
+    elif (m := PARTNERS_FIRST.match(rest)) and is_org(m.group("partners")):
+        support = m.group("partners")
+    units += [UnitRef(n, is_group(n), "support") for n in _names(support) if is_org(n)]
     return units
+
+
+def _names(phrase: str) -> list[str]:
+    """The names in a phrase, each an office rather than a person: "Đồng chí Trần Văn Bình,
+    Phó Chủ tịch UBND tỉnh" is one addressee, the office."""
+    names = _share_head(split_units(phrase)) if phrase else []
+    offices = [_office(name) for name in names]
+    return [
+        office
+        for i, (name, office) in enumerate(zip(names, offices, strict=True))
+        if not (canon(office) in _COMRADE and office != name and i + 1 < len(names))
+    ]
 
 
 # Names printed in capitals -------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from .addressees import LEAD_IN, addressees, is_org
-from .proposal import Section, Task
+from .proposal import Section, Task, UnitRef
 from .text import END_PUNCT, FOOTNOTE_MARK, Block, emphasis, is_caps, plain
 
 SECTION = re.compile(
@@ -17,6 +17,8 @@ LETTER = re.compile(r"^(?P<l>[a-zđ])\s*\)\s*")
 BULLET = re.compile(r"^(?P<b>[-–—•●▪·+○◦])\s*")
 SUB_BULLETS = "+○◦"
 ENUM = re.compile(r"\(\s*(i{1,3}|iv|vi{0,3}|ix|x|\d{1,2})\s*\)")
+# A paragraph that hands a task to someone: "Giao Bộ A …", "Đề nghị UBND tỉnh …" (plain).
+HANDING = re.compile(r"(?:giao|de nghi|yeu cau)\s")
 CLOSING = re.compile(
     r"^tren day|xin thong bao|thong bao (?:de|cho) .{0,120}(?:biet|thuc hien)"
     r"|(?:yeu cau|de nghi) (?:cac|toan the|moi) .{0,200}"
@@ -39,6 +41,7 @@ class Node:
     rest: str  # the first paragraph's text after the heading
     blocks: list[Block] = field(default_factory=list)
     section: Section | None = None
+    given_below: bool = False  # addressed by its "Giao …" paragraphs (_addressed_below)
     parent: "Node | None" = None
     children: list["Node"] = field(default_factory=list)
 
@@ -168,6 +171,8 @@ def _sections(nodes: list[Node]) -> list[Section]:
         if parent_section is not None and parent_section.addressed and not units:
             node.parent.children.append(node)  # a sub-number of an addressed section: a task
             continue
+        if not units:
+            units = _addressed_below(node)
         number = node.number
         if node.parent and node.level == 1 and node.parent.level == 0:
             number = f"{node.parent.number}.{node.number}"
@@ -177,6 +182,27 @@ def _sections(nodes: list[Node]) -> list[Section]:
         if node.section is not None:
             _fill(node)
     return sections
+
+
+def _addressed_below(node: Node) -> list[UnitRef]:
+    """Who an item headed by a topic addresses in its paragraphs ("2. Về kiến nghị …:" /
+    "Giao Bộ A, Bộ B nghiên cứu …"): everyone a paragraph gives a task to, in order; or,
+    under "Về …" with one paragraph, whoever that paragraph opens with."""
+    texts = [t for t in (node.rest, *(b.text for b in node.blocks)) if t]
+    topic = node.heading and plain(node.heading).startswith("ve ")
+    if topic and len(texts) == 1:
+        return addressees(texts[0])
+    units: list[UnitRef] = []
+    for text in texts:
+        if _gives(text):
+            units += [u for u in addressees(text) if u.name not in {x.name for x in units}]
+    node.given_below = bool(units)
+    return units
+
+
+def _gives(text: str) -> bool:
+    """A paragraph that gives a task: "Giao …" (a request, "Đề nghị …", assigns no item)."""
+    return plain(text).startswith("giao ")
 
 
 def _kind(text: str) -> tuple[str, re.Match | None]:
@@ -205,11 +231,14 @@ def _fill(node: Node) -> None:
     elif node.children:
         section.intro = [b.text for b in entries]
         section.items = [_child_task(c) for c in node.children]
+    elif node.given_below:  # the paragraphs that give a task; the rest is what led to them
+        section.items = [Task(b.text) for b in entries if _gives(b.text)]
+        section.intro = [b.text for b in entries if not _gives(b.text)]
     else:
         section.items, section.intro = _paragraphs([b.text for b in entries])
     own = {u.name for u in section.units}
     for task in section.items:
-        if re.match(r"(?:giao|de nghi|yeu cau)\s", plain(task.text)):
+        if HANDING.match(plain(task.text)):
             units = addressees(task.text)
             task.units = units if {u.name for u in units} != own else []
 

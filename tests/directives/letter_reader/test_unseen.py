@@ -227,3 +227,158 @@ def test_the_issuer_speaking_is_not_an_addressee(opening, units):
     """A statement in the issuer's name assigns nothing; what it hands on ("giao") goes to
     whoever follows; a unit that hands on is still the one addressed."""
     assert [(u.name, u.role) for u in addressees(opening)] == units
+
+
+@pytest.mark.parametrize(
+    ("opening", "units"),
+    [
+        (
+            "Căn cứ kế hoạch này, Giám đốc các Sở; Chủ tịch UBND các xã tổ chức triển khai",
+            ["Giám đốc các Sở", "Chủ tịch UBND các xã"],
+        ),
+        (
+            "Theo chức năng, nhiệm vụ được giao, Công an tỉnh chủ trì tổ chức kiểm tra",
+            ["Công an tỉnh"],
+        ),
+        (
+            "Trên cơ sở nội dung Kết luận, đề nghị các sở, ngành khẩn trương triển khai",
+            ["các sở, ngành"],
+        ),
+        ("Theo dõi, đôn đốc, kiểm tra việc thực hiện Kế hoạch", []),
+        ("Căn cứ tình hình thực tế, tổ chức kiểm tra định kỳ", []),
+    ],
+)
+def test_an_addressee_after_an_opening_clause(opening, units):
+    """Pattern 2: "Căn cứ …, X tổ chức …" is addressed to X; an opening clause that no unit
+    follows addresses nobody."""
+    assert [u.name for u in addressees(opening)] == units
+
+
+@pytest.mark.parametrize(
+    ("opening", "units"),
+    [
+        (
+            "Giao người đứng đầu các phòng, các trường; Chủ tịch UBND các xã thực hiện",
+            ["người đứng đầu các phòng", "người đứng đầu các trường", "Chủ tịch UBND các xã"],
+        ),
+        (
+            "Thủ trưởng các cơ quan tham mưu, giúp việc Tỉnh ủy chỉ đạo rà soát",
+            ["Thủ trưởng các cơ quan tham mưu, giúp việc Tỉnh ủy"],
+        ),
+        (
+            "Giám đốc Sở Y tế; Giám đốc Sở Tài chính có trách nhiệm",
+            ["Giám đốc Sở Y tế", "Giám đốc Sở Tài chính"],
+        ),
+    ],
+)
+def test_several_addressees_sharing_one_head_noun(opening, units):
+    """Pattern 3: addressees split by ";" (a person's title included), a bare group after
+    a title shares it, and a head noun is not cut at its first comma."""
+    assert [u.name for u in addressees(opening)] == units
+
+
+@pytest.mark.parametrize(
+    ("opening", "units"),
+    [
+        ("Giao Phó Thủ tướng Nguyễn Văn An chỉ đạo các bộ liên quan", ["Phó Thủ tướng"]),
+        (
+            "Đồng chí Trần Văn Bình, Phó Chủ tịch UBND tỉnh chỉ đạo các sở",
+            ["Phó Chủ tịch UBND tỉnh"],
+        ),
+        ("Giao Chủ tịch Lê Thị Hoa chủ trì, phối hợp với Sở Nội vụ", ["Chủ tịch", "Sở Nội vụ"]),
+        ("Bộ trưởng Bộ Công an chỉ đạo lực lượng", ["Bộ trưởng Bộ Công an"]),
+        ("Bí thư Tỉnh ủy Hà Tĩnh chủ trì", ["Bí thư Tỉnh ủy Hà Tĩnh"]),
+    ],
+)
+def test_a_named_office_holder_is_addressed_by_the_office(opening, units):
+    """Pattern 7: the role is the addressee; the person's name belongs to no unit record
+    (the scope line: no records about individuals)."""
+    assert [u.name for u in addressees(opening)] == units
+
+
+@pytest.mark.parametrize(
+    ("opening", "units"),
+    [
+        (
+            "Sở Y tế chủ trì và phối hợp với Sở Tài chính tham mưu",
+            [("Sở Y tế", "lead"), ("Sở Tài chính", "support")],
+        ),
+        (
+            "Sở Y tế chủ trì, phối hợp chặt chẽ với Sở Tài chính, Công an tỉnh tham mưu",
+            [("Sở Y tế", "lead"), ("Sở Tài chính", "support"), ("Công an tỉnh", "support")],
+        ),
+        (
+            "Giao Sở Nội vụ chủ trì, Sở Tài chính và Sở Tư pháp phối hợp thực hiện",
+            [("Sở Nội vụ", "lead"), ("Sở Tài chính", "support"), ("Sở Tư pháp", "support")],
+        ),
+        (
+            "Sở Nội vụ (chủ trì), phối hợp với Sở Tài chính tham mưu",
+            [("Sở Nội vụ", "lead"), ("Sở Tài chính", "support")],
+        ),
+    ],
+)
+def test_a_partner_is_a_supporting_unit(opening, units):
+    """Pattern 10: whoever "phối hợp" is named, before or after the verb, supports."""
+    assert [(u.name, u.role) for u in addressees(opening)] == units
+
+
+# A made-up thông báo kết luận: items headed by a topic, the addressee opening the next
+# paragraph.
+THONG_BAO = """VĂN PHÒNG CHÍNH PHỦ
+-------
+Số: 45/TB-VPCP
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Hà Nội, ngày 10 tháng 3 năm 2026
+
+THÔNG BÁO
+Kết luận của Phó Thủ tướng tại cuộc họp về các dự án giao thông
+
+Ngày 05 tháng 3 năm 2026, Phó Thủ tướng đã chủ trì cuộc họp. Văn phòng Chính phủ
+thông báo ý kiến kết luận như sau:
+
+1. Về kiến nghị xây dựng cầu Bình Minh:
+
+Giao Bộ Xây dựng, Bộ Tài chính nghiên cứu, xem xét kiến nghị của tỉnh, báo cáo
+Thủ tướng Chính phủ trong tháng 4 năm 2026.
+
+2. Về vốn cho dự án đường ven biển:
+
+Phó Thủ tướng ghi nhận đề xuất của tỉnh.
+
+Giao Ủy ban nhân dân tỉnh Gia Lai hoàn thiện hồ sơ dự án.
+
+Giao Bộ Tài chính tổng hợp, cân đối vốn.
+
+3. Về tiến độ chung:
+
+Các dự án cần bám sát tiến độ đã đề ra.
+
+Văn phòng Chính phủ thông báo để các cơ quan biết, thực hiện./.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+KT. BỘ TRƯỞNG, CHỦ NHIỆM
+PHÓ CHỦ NHIỆM
+Nguyễn Văn C
+"""
+
+
+def test_a_topic_headed_item_is_addressed_in_its_next_paragraph():
+    """Pattern 5: "2. Về …:" then "Giao Bộ A …": the item is Bộ A's; each paragraph that
+    hands a task to someone else keeps its own units."""
+    proposal = read_text(THONG_BAO)
+    sections = {s.number: s for s in proposal.sections}
+
+    assert [u.name for u in sections["1"].units] == ["Bộ Xây dựng", "Bộ Tài chính"]
+    assert len(sections["1"].tasks) == 1
+    assert [u.name for u in sections["2"].units] == ["Ủy ban nhân dân tỉnh Gia Lai", "Bộ Tài chính"]
+    assert [[u.name for u in t.units] for t in sections["2"].tasks] == [
+        ["Ủy ban nhân dân tỉnh Gia Lai"],
+        ["Bộ Tài chính"],
+    ]
+    assert not sections["3"].addressed
