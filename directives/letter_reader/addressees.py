@@ -168,9 +168,9 @@ VERBS = re.compile(
     r"ban hành|báo cáo|chủ động|tập trung|quán triệt|tuyên truyền|vận động|bảo đảm|đảm bảo|"
     r"ưu tiên|xem xét|tổ chức thực hiện|tổ chức triển khai|phát huy|thường xuyên|kịp thời|"
     r"sớm|giám sát|hoàn thành|cung cấp|phổ biến|là cơ quan|làm đầu mối|được giao|"
-    r"hoàn thiện|tổng hợp|cân đối|đề xuất|chuẩn bị|"
+    r"hoàn thiện|tổng hợp|cân đối|đề xuất|chuẩn bị|khảo sát|để|"
     r"tổ chức(?= (?:thanh tra|thực hiện|triển khai|kiểm tra|tuyên truyền|rà soát|xây dựng|lập|"
-    r"thẩm định|quán triệt|phổ biến|đánh giá|sơ kết|tổng kết|các)))\b"
+    r"thẩm định|quán triệt|phổ biến|đánh giá|sơ kết|tổng kết|các|trực|tập huấn|hội nghị)))\b"
 )
 # What the issuer says in its own name (a kết luận, a thông báo): "Ban Thường vụ cơ bản
 # nhất trí với Tờ trình …" assigns nothing; "Ban Thường vụ giao Ban Tuyên giáo …" assigns
@@ -193,7 +193,8 @@ OPENING = re.compile(
 )
 # Who supports: "… chủ trì, phối hợp (chặt chẽ) với Y", "(chủ trì), phối hợp với Y".
 SUPPORT = re.compile(
-    r"^\(?(?:chủ trì\)?,?\s*(?:và\s+)?)?phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+"
+    r"^(?:(?:\(|[^.;:]{0,80}?\s)?chủ trì\)?,?\s*(?:và\s+)?)?phối hợp(?:\s+chặt chẽ)?\s+"
+    r"(?:với|cùng)\s+"
 )
 # "… chủ trì, Y và Z phối hợp": the partners named before their verb.
 PARTNERS_FIRST = re.compile(r"^\(?chủ trì\)?,?\s+(?P<partners>.+?)\s+phối hợp\b")
@@ -255,11 +256,18 @@ def _cut(text: str) -> tuple[str, str]:
 
 
 def _modifies(text: str, verb: re.Match) -> bool:
-    """ "các cơ quan tham mưu, giúp việc": the verb names a kind of body."""
+    """The verb is part of the name: "các cơ quan tham mưu, giúp việc" (a kind of body);
+    "Cục Kết cấu hạ tầng xây dựng tham mưu …", "Cục Quản lý đầu tư xây dựng" ("xây dựng"
+    ending the text or right before the sentence's own verb)."""
+    after = text[verb.end() :]
+    if verb.group(0).strip() == "xây dựng" and (
+        not after.strip() or VERBS.match(" " + after.lstrip())
+    ):
+        return True
     return (
         verb.group(0).strip() == "tham mưu"
         and bool(MODIFIER.search(text[: verb.start()]))
-        and text[verb.end() :].startswith((",", " giúp việc"))
+        and after.startswith((",", " giúp việc"))
     )
 
 
@@ -301,6 +309,8 @@ def _office(name: str) -> str:
     No unit record holds a person (the scope line)."""
     head = _person_head(name)
     words = name.split()
+    if canon(" ".join(words[:head])) in _COMRADE and _person_head(" ".join(words[head:])):
+        return " ".join(words[head:])  # "Đồng chí Phó Giám đốc …": the office
     for n in range(min(4, len(words) - head), 1, -1) if head else ():
         end = head + n
         person = [w.removesuffix(",") for w in words[head:end]]

@@ -116,6 +116,7 @@ TVPL_LABELS = {
 TVPL_END = re.compile(
     r"^(van ban nay chua cap nhat noi dung|van ban lien quan$|noi dung sua doi, huong dan$)"
 )
+LETTER_MOTTO = re.compile(r"doc lap\s*-\s*tu do")
 # The page's own title again, after the letter: "Công văn 11414/VPCP-CN năm 2025 …".
 TVPL_TITLE = re.compile(
     r"^[a-z ]{3,40} (\d+[\w/.-]*[/-]\w[\w/.-]*) (nam \d{4}|ngay \d{1,2}/\d{1,2}/\d{4})"
@@ -154,9 +155,19 @@ def cut_tvpl(lines: list[str]) -> tuple[list[str], dict[str, str]]:
             if j < len(lines) and TVPL_LABELS[label]:
                 meta[TVPL_LABELS[label]] = strip_markdown(lines[j])
             start = j + 1
+    # The page may summarise the letter between its table and the letter, ending "Xem chi
+    # tiết tại Công điện <its own number> …": the letter starts after it, and the page
+    # goes on after the letter only once the letter's own header has been read.
+    header = next(
+        (i for i in range(start, min(start + 300, len(clean))) if LETTER_MOTTO.search(clean[i])),
+        start,
+    )
+    for i in range(start, header):
+        if clean[i].startswith("xem chi tiet tai "):
+            start = i + 1
     end = len(lines)
     own_number = plain(meta.get("number", "")).strip()
-    for i in range(start, len(lines)):
+    for i in range(max(start, header), len(lines)):
         if _page_ends(clean[i], own_number):
             end = i
             break

@@ -382,3 +382,52 @@ def test_a_topic_headed_item_is_addressed_in_its_next_paragraph():
         ["Bộ Tài chính"],
     ]
     assert not sections["3"].addressed
+
+
+def test_the_pages_summary_before_the_letter_does_not_end_it():
+    """Pattern 1, before the letter: a TVPL page may open with a summary that ends "Xem
+    chi tiết tại Công văn <its own number> ngày …"; the letter follows it whole."""
+    page = read(TVPL_PAGE)
+    before = _shape(page)
+    summary = (
+        "## Văn phòng Chính phủ thông báo ý kiến về dự án cao tốc\n\n"
+        "- Đẩy nhanh tiến độ dự án.\n\n"
+        "Xem chi tiết tại Công văn 11414/VPCP-CN ngày 20/11/2025.\n"
+    )
+
+    after = _shape(
+        page.replace("**VĂN PHÒNG CHÍNH\nPHỦ**", summary + "**VĂN PHÒNG CHÍNH\nPHỦ**", 1)
+    )
+
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("opening", "units"),
+    [
+        (
+            "Cục Kết cấu hạ tầng xây dựng tham mưu việc chỉ đạo",
+            [("Cục Kết cấu hạ tầng xây dựng", "lead")],
+        ),
+        (
+            "Cục Kinh tế - Quản lý đầu tư xây dựng",
+            [("Cục Kinh tế - Quản lý đầu tư xây dựng", "lead")],
+        ),
+        (
+            "Ban Quản lý dự án khẩn trương tiếp tục chủ trì, phối hợp với Sở Xây dựng khảo sát",
+            [("Ban Quản lý dự án", "lead"), ("Sở Xây dựng", "support")],
+        ),
+        ("Các đơn vị tổ chức trực ban và thực hiện nghiêm túc", [("Các đơn vị", "lead")]),
+        ("Sở Nội vụ xây dựng kế hoạch", [("Sở Nội vụ", "lead")]),
+    ],
+)
+def test_a_unit_name_may_end_in_a_verb(opening, units):
+    """A name holding a verb ("… đầu tư xây dựng") ends where the sentence's own verb
+    starts; a partner after words before "chủ trì" still supports."""
+    assert [(u.name, u.role) for u in addressees(opening)] == units
+
+
+def test_a_comrade_named_by_office_is_the_office():
+    units = addressees("Đồng chí Phó Giám đốc Trung tâm Y tế - Phó Trưởng tiểu ban: Phụ trách")
+
+    assert [u.name for u in units] == ["Phó Giám đốc Trung tâm Y tế - Phó Trưởng tiểu ban"]
