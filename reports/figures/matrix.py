@@ -8,13 +8,13 @@ return is received, shown as "revising", without a link.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives.models import Assignment, Directive, Task
-from reports.filing.models import ProgressReport
-from reports.filing.slots import REVISING, STATUS_LABELS, report_facts, slot_states
+from reports.filing.models import ExtensionRequest, ProgressReport
+from reports.filing.slots import REVISING, STATUS_LABELS, granted_extensions, seen_slot
 from reports.periods.models import ReportingPeriod
 from units.models import Unit, active_between_q, fold
 
@@ -26,11 +26,11 @@ from .models import KeptTotals
 class Cell:
     """One slot as the matrix shows it."""
 
-    status: str  # what reports.filing.slots.SlotState.status says
-    role: str
+    status: str  # these four: reports.filing.slots.seen_slot
     received: bool
     on_time: bool
     on_time_extended: bool
+    role: str
     assignment_id: int
     report_id: int | None = None  # set only when the viewer may open the report
     percent_done: int | None = None
@@ -142,7 +142,7 @@ def period_matrix(
     today: datetime.date | None = None,
 ) -> PeriodMatrix:
     """Units × tasks for one period: every unit, or only `units` (a page of them), in
-    that order; the directive's tasks, or `tasks`. At most eleven queries, whatever the
+    that order; the directive's tasks, or `tasks`. At most nine queries, whatever the
     number of units (tests/reports/figures/test_matrix.py pins them). With every task
     (`tasks` None, or `every_task`: they are the directive's all) and a page of units,
     each row's figures are the unit's kept totals."""
@@ -159,45 +159,53 @@ def period_matrix(
     if units is not None:
         units = list(units)
         shown = shown.filter(unit__in=[u.pk for u in units])
-    # Plain rows, not model instances: a page of 50 units has 450 of them.
-    assignments = list(
-        shown.order_by("task__section__order", "role", "unit__name").values_list(  # leads first
-            "pk", "task_id", "unit_id", "role"
-        )
+    # One statement for the cells: each assignment with its report if ever sent (a draft
+    # never sent reads as no report to those who see the matrix). Plain rows, not model
+    # instances: a page of 50 units has 450 of them.
+    sent = FilteredRelation(
+        "reports", condition=Q(reports__period=period, reports__submitted_at__isnull=False)
     )
+    cells = list(
+        shown.annotate(sent=sent)
+        .order_by("task__section__order", "role", "unit__name")  # leads first
+        .values_list(
+            "pk", "task_id", "unit_id", "role", "sent__pk", "sent__status",
+            "sent__submitted_at", "sent__percent_done",
+        )
+    )  # fmt: skip
     unit_by_id = (
         {u.pk: u for u in units}
         if units is not None
-        else Unit.objects.select_related("parent").in_bulk({a[2] for a in assignments})
+        else Unit.objects.select_related("parent").in_bulk({c[2] for c in cells})
     )
-    shown_ids = [a[0] for a in assignments]
-    # Sent reports only: a draft never sent reads as no report to those who see the matrix.
-    sent = ProgressReport.objects.filter(
-        period=period, submitted_at__isnull=False, assignment_id__in=shown_ids
-    )
-    states = slot_states(
-        [(a, unit_id, period) for a, _task, unit_id, _role in assignments],
-        reports=report_facts(sent),
-        today=today,
+    granted = granted_extensions(
+        ExtensionRequest.objects.filter(period=period, assignment__in=shown)
     )
     if every_task and units is not None:  # the unit's whole row: what the kept totals hold
         shown_units = [u.pk for u in units]
         figures = by_unit(directive=directive, period=period, units=shown_units, today=today)
     else:
-        figures = by_unit(directive=directive, period=period, assignments=shown_ids, today=today)
+        figures = by_unit(
+            directive=directive, period=period, assignments=[c[0] for c in cells], today=today
+        )
     rows: dict[int, UnitRow] = {}
-    for assignment_id, task_id, unit_id, role in assignments:
+    for assignment_id, task_id, unit_id, role, report_id, status, submitted_at, done in cells:
         row = rows.get(unit_id)
         if row is None:
             row = rows[unit_id] = UnitRow(
                 unit_by_id[unit_id], [None] * len(tasks), figures.get(unit_id, Figures())
             )
-        state = states[assignment_id, period.pk]
-        cell = Cell(
-            state.status, role, state.received, state.on_time, state.on_time_extended, assignment_id
+        extension = granted.get((assignment_id, period.pk))
+        seen = seen_slot(
+            period,
+            status=status,
+            submitted_at=submitted_at,
+            granted=extension[0] if extension else None,
+            today=today,
         )
-        if report := state.readable_report:
-            cell.report_id, cell.percent_done = report.pk, report.percent_done
+        cell = Cell(*seen, role, assignment_id)
+        if report_id and status != ProgressReport.Status.DRAFT:  # readable: not being revised
+            cell.report_id, cell.percent_done = report_id, done
         row.cells[column[task_id]] = cell
     ordered = [rows[u.pk] for u in units if u.pk in rows] if units is not None else rows.values()
     totals = Figures()

@@ -218,6 +218,37 @@ class SlotState:
         return self.report.status
 
 
+class SeenSlot(NamedTuple):
+    """A slot as reviewers and leadership see it, from its sent report's facts alone: what
+    a page of hundreds of slots draws (the matrix), without a SlotState each. Each field
+    is the SlotState property of the same name (tests/reports/filing/test_slots.py)."""
+
+    status: str
+    received: bool
+    on_time: bool
+    on_time_extended: bool
+
+
+def seen_slot(
+    period: ReportingPeriod,
+    *,
+    status: str | None,
+    submitted_at: datetime.datetime | None,
+    granted: datetime.date | None,
+    today: datetime.date,
+) -> SeenSlot:
+    """`status` and `submitted_at`: the slot's report if it was ever sent (else None);
+    `granted`: the new due date of the granted extension in force (`granted_extensions`)."""
+    due = due_date(period, granted)
+    received = submitted_at is not None
+    return SeenSlot(
+        status_seen(sent=received, status=status, due=due, today=today),
+        received,
+        sent_by(submitted_at, period.due),
+        sent_by(submitted_at, due),
+    )
+
+
 Key = tuple[int, int]  # (assignment id, period id)
 
 

@@ -7,9 +7,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.filing.services import report_save_draft
+from reports.filing.slots import ReportFacts, SlotState, seen_slot
+from reports.periods.models import ReportingPeriod
 from reports.reminders.due import reminders_due
 from reports.summaries.tally import tally
 
@@ -168,3 +172,42 @@ def test_the_service_refuses_a_text_over_the_limit(small_directive, reporter_a):
 
     assert "difficulties" in refused.value.message_dict
     assert not ProgressReport.objects.exists()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    status=st.sampled_from([None, *ProgressReport.Status.values]),
+    sent_day=st.one_of(st.none(), st.integers(-5, 10)),
+    granted_day=st.one_of(st.none(), st.integers(-3, 10)),
+    today_day=st.integers(-5, 15),
+)
+def test_a_slot_drawn_from_its_facts_is_the_slot_state(status, sent_day, granted_day, today_day):
+    """The matrix draws hundreds of slots from their sent report's facts (seen_slot); each
+    reads as the SlotState of the same slot would."""
+    period = ReportingPeriod(pk=1, start=D(2021, 9, 1), cutoff=D(2021, 9, 30), due=D(2021, 10, 5))
+    submitted_at = None
+    if status is not None and (sent_day is not None or status != "draft"):
+        day = period.due + datetime.timedelta(days=sent_day or 0)
+        submitted_at = datetime.datetime.combine(day, datetime.time(23, 30), tzinfo=VN)
+    report = ReportFacts(7, status, submitted_at, 40) if status else None
+    granted = period.due + datetime.timedelta(days=granted_day) if granted_day is not None else None
+    extensions = ()
+    if granted:
+        extensions = (
+            ExtensionRequest(
+                pk=3,
+                new_due=granted,
+                status=ExtensionRequest.Status.GRANTED,
+                decided_at=timezone.now(),
+            ),
+        )
+    today = period.due + datetime.timedelta(days=today_day)
+    state = SlotState(1, period, report, extensions, None, today)
+    seen = seen_slot(
+        period,
+        status=status if submitted_at else None,  # the matrix reads only reports ever sent
+        submitted_at=submitted_at,
+        granted=granted,
+        today=today,
+    )
+    assert seen == (state.status, state.received, state.on_time, state.on_time_extended)

@@ -61,12 +61,12 @@ PINNED = {
     # The indicators: one query to list them (none here); with some, two more and one
     # per indicator not summed over the periods (reports/figures/indicators.py).
     "overview": 10,  # with its tasks with a deadline
-    "matrix": 18,
-    "matrix, filtered": 18,
+    "matrix": 16,
+    "matrix, filtered": 16,
     "rollup": 13,  # the tree and the groups summed in SQL
     "owed": 11,  # a page of the kept totals, its units' figures, when each was last reminded
     "unit page": 16,
-    "task page": 23,
+    "task page": 21,
     "unit work": 10,
     "directive": 9,
 }

@@ -148,7 +148,7 @@ def test_query_count_does_not_grow_with_the_number_of_units():
     # tasks, assignments, units, reports; the slots' extensions and reopenings; the rows'
     # figures (reports.figures.engine): dated units, expected, received, extensions and
     # the directive's last cutoff.
-    assert _queries_for(3) == _queries_for(30) == 11
+    assert _queries_for(3) == _queries_for(30) == 9
 
 
 def test_a_page_of_every_task_reads_its_rows_from_the_kept_totals():
