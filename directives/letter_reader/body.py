@@ -17,6 +17,13 @@ LETTER = re.compile(r"^(?P<l>[a-zđ])\s*\)\s*")
 BULLET = re.compile(r"^(?P<b>[-–—•●▪·+○◦])\s*")
 SUB_BULLETS = "+○◦"
 ENUM = re.compile(r"\(\s*(i{1,3}|iv|vi{0,3}|ix|x|\d{1,2})\s*\)")
+# The labels of an item laid out as fields (compared plain).
+FIELD = re.compile(
+    r"^(?:(?P<content>noi dung(?: (?:thuc hien|cong viec|nhiem vu))?)"
+    r"|(?P<lead>(?:co quan|don vi)(?: chu tri| thuc hien| thuc hien chinh)|chu tri)"
+    r"|(?P<support>(?:co quan|don vi) phoi hop|phoi hop)"
+    r"|(?P<time>thoi gian(?: thuc hien| hoan thanh)?|thoi han(?: hoan thanh)?))\s*:\s*"
+)
 # A paragraph that hands a task to someone: "Giao Bộ A …", "Đề nghị UBND tỉnh …" (plain).
 HANDING = re.compile(r"(?:giao|de nghi|yeu cau)\s")
 CLOSING = re.compile(
@@ -42,6 +49,7 @@ class Node:
     blocks: list[Block] = field(default_factory=list)
     section: Section | None = None
     given_below: bool = False  # addressed by its "Giao …" paragraphs (_addressed_below)
+    fields: dict[str, str] = field(default_factory=dict)  # laid out as labelled fields
     parent: "Node | None" = None
     children: list["Node"] = field(default_factory=list)
 
@@ -132,6 +140,8 @@ def _heading(block: Block, mode: str) -> tuple[str | None, str]:
     if heading and len(heading.split()) <= 60:
         return heading, after
     body = text[pos:].strip()
+    if _slogan(body):
+        return body, ""
     lines = [ln for ln in block.raw.split("\n") if ln.strip()]
     if mode == "blank" and len(lines) > 1:
         first = section_start(_chars(lines[0])[0].strip())
@@ -153,6 +163,12 @@ def _heading(block: Block, mode: str) -> tuple[str | None, str]:
     return None, body
 
 
+def _slogan(text: str) -> bool:
+    """A numbered slogan ("17. Quốc hội Việt Nam - cơ quan … cao nhất!"): a line to
+    display, not a task, addressed to nobody."""
+    return text.rstrip("*_ ").endswith("!")
+
+
 def _lead_in_off(text: str) -> str:
     m = LEAD_IN.match(plain(text))
     return text[m.end() :] if m else text
@@ -167,12 +183,15 @@ def _sections(nodes: list[Node]) -> list[Section]:
         node.parent = stack[-1] if stack else None
         stack.append(node)
         units = addressees(node.heading) if node.heading else addressees(node.rest)
+        if node.heading and _slogan(node.heading):
+            units = []
         parent_section = node.parent.section if node.parent else None
         if parent_section is not None and parent_section.addressed and not units:
             node.parent.children.append(node)  # a sub-number of an addressed section: a task
             continue
         if not units:
-            units = _addressed_below(node)
+            node.fields = _fields(node)
+            units = _field_units(node.fields) or _addressed_below(node)
         number = node.number
         if node.parent and node.level == 1 and node.parent.level == 0:
             number = f"{node.parent.number}.{node.number}"
@@ -200,6 +219,34 @@ def _addressed_below(node: Node) -> list[UnitRef]:
     return units
 
 
+def _fields(node: Node) -> dict[str, str]:
+    """An item laid out as labelled fields, one a paragraph or bullet ("- Nội dung thực
+    hiện: …", "- Cơ quan chủ trì: Sở A, Sở B.", "- Cơ quan phối hợp: …", "- Thời gian
+    thực hiện: …"): {"content"|"lead"|"support"|"time": the field's text}."""
+    fields: dict[str, str] = {}
+    for text in (t for t in (node.rest, *(b.text for b in node.blocks)) if t):
+        text = BULLET.sub("", text, count=1)
+        m = FIELD.match(plain(text))
+        if m:
+            kind = next(k for k, v in m.groupdict().items() if v)
+            fields.setdefault(kind, text[m.end() :].strip())
+    return fields
+
+
+def _field_units(fields: dict[str, str]) -> list[UnitRef]:
+    """Who the fields name: each clause of the lead field ("Sở A chủ trì …; Sở B và các
+    sở … chủ động …"), then the supporting one."""
+    units: list[UnitRef] = []
+    for kind in ("lead", "support") if fields.get("lead") else ():
+        for clause in re.split(r";\s*", fields.get(kind, "")):
+            for unit in addressees(clause):
+                if unit.name not in {u.name for u in units}:
+                    units.append(
+                        UnitRef(unit.name, unit.is_group, "lead" if kind == "lead" else "support")
+                    )
+    return units
+
+
 def _gives(text: str) -> bool:
     """A paragraph that gives a task: "Giao …" (a request, "Đề nghị …", assigns no item)."""
     return plain(text).startswith("giao ")
@@ -219,7 +266,10 @@ def _fill(node: Node) -> None:
     assert section is not None
     entries = ([Block(node.rest, node.rest, 0)] if node.rest else []) + node.blocks
     kinds = [_kind(b.text) for b in entries]
-    if any(k == "letter" for k, _ in kinds):
+    if node.fields.get("lead"):  # one task, laid out as labelled fields
+        section.items = [Task(node.fields.get("content") or section.heading or "")]
+        section.intro = []
+    elif any(k == "letter" for k, _ in kinds):
         section.items, section.intro = _items(entries, kinds, {"letter"})
     elif any(k == "bullet" for k, _ in kinds):
         bullets = [(b, m) for b, (k, m) in zip(entries, kinds, strict=True) if k == "bullet"]

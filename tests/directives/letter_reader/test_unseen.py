@@ -431,3 +431,47 @@ def test_a_comrade_named_by_office_is_the_office():
     units = addressees("Đồng chí Phó Giám đốc Trung tâm Y tế - Phó Trưởng tiểu ban: Phụ trách")
 
     assert [u.name for u in units] == ["Phó Giám đốc Trung tâm Y tế - Phó Trưởng tiểu ban"]
+
+
+def test_numbered_slogans_are_no_tasks():
+    letter = read("136-CV-HU.md").replace(
+        SEED_CLOSING,
+        SEED_CLOSING
+        + "\n\nV. KHẨU HIỆU TUYÊN TRUYỀN\n\n1. Quốc hội Việt Nam - cơ quan đại biểu cao nhất"
+        " của Nhân dân!\n\n2. Ủy ban nhân dân các cấp gần dân, vì dân!",
+    )
+
+    slogans = [s for s in read_text(letter).sections if s.number.startswith("V.")]
+
+    assert [(s.addressed, len(s.items)) for s in slogans] == [(False, 0), (False, 0)]
+
+
+FIELDS_ITEM = """
+2. Tổ chức tập huấn cho cán bộ làm công tác việc làm
+
+- Nội dung thực hiện: Tổ chức tập huấn, bồi dưỡng chuyên môn cho cán bộ cấp xã.
+
+- Cơ quan chủ trì: Sở Nội vụ, Sở Tài chính.
+
+- Cơ quan phối hợp: Bảo hiểm xã hội tỉnh, Ủy ban nhân dân các xã.
+
+- Thời gian thực hiện: Năm 2026 và các năm tiếp theo.
+"""
+
+
+def test_an_item_laid_out_as_labelled_fields_is_one_task():
+    """An item of a kế hoạch as fields (nội dung, chủ trì, phối hợp, thời gian) is one
+    task for whoever leads it, supported by the partners."""
+    letter = KE_HOACH.replace("\nNơi nhận:", FIELDS_ITEM + "\nNơi nhận:", 1)
+
+    section = next(s for s in read_text(letter).sections if (s.heading or "").startswith("Tổ chức"))
+
+    assert [(u.name, u.role) for u in section.units] == [
+        ("Sở Nội vụ", "lead"),
+        ("Sở Tài chính", "lead"),
+        ("Bảo hiểm xã hội tỉnh", "support"),
+        ("Ủy ban nhân dân các xã", "support"),
+    ]
+    assert [t.text for t in section.tasks] == [
+        "Tổ chức tập huấn, bồi dưỡng chuyên môn cho cán bộ cấp xã."
+    ]
