@@ -178,7 +178,7 @@ def sections_of(proposal, *, exceptions=None) -> list[SectionDraft]:
             ]
         drafts.append(
             SectionDraft(
-                number=section.number,
+                number=section.number or "1",  # a letter with no numbered item: mục 1
                 heading=heading,
                 intro="" if heading == intro else intro,
                 addressees=lines,

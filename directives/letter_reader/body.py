@@ -17,6 +17,7 @@ LETTER = re.compile(r"^(?P<l>[a-zđ])\s*\)\s*")
 BULLET = re.compile(r"^(?P<b>[-–—•●▪·+○◦])\s*")
 SUB_BULLETS = "+○◦"
 ENUM = re.compile(r"\(\s*(i{1,3}|iv|vi{0,3}|ix|x|\d{1,2})\s*\)")
+LEADING_ENUM = re.compile(r"^\(\s*(i{1,3}|iv|vi{0,3}|ix|x|\d{1,2})\s*\)\s*")
 # The labels of an item laid out as fields (compared plain).
 FIELD = re.compile(
     r"^(?:(?P<content>noi dung(?: (?:thuc hien|cong viec|nhiem vu))?)"
@@ -30,7 +31,8 @@ CLOSING = re.compile(
     r"^tren day|xin thong bao|thong bao (?:de|cho) .{0,120}(?:biet|thuc hien)"
     r"|(?:yeu cau|de nghi) (?:cac|toan the|moi) .{0,200}"
     r"(?:thuc hien|trien khai|nghiem tuc|chap hanh)"
-    r"|\./\.\s*$|trong qua trinh (?:thuc hien|trien khai).{0,60}(?:kho khan|vuong mac)"
+    r"|\./\.\s*$|(?:trong |^)qua trinh (?:to chuc )?(?:thuc hien|trien khai).{0,60}"
+    r"(?:kho khan|vuong mac)"
     # "Nhận được Công văn này, …": the letter's closing instruction, not its last task.
     r"|^nhan duoc (?:cong van|van ban|ke hoach|chi thi|thong bao|cong dien|ket luan) nay"
     # "(Kèm theo Báo cáo số …)": what is attached, not a task.
@@ -65,7 +67,7 @@ def read_body(body: list[Block], mode: str) -> tuple[list[str], list[Section], l
     """(preamble paragraphs, sections, closing paragraphs)."""
     starts = [i for i, b in enumerate(body) if section_start(b.text)]
     if not starts:
-        return [b.text for b in body], [], []
+        return _unnumbered([b.text for b in body])
     preamble = [b.text for b in body[: starts[0]]]
     end = len(body)
     for i in range(starts[-1] + 1, len(body)):
@@ -85,6 +87,24 @@ def read_body(body: list[Block], mode: str) -> tuple[list[str], list[Section], l
         node.blocks = body[i + 1 : min(stop, end)]
         nodes.append(node)
     return preamble, _sections(nodes), closing
+
+
+def _unnumbered(texts: list[str]) -> tuple[list[str], list[Section], list[str]]:
+    """A letter with no numbered item ("… có ý kiến như sau:" / "Bộ X làm việc với …"):
+    one section (numbered ""), its tasks the paragraphs after the lead-in that address
+    someone; none when no paragraph does."""
+    end = next((i for i, t in enumerate(texts) if CLOSING.search(plain(t))), len(texts))
+    lead = max((i for i, t in enumerate(texts[:end]) if t.rstrip().endswith(":")), default=-1)
+    tasks = [(t, addressees(t)) for t in texts[lead + 1 : end]]
+    given = [(t, units) for t, units in tasks if units]
+    if not given:
+        return texts, [], []
+    section = Section("", None)
+    for _text, units in given:
+        section.units += [u for u in units if u.name not in {x.name for x in section.units}]
+    section.items = [Task(t) for t, _units in given]
+    section.intro = [t for t, units in tasks if not units]
+    return texts[: lead + 1], [section], texts[end:]
 
 
 def _node(block: Block, mode: str, both_styles: bool) -> Node:
@@ -315,6 +335,9 @@ def _paragraphs(texts: list[str]) -> tuple[list[Task], list[str]]:
     intro: list[str] = []
     while len(texts) > 1 and texts[0].endswith(":"):
         intro.append(texts.pop(0))
+    first, enumerated = _enumerated(texts)
+    if enumerated:
+        return enumerated, intro + texts[:first]
     for i, text in enumerate(texts):
         enums = list(ENUM.finditer(text))
         if len(enums) >= 2 and enums[0].group(1) in ("i", "1") and enums[1].group(1) in ("ii", "2"):
@@ -328,6 +351,22 @@ def _paragraphs(texts: list[str]) -> tuple[list[Task], list[str]]:
             ]
             return parts, intro + [t for t in texts[:i]] + ([head] if head else [])
     return [Task(t) for t in texts], intro
+
+
+def _enumerated(texts: list[str]) -> tuple[int, list[Task]]:
+    """Paragraphs opening "(1) …", "(2) …": one task each, a paragraph after the last going
+    on with it; and where the first is (the paragraphs before it lead in)."""
+    starts = [i for i, t in enumerate(texts) if LEADING_ENUM.match(t)]
+    numbers = [LEADING_ENUM.match(texts[i]).group(1) for i in starts]  # type: ignore[union-attr]
+    if len(starts) < 2 or numbers[:2] not in (["1", "2"], ["i", "ii"]):
+        return 0, []
+    tasks: list[Task] = []
+    for text in texts[starts[0] :]:
+        if m := LEADING_ENUM.match(text):
+            tasks.append(Task(text[m.end() :].strip(), f"({m.group(1)})"))
+        else:
+            tasks[-1].text += "\n" + text
+    return starts[0], tasks
 
 
 def _child_task(node: Node) -> Task:

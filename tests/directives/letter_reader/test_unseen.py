@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from directives.letter_reader import read_text
 from directives.letter_reader.addressees import addressees
+from directives.letter_to_directive import sections_of
 
 from .helpers import read
 from .test_letters import KE_HOACH
@@ -475,3 +476,76 @@ def test_an_item_laid_out_as_labelled_fields_is_one_task():
     assert [t.text for t in section.tasks] == [
         "Tổ chức tập huấn, bồi dưỡng chuyên môn cho cán bộ cấp xã."
     ]
+
+
+ENUMERATED = """
+1. Về đánh giá tình hình
+
+Thời gian qua, các cơ quan đạt được một số kết quả như sau:
+
+(1) Công tác tham mưu ngày càng bài bản.
+
+(2) Công tác thông tin được nâng cao.
+
+Tuy nhiên, công tác thông tin còn chậm.
+
+Quá trình tổ chức thực hiện nếu có khó khăn, vướng mắc thì các cơ quan kịp thời báo cáo.
+"""
+
+
+def test_paragraphs_opening_with_enumerators_are_the_tasks():
+    """Pattern 4 of the new corpus: "(1) …", "(2) …" paragraphs are the items (what
+    follows the last goes on with it), and "Quá trình tổ chức thực hiện nếu có khó khăn
+    …" closes the letter."""
+    letter = CONG_DIEN.replace(
+        "1. Chủ tịch Ủy ban nhân dân các tỉnh, thành phố chỉ đạo sơ tán người dân khỏi vùng "
+        "nguy hiểm.\n\n2. Bộ Công an chỉ đạo lực lượng tại chỗ hỗ trợ người dân.\n",
+        ENUMERATED,
+    )
+
+    proposal = read_text(letter)
+
+    assert [len(s.items) for s in proposal.sections] == [2]
+    assert proposal.sections[0].items[1].text.endswith("Tuy nhiên, công tác thông tin còn chậm.")
+    assert proposal.closing[0].startswith("Quá trình tổ chức thực hiện")
+
+
+UNNUMBERED = """VĂN PHÒNG CHÍNH PHỦ
+-------
+Số: 500/VPCP-CN
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Hà Nội, ngày 12 tháng 3 năm 2026
+
+V/v dự án đường ven biển
+
+Kính gửi: Bộ trưởng Bộ Xây dựng.
+
+Về kiến nghị của Ủy ban nhân dân tỉnh Gia Lai, Phó Thủ tướng có ý kiến như sau:
+
+Trên cơ sở báo cáo của tỉnh, Bộ Xây dựng làm việc với các cơ quan liên quan để hoàn thiện
+hồ sơ dự án, báo cáo Thủ tướng Chính phủ trong tháng 4 năm 2026.
+
+Văn phòng Chính phủ thông báo để các cơ quan biết, thực hiện./.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+KT. BỘ TRƯỞNG, CHỦ NHIỆM
+PHÓ CHỦ NHIỆM
+Nguyễn Văn C
+"""
+
+
+def test_a_letter_with_no_numbered_item_has_one_section():
+    """A letter that only says "… có ý kiến như sau:" and what a unit must do: one
+    section, its task that paragraph, entered as mục 1."""
+    proposal = read_text(UNNUMBERED)
+
+    [section] = proposal.sections
+    assert [u.name for u in section.units] == ["Bộ Xây dựng"]
+    assert [t.text[:30] for t in section.tasks] == ["Trên cơ sở báo cáo của tỉnh, B"]
+    assert [draft.number for draft in sections_of(proposal)] == ["1"]
