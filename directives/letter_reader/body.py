@@ -5,7 +5,7 @@ inline (i), (ii), else paragraphs)."""
 import re
 from dataclasses import dataclass, field
 
-from .addressees import LEAD_IN, addressees, is_org
+from .addressees import LEAD_IN, VERBS, addressees, is_org
 from .proposal import Section, Task, UnitRef
 from .text import END_PUNCT, FOOTNOTE_MARK, Block, emphasis, is_caps, plain
 
@@ -163,7 +163,7 @@ def _heading(block: Block, mode: str) -> tuple[str | None, str]:
     if _slogan(body):
         return body, ""
     lines = [ln for ln in block.raw.split("\n") if ln.strip()]
-    if mode == "blank" and len(lines) > 1:
+    if len(lines) > 1:
         first = section_start(_chars(lines[0])[0].strip())
         head = _chars(lines[0])[0].strip()[first.end() :].strip() if first else ""
         nxt = _chars(lines[1])[0].strip()
@@ -173,6 +173,9 @@ def _heading(block: Block, mode: str) -> tuple[str | None, str]:
             and not head.endswith(END_PUNCT)
             and nxt[:1].isupper()
             and (is_org(_lead_in_off(head)) or is_caps(head))
+            # Where lines wrap at the page's width, only a verb says the next line is
+            # the task's ("1.2. Giao Công an Thành phố" / "Chỉ đạo Công an các phường …").
+            and (mode == "blank" or bool(VERBS.match(" " + nxt[:1].lower() + nxt[1:])))
         ):
             return head, body[len(head) :].strip()
     colon = body.find(":")

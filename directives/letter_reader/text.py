@@ -139,7 +139,9 @@ def _page_ends(line: str, own_number: str) -> bool:
 
 
 def cut_tvpl(lines: list[str]) -> tuple[list[str], dict[str, str]]:
-    """The letter inside a thuvienphapluat.vn page, and the page's metadata table."""
+    """The letter inside a thuvienphapluat.vn page, and the page's metadata table (and,
+    in any text, a bold name wrapped over two lines made one again)."""
+    lines = join_wrapped_emphasis(lines)
     clean = [plain(strip_markdown(line)) for line in lines]
     joined = " ".join(clean[:80])
     if "thu vien phap luat" not in joined and "so hieu:" not in joined:
@@ -191,6 +193,25 @@ class Block:
     text: str
     line: int
     indent: int = 0
+
+
+def join_wrapped_emphasis(lines: list[str]) -> list[str]:
+    """A bold name a page converter wrapped after its first word or two ("**VĂN" /
+    "PHÒNG CHÍNH PHỦ**", "**Phạm" / "Mạnh Cường**") on one line again; the line it came
+    from left empty, so every other line keeps its number."""
+    out = list(lines)
+    for i in range(len(out) - 1):
+        here, after = out[i].strip(), out[i + 1].strip()
+        if (
+            here.startswith("**")
+            and here.count("**") == 1
+            and 0 < len(here[2:].split()) <= 2
+            and after.count("**") == 1
+            and after.rstrip().endswith("**")
+            and not after.startswith("**")
+        ):
+            out[i], out[i + 1] = f"{here} {after}", ""
+    return out
 
 
 def layout(lines: list[str]) -> str:

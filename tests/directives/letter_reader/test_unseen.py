@@ -549,3 +549,36 @@ def test_a_letter_with_no_numbered_item_has_one_section():
     assert [u.name for u in section.units] == ["Bộ Xây dựng"]
     assert [t.text[:30] for t in section.tasks] == ["Trên cơ sở báo cáo của tỉnh, B"]
     assert [draft.number for draft in sections_of(proposal)] == ["1"]
+
+
+def test_a_bold_name_wrapped_after_its_first_word_is_read_whole():
+    """Pattern 12 of the new corpus: a page converter wraps "**VĂN PHÒNG CHÍNH PHỦ**" and
+    "**Phạm Mạnh Cường**" after their first word."""
+    letter = UNNUMBERED.replace("VĂN PHÒNG CHÍNH PHỦ\n", "**VĂN\nPHÒNG CHÍNH PHỦ**\n", 1).replace(
+        "Nguyễn Văn C", "**Phạm\nMạnh Cường**"
+    )
+
+    proposal = read_text(letter)
+
+    assert (proposal.issuer, proposal.signer.name) == ("Văn phòng Chính phủ", "Phạm Mạnh Cường")
+
+
+@pytest.mark.parametrize(
+    ("head", "next_line", "units"),
+    [
+        # The label on its own line, the task starting with its verb on the next.
+        ("4. Giao Công an tỉnh", "Chỉ đạo Công an các xã tăng cường tuần tra.", ["Công an tỉnh"]),
+        # A name wrapped at the page's width goes on.
+        ("4. Văn phòng", "Trung ương Đảng theo dõi, đôn đốc.", ["Văn phòng Trung ương Đảng"]),
+    ],
+)
+def test_a_label_line_on_a_page_without_blank_lines(head, next_line, units):
+    """Pattern 7 of the new corpus: on a page whose lines wrap at its width, a label line
+    ends where the next line opens with a verb."""
+    page = read(TVPL_PAGE)
+    at = "Văn phòng Chính phủ xin thông báo để Bộ Xây dựng và"
+
+    sections = read_text(page.replace(at, f"{head}\n{next_line}\n{at}", 1)).sections
+
+    assert sections[-1].number == "4"
+    assert [u.name for u in sections[-1].units] == units
