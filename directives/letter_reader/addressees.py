@@ -392,6 +392,9 @@ def addressees(text: str | None) -> list[UnitRef]:
         said = text[speaking:]
         handed = HANDS_ON.match(said)
         return addressees(said[handed.end() :]) if handed else []
+    listed = listed_names(text)
+    if listed:
+        return [UnitRef(name) for name in listed]
     lead, rest = _cut(text)
     units = [UnitRef(n, is_group(n)) for n in _names(lead)]
     support = ""
@@ -401,6 +404,27 @@ def addressees(text: str | None) -> list[UnitRef]:
         support = m.group("partners")
     units += [UnitRef(n, is_group(n), "support") for n in _names(support) if is_org(n)]
     return units
+
+
+# "Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Đắk Lắk", "Các Bộ: Quốc phòng, Tài chính".
+LISTED = re.compile(
+    r"^(?P<before>[^,;:]*?)(?:[Cc]ác)\s+(?P<noun>[Bb]ộ|[Ss]ở|tỉnh|thành phố|huyện|xã|phường)"
+    r"\s*:\s*(?P<names>.+)$"
+)
+
+
+def listed_names(text: str) -> list[str]:
+    """A plural noun with its members named after a colon, one addressee each: "Chủ tịch
+    Ủy ban nhân dân tỉnh Khánh Hòa", "Bộ Quốc phòng" …; [] when the text is not one."""
+    m = LISTED.match(text)
+    if not m or " và " in m.group("before"):  # several heads: left as printed
+        return []
+    listed = re.split(r"\s*(?:,|;|\svà\s)\s*", _cut(m.group("names"))[0])
+    if len(listed) < 2 or not all(n[:1].isupper() and len(n.split()) <= 5 for n in listed):
+        return []
+    noun = m.group("noun")
+    noun = noun[:1].upper() + noun[1:] if not m.group("before") else noun
+    return [f"{m.group('before')}{noun} {name}" for name in listed]
 
 
 def _names(phrase: str) -> list[str]:

@@ -5,7 +5,7 @@ inline (i), (ii), else paragraphs)."""
 import re
 from dataclasses import dataclass, field
 
-from .addressees import LEAD_IN, VERBS, addressees, is_org
+from .addressees import LEAD_IN, LISTED, VERBS, addressees, is_org, listed_names
 from .proposal import Section, Task, UnitRef
 from .text import END_PUNCT, FOOTNOTE_MARK, Block, emphasis, is_caps, plain
 
@@ -180,6 +180,12 @@ def _heading(block: Block, mode: str) -> tuple[str | None, str]:
             return head, body[len(head) :].strip()
     colon = body.find(":")
     if colon > 0 and len(body[:colon].split()) <= 15 and is_org(_lead_in_off(body[:colon])):
+        if LISTED.match(body[: colon + 1] + " X") and listed_names(body):
+            # "… các tỉnh: A, B:" heads the item; "Các Bộ: A, B kịp thời …" opens its task
+            second = body.find(":", colon + 1)
+            if 0 < second - colon < 120 and listed_names(body[: second + 1]):
+                return body[: second + 1], body[second + 1 :].strip()
+            return None, body
         return body[: colon + 1], body[colon + 1 :].strip()
     if body and len(body.split()) <= 25 and (not body.endswith((".", ";")) or is_caps(body)):
         return body, ""

@@ -582,3 +582,28 @@ def test_a_label_line_on_a_page_without_blank_lines(head, next_line, units):
 
     assert sections[-1].number == "4"
     assert [u.name for u in sections[-1].units] == units
+
+
+@pytest.mark.parametrize(
+    ("item", "heading", "units"),
+    [
+        (
+            "2. Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Đắk Lắk:\n\n- Chỉ đạo sơ tán dân.",
+            "Chủ tịch Ủy ban nhân dân các tỉnh: Khánh Hòa, Đắk Lắk:",
+            ["Chủ tịch Ủy ban nhân dân tỉnh Khánh Hòa", "Chủ tịch Ủy ban nhân dân tỉnh Đắk Lắk"],
+        ),
+        (
+            "2. Các Bộ: Quốc phòng, Tài chính kịp thời xuất cấp phương tiện cho địa phương.",
+            None,
+            ["Bộ Quốc phòng", "Bộ Tài chính"],
+        ),
+    ],
+)
+def test_members_named_after_a_plural_are_each_addressed(item, heading, units):
+    """Pattern 10 of the new corpus: "… các tỉnh: A, B" and "Các Bộ: A, B …" name one
+    addressee each."""
+    letter = CONG_DIEN.replace("2. Bộ Công an chỉ đạo lực lượng tại chỗ hỗ trợ người dân.", item)
+
+    section = read_text(letter).sections[1]
+
+    assert (section.heading, [u.name for u in section.units]) == (heading, units)
