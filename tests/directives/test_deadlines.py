@@ -82,3 +82,48 @@ def test_no_date_from_words_that_name_none(words):
     read = read_deadline(words, issued_on=ISSUED)
 
     assert read.date is None
+
+
+@pytest.mark.parametrize(
+    ("words", "kind", "date", "said"),
+    [
+        # A month with no cue: the period a report covers, or a span cited.
+        ("Báo cáo kết quả hoạt động của chính quyền 2 cấp tháng 11/2025.", ONGOING, None, ""),
+        ("phương hướng, nhiệm vụ trọng tâm từ nay đến tháng 6/2027", ONGOING, None, ""),
+        ("Nghị quyết phiên họp Chính phủ thường kỳ tháng 9 năm 2025", ONGOING, None, ""),
+        ("Giải ngân tính đến hết ngày 31 tháng 10 năm 2025 đạt 72%", ONGOING, None, ""),
+        ("bố trí kinh phí chi thường xuyên theo quy định", ONGOING, None, ""),
+        # With one.
+        (
+            "tháo gỡ khó khăn xong cuối tháng 12 năm 2025",
+            DEADLINE,
+            D(2025, 12, 31),
+            "tháng 12 năm 2025",
+        ),
+        (
+            "bảo đảm đến hết năm 2025 không còn vướng mắc",
+            DEADLINE,
+            D(2025, 12, 31),
+            "đến hết năm 2025",
+        ),
+        ("hoàn thành trong năm 2026", DEADLINE, D(2026, 12, 31), "trong năm 2026"),
+        (
+            "bảo đảm tiến độ hoàn thành Dự án vào năm 2026.",
+            DEADLINE,
+            D(2026, 12, 31),
+            "vào năm 2026",
+        ),
+        ("Dự án khởi công vào năm 2024.", ONGOING, None, ""),
+        (
+            "tổ chức trong tuần ngày 15 đến ngày 31 tháng 12 năm 2026",
+            DEADLINE,
+            D(2026, 12, 31),
+            "ngày 15 đến ngày 31 tháng 12 năm 2026",
+        ),
+    ],
+)
+def test_what_the_new_corpus_taught(words, kind, date, said):
+    """Deadlines as the unseen letters write them (issue 18)."""
+    deadline = read_deadline(words, issued_on=ISSUED)
+
+    assert (deadline.kind, deadline.date, deadline.words) == (kind, date, said)
