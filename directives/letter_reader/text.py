@@ -237,6 +237,7 @@ def blocks(lines: list[str], first_line: int = 0, mode: str = "blank") -> list[B
     text: list[str] = []
     start = indent = 0
     only_blank = False  # since the last paragraph, nothing but blank lines
+    full = _full_width(lines) if mode == "wrapped" else None
 
     def flush() -> None:
         if text:
@@ -256,6 +257,10 @@ def blocks(lines: list[str], first_line: int = 0, mode: str = "blank") -> list[B
             if not new and mode == "wrapped":
                 prev = text[-1]
                 new = prev.endswith(END_PUNCT) and (clean[0].isupper() or not clean[0].isalpha())
+                # A page wraps at its width: a paragraph's first line is indented, shorter;
+                # a full line after a full line ending a sentence goes on with it.
+                if new and full and len(raw[-1].strip()) >= full and len(line.strip()) >= full:
+                    new = False
                 new = new or _whole_emphasis(raw[-1])
         elif only_blank and out and not marked and not gap_is_real(out[-1], clean):
             # a paragraph broken by a stray blank line: "… thù địch," / "phản động …"
@@ -273,6 +278,16 @@ def blocks(lines: list[str], first_line: int = 0, mode: str = "blank") -> list[B
         only_blank = False
     flush()
     return out
+
+
+def _full_width(lines: list[str]) -> int | None:
+    """The length of a full line on a page wrapped at its width (nine in ten of its long
+    lines are shorter), less a little for the word that did not fit; None for a page too
+    short to tell."""
+    long = sorted(len(line.strip()) for line in lines if len(line.strip()) > 40)
+    if len(long) < 10:
+        return None
+    return int(long[int(0.9 * (len(long) - 1))] * 0.85)
 
 
 def gap_is_real(previous: Block, clean: str) -> bool:

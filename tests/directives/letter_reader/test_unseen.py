@@ -607,3 +607,22 @@ def test_members_named_after_a_plural_are_each_addressed(item, heading, units):
     section = read_text(letter).sections[1]
 
     assert (section.heading, [u.name for u in section.units]) == (heading, units)
+
+
+def test_a_sentence_ending_at_a_full_line_does_not_start_a_task():
+    """Pattern 11: on a page wrapped at its width, a full line ending a sentence followed
+    by another full line is a soft wrap; a paragraph opens with a shorter, indented line."""
+    page = read(TVPL_PAGE)
+    old = page[page.index("3. Bộ Xây dựng:") : page.index("Văn phòng Chính phủ xin thông báo")]
+    new = (
+        "3. Bộ Xây dựng: chỉ đạo Ban Quản lý dự án, các nhà\n"
+        "thầu tăng cường nhân lực, máy móc thiết bị thi công, nguồn lực tài chính, đẩy\n"
+        "nhanh tiến độ thi công để đảm bảo thông xe tuyến chính trong năm 2025 đúng hạn.\n"
+        "Trong đó, ưu tiên các hạng mục cầu vượt, nút giao và đường gom của dự án này,\n"
+        "bảo đảm chất lượng công trình.\n"
+    )
+
+    sections = read_text(page.replace(old, new)).sections
+
+    assert [len(s.items) for s in sections] == [3, 1, 1]
+    assert sections[2].items[0].text.endswith("bảo đảm chất lượng công trình.")
