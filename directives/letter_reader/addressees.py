@@ -168,7 +168,8 @@ VERBS = re.compile(
     r"ban hành|báo cáo|chủ động|tập trung|quán triệt|tuyên truyền|vận động|bảo đảm|đảm bảo|"
     r"ưu tiên|xem xét|tổ chức thực hiện|tổ chức triển khai|phát huy|thường xuyên|kịp thời|"
     r"sớm|giám sát|hoàn thành|cung cấp|phổ biến|là cơ quan|làm đầu mối|được giao|"
-    r"hoàn thiện|tổng hợp|cân đối|đề xuất|chuẩn bị|khảo sát|làm việc|để|"
+    r"hoàn thiện|tổng hợp|cân đối|đề xuất|chuẩn bị|khảo sát|làm việc|để|đánh giá|nghiêm túc|"
+    r"tích cực|quyết liệt|"
     r"tổ chức(?= (?:thanh tra|thực hiện|triển khai|kiểm tra|tuyên truyền|rà soát|xây dựng|lập|"
     r"thẩm định|quán triệt|phổ biến|đánh giá|sơ kết|tổng kết|các|trực|tập huấn|hội nghị)))\b"
 )

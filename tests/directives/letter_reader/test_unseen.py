@@ -420,6 +420,8 @@ def test_the_pages_summary_before_the_letter_does_not_end_it():
         ),
         ("Các đơn vị tổ chức trực ban và thực hiện nghiêm túc", [("Các đơn vị", "lead")]),
         ("Sở Nội vụ xây dựng kế hoạch", [("Sở Nội vụ", "lead")]),
+        ("Bộ Nội vụ đánh giá kỹ tình hình hoạt động", [("Bộ Nội vụ", "lead")]),
+        ("Các cơ quan, đơn vị nghiêm túc thực hiện", [("Các cơ quan, đơn vị", "lead")]),
     ],
 )
 def test_a_unit_name_may_end_in_a_verb(opening, units):
