@@ -367,8 +367,8 @@ def _speaker_end(text: str) -> int | None:
     statement, or handing a task on), before any verb of an assignment."""
     first_verb = VERBS.search(text)
     limit = first_verb.start() if first_verb else len(text)
-    m = STATES.search(text, 0, min(limit + 1, 120))
-    if m and m.start() > 0:
+    m = STATES.search(text, 0, 120)
+    if m and 0 < m.start() <= limit:  # "đánh giá cao" is a statement, "đánh giá" a verb
         return m.start()
     m = HANDS_ON.search(text, 0, min(limit + 1, 120))
     if m and m.start() > 0 and _starts(_words(text[: m.start()]), ISSUING):
