@@ -252,7 +252,10 @@ def _read_title(h: Header, clean: list[str], used: set[int]) -> int | None:
         while j < len(clean) and clean[j] and not is_decor(clean[j]) and j < first + 6:
             c2 = clean[j]
             lead = j == first and re.match(r"(?:về|v/v)\b", c2, re.I)
-            if not (is_caps(c2) or lead or (words and not is_caps(words[0]))):
+            # one capital letter wrapped before the rest: "Ý" / "KIẾN CHỈ ĐẠO …"
+            wrapped = c2.isupper() and j + 1 < len(clean) and is_caps(clean[j + 1])
+            in_caps = words and (is_caps(words[0]) or words[0].isupper())
+            if not (is_caps(c2) or lead or wrapped or (words and not in_caps)):
                 break
             if re.match(r"(?:căn cứ|kính gửi)\b", c2, re.I):
                 break

@@ -628,3 +628,14 @@ def test_a_sentence_ending_at_a_full_line_does_not_start_a_task():
 
     assert [len(s.items) for s in sections] == [3, 1, 1]
     assert sections[2].items[0].text.endswith("bảo đảm chất lượng công trình.")
+
+
+def test_a_title_wrapped_after_its_first_letter_is_the_subject():
+    """A page converter wraps "Ý KIẾN CHỈ ĐẠO …" after "Ý"; the paragraph after it is
+    not part of the subject."""
+    letter = THONG_BAO.replace(
+        "THÔNG BÁO\nKết luận của Phó Thủ tướng tại cuộc họp về các dự án giao thông",
+        "THÔNG BÁO\nÝ\nKIẾN CHỈ ĐẠO CỦA PHÓ THỦ TƯỚNG VỀ CÁC DỰ ÁN GIAO THÔNG",
+    )
+
+    assert read_text(letter).subject == "Ý KIẾN CHỈ ĐẠO CỦA PHÓ THỦ TƯỚNG VỀ CÁC DỰ ÁN GIAO THÔNG"
