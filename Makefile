@@ -7,7 +7,7 @@ PORT ?= 8000
 # The demo runs in development mode unless told otherwise.
 DEV := DEBUG=$${DEBUG:-1}
 
-.PHONY: run serve test schemathesis lint format migrate demo bench load faults scaleout clean ldap-headers messages
+.PHONY: run serve test schemathesis lint format migrate demo bench load faults scaleout clean ldap-headers ocr-tools messages
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +26,25 @@ ldap-headers:
 	  fi; \
 	fi
 
+# Scans and photos of a letter are read by Tesseract with its Vietnamese model: Debian's
+# packages, installed here when missing and apt-get can (as root). Without them the app
+# runs, and says on the import page that it cannot read a scan.
+ocr-tools:
+	@if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>/dev/null | grep -qx vie; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -q tesseract-ocr tesseract-ocr-vie | grep -E "^Setting up " || true; \
+	  else \
+	    echo "Đọc bản quét, ảnh cần Tesseract: sudo apt-get install tesseract-ocr tesseract-ocr-vie"; \
+	  fi; \
+	fi
+
 # What the app needs to run; the test tools (Playwright, pytest, ruff) come on top.
-$(VENV)/.installed-run: requirements.txt | $(VENV)/bin/python ldap-headers
+$(VENV)/.installed-run: requirements.txt | $(VENV)/bin/python ldap-headers ocr-tools
 	$(VENV)/bin/pip install --progress-bar off -r requirements.txt | grep -v "^Requirement already"
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python ldap-headers
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python ldap-headers ocr-tools
 	$(VENV)/bin/pip install --progress-bar off -r requirements-dev.txt | grep -v "^Requirement already"
 	touch $@ $(VENV)/.installed-run
 

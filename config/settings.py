@@ -366,6 +366,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# The certificates of the issuers whose digital signatures (ký số) on an imported PDF letter
+# count as trusted: a PEM bundle, e.g. the root CA of the government's e-office system
+# (directives/letter_reader/signature.py). Unset: every signature is shown as intact or not,
+# from an issuer not known to be trusted.
+LETTER_TRUST_ROOTS = env("LETTER_TRUST_ROOTS", default="")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

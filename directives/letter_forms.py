@@ -7,6 +7,7 @@ import unicodedata
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms import formset_factory
 from django.forms.formsets import INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.utils import timezone
@@ -16,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from workdays import calendar as workdays
 
 from .forms import TaskForm
-from .letter_reader import MAX_BYTES, LetterError, read_text, read_upload
-from .letter_reader.files import upload_text
+from .letter_files import letter_file_attach
+from .letter_reader import ACCEPT, LetterError, max_bytes_for, read_file, read_text
 from .letter_to_directive import (
     MAX_SECTIONS,
     SectionDraft,
@@ -37,10 +38,17 @@ def lines(text: str) -> list[str]:
 
 
 class LetterForm(forms.Form):
+    """The letter, pasted or as a file. A file is read at once (`reading`: its text, the
+    pages read by OCR, its signatures), and kept by the view for the review."""
+
     file = forms.FileField(
-        label=gettext_lazy("Tệp văn bản (.docx, .md, .txt)"),
+        label=gettext_lazy("Tệp văn bản (.docx, .md, .txt, .pdf, .jpg, .png)"),
         required=False,
-        widget=forms.FileInput(attrs={"accept": ".docx,.md,.txt"}),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        help_text=gettext_lazy(
+            "Bản PDF có chữ được đọc trực tiếp; bản quét, ảnh chụp (tối đa 10 trang) được "
+            "nhận dạng chữ (OCR). Chữ ký số trên PDF được kiểm tra."
+        ),
     )
     text = forms.CharField(
         label=gettext_lazy("hoặc dán toàn văn"),
@@ -60,23 +68,26 @@ class LetterForm(forms.Form):
         if not upload and not text:
             raise forms.ValidationError(_("Chọn tệp văn bản hoặc dán toàn văn."))
         if upload:
-            if upload.size > MAX_BYTES:
-                raise forms.ValidationError(_("Tệp lớn hơn 5 MB."))
+            limit = max_bytes_for(upload.name)
+            if upload.size > limit:
+                raise forms.ValidationError(
+                    _("Tệp lớn hơn %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:g}"}
+                )
             content = upload.read()
             try:
-                data["proposal"] = read_upload(upload.name, content)
-                data["letter"] = unicodedata.normalize("NFC", upload_text(upload.name, content))
+                reading = read_file(upload.name, content)
             except LetterError as error:
                 raise forms.ValidationError(str(error)) from error
+            data["reading"], data["content"] = reading, content
+            data["letter"] = reading.text
         else:
-            data["proposal"] = read_text(text)
             data["letter"] = unicodedata.normalize("NFC", text)
         if len(data["letter"]) > LETTER_MAX_CHARS:
             raise forms.ValidationError(
                 _("Văn bản dài quá %(limit)s ký tự: hãy bỏ phần không thuộc văn bản.")
                 % {"limit": f"{LETTER_MAX_CHARS:,}".replace(",", ".")}
             )
-        proposal = data["proposal"]
+        proposal = data["proposal"] = read_text(data["letter"])
         if len(proposal.sections) > MAX_SECTIONS:
             proposal.sections = proposal.sections[:MAX_SECTIONS]
             proposal.warnings.append(
@@ -129,12 +140,20 @@ class HeaderForm(forms.Form):
         initial=Directive.Schedule.MONTHLY,
     )
     letter = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The sentence the schedule was read from, shown under it while the review lasts.
+    schedule_words = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+    # The uploaded file (LetterFile) the letter was read from, kept for the review.
+    letter_file = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issued_on"].error_messages["invalid"] = _(
             "Ngày viết theo dạng ngày/tháng/năm, ví dụ 25/08/2021."
         )
+        if words := (self["schedule_words"].value() or "").strip():
+            self.fields["schedule"].help_text = _("Đọc từ văn bản: “%(words)s”") % {
+                "words": words[:300]
+            }
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -245,7 +264,7 @@ SectionFormSet = formset_factory(
 )
 
 
-def initial_of(proposal, letter: str) -> tuple[dict, list[dict]]:
+def initial_of(proposal, letter: str, letter_file=None) -> tuple[dict, list[dict]]:
     """What the review's forms show first: the letter as the reader read it."""
     signer = proposal.signer
     header = {
@@ -263,7 +282,11 @@ def initial_of(proposal, letter: str) -> tuple[dict, list[dict]]:
         "signer_title": signer.title or "",
         "signer_name": signer.name or "",
         "letter": letter,
+        "letter_file": letter_file.pk if letter_file else "",
     }
+    if proposal.schedule:  # "… báo cáo … trước ngày 15 hằng tháng": proposed, with its words
+        header["schedule"] = proposal.schedule.schedule
+        header["schedule_words"] = proposal.schedule.words
     sections = [
         {
             "number": s.number,
@@ -292,10 +315,12 @@ def sections_of_formset(formset) -> list[SectionDraft]:
     ]
 
 
-def directive_from_forms(header: HeaderForm, formset) -> Directive:
-    """The corrected reading saved as a draft directive (letter_to_directive)."""
+@transaction.atomic
+def directive_from_forms(header: HeaderForm, formset, letter_file=None) -> Directive:
+    """The corrected reading saved as a draft directive (letter_to_directive), with the
+    file it was read from, if any."""
     data = header.cleaned_data
-    return directive_import(
+    directive = directive_import(
         number=data["number"],
         doc_type=data["doc_type"],
         issued_on=data["issued_on"],
@@ -313,6 +338,9 @@ def directive_from_forms(header: HeaderForm, formset) -> Directive:
         signer_name=data["signer_name"],
         schedule=data["schedule"],
     )
+    if letter_file is not None:
+        letter_file_attach(letter_file=letter_file, directive=directive)
+    return directive
 
 
 def refusal_messages(error: ValidationError) -> list[str]:

@@ -1,4 +1,8 @@
-"""A directive (văn bản chỉ đạo), its sections and tasks, and who must carry each task out."""
+"""A directive (văn bản chỉ đạo), its sections and tasks, and who must carry each task out;
+the file it was read from (LetterFile)."""
+
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -136,6 +140,63 @@ class Directive(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status != self.Status.DRAFT
+
+
+def letter_path(instance: "LetterFile", filename: str) -> str:
+    """A name nobody can guess or collide with; the user's file name is kept in `name`."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"letters/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class LetterFile(models.Model):
+    """The file a directive was read from (văn bản gốc), kept as uploaded: a .docx, .md,
+    .txt, a PDF (signed or not), a scan or a photo. Until the reviewer saves the reading it
+    belongs to no directive and only its uploader sees it; saved, it goes with the
+    directive. Served only through views that ask the permission module."""
+
+    directive = models.OneToOneField(
+        Directive,
+        verbose_name=_("văn bản"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="letter_file",
+    )
+    file = models.FileField(_("tệp"), upload_to=letter_path, max_length=255)
+    name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("loại tệp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    read_by_ocr = models.BooleanField(_("đọc bằng nhận dạng chữ"), default=False)
+    # The stored names of the page images shown beside a reading made by OCR, in order.
+    pages = models.JSONField(_("ảnh các trang"), default=list, blank=True)
+    # What letter_reader.signature found of each digital signature (SignatureFacts).
+    signatures = models.JSONField(_("chữ ký số"), default=list, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tải lên"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản gốc")
+        verbose_name_plural = _("văn bản gốc")
+        ordering = ["-uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def page(self, number: int):
+        """The page image `number` (from 1), opened; Http404's to raise is the view's."""
+        return self.file.storage.open(self.pages[number - 1], "rb")
+
+    @property
+    def signature_facts(self) -> list:
+        from .letter_reader.signature import SignatureFacts
+
+        return [SignatureFacts.from_json(facts) for facts in self.signatures]
 
 
 class Section(models.Model):

@@ -183,6 +183,26 @@ def _view_directive(user, directive=None) -> bool:
     return directive is None or directive.is_published or roles_of(user).oversees
 
 
+def _review_letter_file(user, letter_file) -> bool:
+    """A letter uploaded to be read, and the page images of its reading, while the
+    reading is reviewed: the reviewer who uploaded it, nobody else."""
+    return (
+        letter_file.directive_id is None
+        and user.is_authenticated
+        and user.is_active
+        and letter_file.uploaded_by_id == user.pk
+        and roles_of(user).is_reviewer
+    )
+
+
+def _view_letter_file(user, letter_file) -> bool:
+    """The file a directive was read from: while the reading is reviewed, its uploader;
+    saved with the directive, whoever may open the directive."""
+    if letter_file.directive_id is None:
+        return _review_letter_file(user, letter_file)
+    return _view_directive(user, letter_file.directive)
+
+
 # Administration (quản trị): units, groups, accounts, roles ---------------------------
 
 # Roles that reach across every unit: only a reviewer (or a superuser) gives them.
@@ -263,6 +283,8 @@ RULES: dict[str, Callable[..., bool]] = {
     "spreadsheet.enter": _enter,
     "spreadsheet.all": lambda user, obj=None: roles_of(user).is_reviewer,
     "directive.view": _view_directive,
+    "letter_file.view": _view_letter_file,  # obj: the LetterFile
+    "letter_file.pages": _review_letter_file,  # its page images, for the review only
     "dashboard.view": lambda user, obj=None: roles_of(user).oversees,
     # Summary reports: reviewers (the secretaries among them) draft and export them;
     # leadership reads the history and downloads the files.
@@ -320,7 +342,7 @@ def ensure(user, action: str, obj=None) -> None:
         raise PermissionDenied
     if action == "assignment.hand_down" and _sees_work_of(user, obj):
         raise PermissionDenied
-    if action.startswith(("report.", "assignment.", "evidence.", "deadline.")):
+    if action.startswith(("report.", "assignment.", "evidence.", "deadline.", "letter_file.")):
         raise Http404
     raise PermissionDenied
 

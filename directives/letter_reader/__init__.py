@@ -1,8 +1,11 @@
-"""Read a directive letter (pasted text, .md, .txt or .docx) into a proposal a reviewer
-corrects before saving: header, sections with their units and tasks, footer.
+"""Read a directive letter (pasted text, .md, .txt, .docx, PDF, or a scan or photo of it
+read by OCR) into a proposal a reviewer corrects before saving: header, sections with
+their units and tasks, footer.
 
     read_text(text) -> Proposal            never raises
     read_upload(name, data) -> Proposal    raises LetterError for a file it cannot read
+    read_file(name, data) -> FileReading   the file's text, its pages read by OCR and
+                                           its signatures; raises LetterError
     match_units(names, units, groups=()) -> list[UnitMatch]
 """
 
@@ -13,15 +16,26 @@ from django.utils.translation import gettext as _
 from units.text import clean_text
 
 from .body import read_body, section_start
-from .files import MAX_BYTES, LetterError, read_upload
+from .files import (
+    ACCEPT,
+    MAX_BYTES,
+    FileReading,
+    LetterError,
+    max_bytes_for,
+    read_file,
+    read_upload,
+)
 from .footer import footer_start, read_footer
 from .header import based_on, read_header
 from .matching import UnitMatch, match_units
 from .proposal import Proposal, Section, Signer, Task, UnitRef
+from .schedule import reporting_schedule
 from .text import blocks, cut_tvpl, layout, normalize, strip_markdown
 
 __all__ = [
+    "ACCEPT",
     "MAX_BYTES",
+    "FileReading",
     "LetterError",
     "Proposal",
     "Section",
@@ -30,6 +44,8 @@ __all__ = [
     "UnitMatch",
     "UnitRef",
     "match_units",
+    "max_bytes_for",
+    "read_file",
     "read_text",
     "read_upload",
 ]
@@ -76,6 +92,10 @@ def _read(text: str, p: Proposal) -> None:
     mode = layout(lines[start:foot])
     p.preamble, p.sections, p.closing = read_body(blocks(lines[start:foot], start, mode), mode)
     p.based_on = based_on(p.preamble)
+    body = [*p.preamble]
+    for section in p.sections:
+        body += [*section.intro, *(task.text for task in section.items)]
+    p.schedule = reporting_schedule(p.closing, body)
     p.cc, p.signer = read_footer(lines[foot:])
     if not p.signer.name and meta.get("signer"):
         p.signer.name = meta["signer"]

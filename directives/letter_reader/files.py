@@ -1,44 +1,126 @@
-"""Uploaded letters: .md and .txt in whatever encoding Vietnamese offices save them, and .docx
-(paragraphs and tables in document order, list numbering written out)."""
+"""Uploaded letters: .md and .txt in whatever encoding Vietnamese offices save them, .docx
+(paragraphs and tables in document order, list numbering written out), PDF (its text
+layer; pages without one, and JPG and PNG images, by OCR), and the digital signatures on
+a PDF. `read_file` gives the text with what else the file held; `upload_text` the text."""
 
 import io
 import re
+import unicodedata
 import zipfile
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
 from units.text import clean_text
 
+from .page_text import bold_marked, page_text
+
 if TYPE_CHECKING:
     from .proposal import Proposal
+    from .signature import SignatureFacts
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_SCAN_BYTES = 20 * 1024 * 1024  # a PDF or an image: scans are large
 MAX_UNZIPPED = 50 * 1024 * 1024
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+TEXT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown",
+    "markdown": "text/markdown",
+    "txt": "text/plain",
+}
+SCAN_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
+# For the file picker only (a hint to the browser); the content decides.
+ACCEPT = ".docx,.md,.txt,.pdf,.jpg,.jpeg,.png"
 
 
 class LetterError(ValueError):
     """A file that cannot be read as a letter; the message is for the user, in Vietnamese."""
 
 
-def read_upload(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> "Proposal":
+@dataclass
+class FileReading:
+    """What an uploaded file gave: its text, and for a scan or a photo the pages read by
+    OCR (JPEG images to show beside the reading); for a signed PDF, its signatures."""
+
+    text: str
+    content_type: str
+    ocr: bool = False
+    pages: list[bytes] = field(default_factory=list)
+    signatures: list["SignatureFacts"] = field(default_factory=list)
+
+
+def read_upload(name: str, data: bytes, max_bytes: int | None = None) -> "Proposal":
     from . import read_text
 
     return read_text(upload_text(name, data, max_bytes))
 
 
-def upload_text(name: str, data: bytes, max_bytes: int = MAX_BYTES) -> str:
-    """The text of an uploaded .docx, .md or .txt file, without what XML forbids (it is
-    kept as the directive's letter)."""
-    ext = name.lower().rsplit(".", 1)[-1] if "." in name else ""
-    if ext not in ("docx", "md", "markdown", "txt"):
-        raise LetterError(_("Chỉ đọc được tệp .docx, .md hoặc .txt."))
-    if len(data) > max_bytes:
+def upload_text(name: str, data: bytes, max_bytes: int | None = None) -> str:
+    """The text of an uploaded file, without what XML forbids (it is kept as the
+    directive's letter)."""
+    return read_file(name, data, max_bytes).text
+
+
+def extension(name: str) -> str:
+    return name.lower().rsplit(".", 1)[-1] if "." in name else ""
+
+
+def max_bytes_for(name: str) -> int:
+    return MAX_SCAN_BYTES if extension(name) in SCAN_EXTENSIONS else MAX_BYTES
+
+
+def read_file(name: str, data: bytes, max_bytes: int | None = None) -> FileReading:
+    """The file read as a letter. Raises LetterError, with a message for the user, for a
+    file it cannot read."""
+    ext = extension(name)
+    if ext not in TEXT_TYPES and ext not in SCAN_EXTENSIONS:
+        raise LetterError(_("Chỉ đọc được tệp .docx, .md, .txt, .pdf, .jpg hoặc .png."))
+    limit = max_bytes or max_bytes_for(name)
+    if len(data) > limit:
+        raise LetterError(_("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:g}"})
+    if ext == "pdf":
+        reading = _pdf(data)
+    elif ext in SCAN_EXTENSIONS:
+        reading = _image(data)
+    else:
+        text = docx_text(data) if ext == "docx" else decode(data)
+        reading = FileReading(text, TEXT_TYPES[ext])
+    reading.text = clean_text(unicodedata.normalize("NFC", reading.text))
+    if reading.ocr and not reading.text.strip():
         raise LetterError(
-            _("Tệp quá lớn: tối đa %(mb)s MB.") % {"mb": f"{max_bytes / 1024 / 1024:g}"}
+            _(
+                "Không đọc được chữ nào trong tệp: bản quét, ảnh trắng hoặc quá mờ. "
+                "Hãy quét lại rõ hơn hoặc dán toàn văn."
+            )
         )
-    return clean_text(docx_text(data) if ext == "docx" else decode(data))
+    return reading
+
+
+def _pdf(data: bytes) -> FileReading:
+    from . import ocr
+    from .pdf import page_images, pdf_lines
+    from .signature import signatures
+
+    pages = pdf_lines(data)
+    scanned = [i for i, lines in enumerate(pages) if lines is None]
+    if len(scanned) > ocr.MAX_PAGES:
+        raise ocr.too_many_pages(len(scanned))
+    previews, until = [], ocr.deadline()
+    for index, (image, dpi) in zip(scanned, page_images(data, scanned, ocr.DPI), strict=True):
+        pages[index] = ocr.ocr_lines(image, dpi, until)
+        previews.append(ocr.preview(image))
+    text = page_text([lines or [] for lines in pages])
+    return FileReading(text, "application/pdf", bool(scanned), previews, signatures(data))
+
+
+def _image(data: bytes) -> FileReading:
+    from . import ocr
+
+    image, dpi = ocr.open_image(data)
+    text = page_text([ocr.ocr_lines(image, dpi)])
+    return FileReading(text, ocr.content_type(data), True, [ocr.preview(image)])
 
 
 def decode(data: bytes) -> str:
@@ -100,15 +182,7 @@ def _paragraph(p, numbering: "_Numbering") -> str:
         bold = b is not None and b.get(W + "val", "true") not in ("0", "false")
         if text:
             parts.append((text, bold))
-    text = ""
-    for chunk, bold in parts:
-        core = chunk.strip()
-        if bold and core:
-            lead, trail = chunk[: len(chunk) - len(chunk.lstrip())], chunk[len(chunk.rstrip()) :]
-            chunk = f"{lead}**{core}**{trail}"
-        text += chunk
-    text = re.sub(r"\*\*([ \t]*)\*\*", r"\1", text).strip()
-    return numbering.prefix(p) + text
+    return numbering.prefix(p) + bold_marked(parts)
 
 
 class _Numbering:

@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 JSON_KEYS = (
     "number",
@@ -18,6 +18,9 @@ JSON_KEYS = (
     "signer",
     "cc",
 )
+
+if TYPE_CHECKING:
+    from .schedule import ScheduleGuess
 
 
 @dataclass
@@ -81,6 +84,7 @@ class Proposal:
     signer: Signer = field(default_factory=Signer)
     cc: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    schedule: "ScheduleGuess | None" = None  # how often it asks for reports (schedule.py)
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -1,17 +1,22 @@
 """Entering a directive by reading its letter: the reviewer pastes the text or uploads the
-file, checks the reading beside the letter, corrects it and saves a draft directive."""
+file, checks the reading beside the letter (and beside the pages of a scan, with who
+signed a signed PDF), corrects it and saves a draft directive with the file kept."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from units.permissions import requires
+from units.permissions import ensure, requires
 from workdays import calendar as workdays
 
+from ..letter_files import letter_file_keep
 from ..letter_forms import (
     HeaderForm,
     LetterForm,
@@ -22,6 +27,7 @@ from ..letter_forms import (
     refusal_messages,
 )
 from ..letter_to_directive import parse_addressee, resolve, task_guess
+from ..models import LetterFile
 
 
 def _names(form) -> list[str]:
@@ -39,9 +45,9 @@ def _guesses(form, issued_on, exceptions) -> list:
     return rows
 
 
-def _review(request, header: HeaderForm, formset, issued_on=None, warnings=()):
-    """The letter beside its reading; under each section, what its names resolve to and,
-    under each task, the kind and deadline its words give."""
+def _review(request, header: HeaderForm, formset, issued_on=None, warnings=(), letter_file=None):
+    """The letter (and the pages of a scan) beside its reading; under each section, what
+    its names resolve to and, under each task, the kind and deadline its words give."""
     issuers = [header[name].value() or "" for name in ("issuer", "parent_issuer")]
     names = [*issuers, *(n for f in formset for n in _names(f))]
     matches = {found.name: found for found in resolve(names)}
@@ -60,8 +66,25 @@ def _review(request, header: HeaderForm, formset, issued_on=None, warnings=()):
             "issuer_matches": [matches[name] for name in issuers if name],
             "letter": header["letter"].value() or "",
             "warnings": warnings,
+            "letter_file": letter_file,
+            "page_urls": [
+                reverse("directives:letter_page", args=[letter_file.pk, number])
+                for number in range(1, len(letter_file.pages) + 1)
+            ]
+            if letter_file
+            else [],
         },
     )
+
+
+def _carried(request, header: HeaderForm) -> LetterFile | None:
+    """The upload the review carries, if any: one the reviewer may see, else a 404."""
+    value = str(header["letter_file"].value() or "").strip()
+    if not value.isdigit() or len(value) > 18:
+        return None
+    letter_file = get_object_or_404(LetterFile.objects.select_related("directive"), pk=value)
+    ensure(request.user, "letter_file.view", letter_file)
+    return letter_file
 
 
 @requires("directive.edit")
@@ -69,8 +92,16 @@ def import_letter(request):
     """Step 1: the letter, pasted or uploaded; read, it goes straight to the review."""
     form = LetterForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        proposal = form.cleaned_data["proposal"]
-        header, sections = initial_of(proposal, form.cleaned_data["letter"])
+        data = form.cleaned_data
+        proposal, letter_file = data["proposal"], None
+        if "reading" in data:
+            letter_file = letter_file_keep(
+                name=data["file"].name,
+                data=data["content"],
+                reading=data["reading"],
+                by=request.user,
+            )
+        header, sections = initial_of(proposal, data["letter"], letter_file)
         return _review(
             request,
             HeaderForm(initial=header),
@@ -79,6 +110,7 @@ def import_letter(request):
             ),
             proposal.date,
             proposal.warnings,
+            letter_file,
         )
     return render(request, "directives/directive_import.html", {"form": form})
 
@@ -88,19 +120,20 @@ def import_letter(request):
 def import_save(request):
     """Step 2: the corrected reading saved as a draft directive."""
     header = HeaderForm(request.POST)
+    letter_file = _carried(request, header)
     header_valid = header.is_valid()
     issued_on = header.cleaned_data.get("issued_on")  # the tasks' deadlines are read on it
     formset = SectionFormSet(request.POST, prefix="muc", form_kwargs={"issued_on": issued_on})
     if not (header_valid and formset.is_valid()):
         messages.error(request, _("Chưa lưu: xem các ô báo lỗi bên dưới."))
-        return _review(request, header, formset, issued_on)
+        return _review(request, header, formset, issued_on, letter_file=letter_file)
     try:
-        directive = directive_from_forms(header, formset)
+        directive = directive_from_forms(header, formset, letter_file)
     except ValidationError as refusal:
         for message in refusal_messages(refusal):
             header.add_error(None, message)
         messages.error(request, _("Chưa lưu: xem các thông báo bên dưới."))
-        return _review(request, header, formset, issued_on)
+        return _review(request, header, formset, issued_on, letter_file=letter_file)
     messages.success(
         request,
         _("Đã lưu %(directive)s (đang soạn). Kiểm tra các mục, nhiệm vụ rồi ban hành.")
@@ -109,7 +142,26 @@ def import_save(request):
     return redirect("directives:structure", pk=directive.pk)
 
 
+@require_safe
+@login_required
+def letter_page(request, pk: int, number: int):
+    """A page image of a letter read by OCR, shown beside its reading."""
+    letter_file = get_object_or_404(LetterFile, pk=pk)
+    ensure(request.user, "letter_file.pages", letter_file)
+    if not 1 <= number <= len(letter_file.pages):
+        raise Http404
+    try:
+        handle = letter_file.page(number)
+    except (FileNotFoundError, ValueError) as error:  # the row outlived its stored copy
+        raise Http404 from error
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
 urlpatterns = [
     path("nhap/", import_letter, name="import"),
     path("nhap/luu/", import_save, name="import_save"),
+    path("nhap/trang/<int:pk>/<int:number>/", letter_page, name="letter_page"),
 ]

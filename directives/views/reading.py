@@ -1,12 +1,17 @@
-"""Reading directives: the list and one directive laid out as the letter it is."""
+"""Reading directives: the list, one directive laid out as the letter it is, and the file
+it was read from."""
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 
 from units.permissions import ensure, requires, visible_directives
 
-from ..models import Addressee, Assignment, Directive, Section, Task
+from ..models import Addressee, Assignment, Directive, LetterFile, Section, Task
 
 
 @requires("directive.view")
@@ -30,7 +35,7 @@ def directive_detail(request, pk: int):
         ),
     )
     directive = get_object_or_404(
-        Directive.objects.select_related("issuer__parent").prefetch_related(
+        Directive.objects.select_related("issuer__parent", "letter_file").prefetch_related(
             Prefetch("sections", sections)
         ),
         pk=pk,
@@ -39,7 +44,31 @@ def directive_detail(request, pk: int):
     return render(request, "directives/directive_detail.html", {"directive": directive})
 
 
+@require_safe
+@login_required
+def letter_download(request, pk: int):
+    """The file the directive was read from, as it was uploaded."""
+    letter_file = get_object_or_404(LetterFile.objects.select_related("directive"), directive_id=pk)
+    ensure(request.user, "letter_file.view", letter_file)
+    try:
+        handle = letter_file.file.storage.open(letter_file.file.name, "rb")
+    except (FileNotFoundError, ValueError) as error:  # the row outlived its stored copy
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=letter_file.name,
+        content_type=letter_file.content_type,
+    )
+    # Never rendered by the browser, never kept by a shared cache.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
 urlpatterns = [
     path("", directive_list, name="list"),
     path("<int:pk>/", directive_detail, name="detail"),
+    path("<int:pk>/van-ban-goc/tai-ve/", letter_download, name="letter_download"),
 ]

@@ -137,7 +137,7 @@ def test_an_uploaded_docx_is_read_like_the_text(letter, reviewer):
     ("name", "content", "message"),
     [
         ("hong.docx", b"not a zip at all", "Tệp .docx bị hỏng"),
-        ("anh.png", b"\x89PNG....", "Chỉ đọc được tệp .docx, .md hoặc .txt."),
+        ("anh.png", b"\x89PNG....", "Tệp ảnh bị hỏng hoặc không phải ảnh JPG, PNG."),
     ],
 )
 def test_a_file_that_cannot_be_read_gets_a_clear_message(name, content, message, reviewer):

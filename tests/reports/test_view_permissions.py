@@ -145,6 +145,8 @@ WALKED = {
     "reports:remind_unit", "reports:remind_all", "reports:deadline_tasks", "reports:scorecard",
     "reports:falling_due",
     "directives:import", "directives:import_save",  # in tests/directives/test_letter_review.py
+    # walked, persona by persona, in tests/directives/letter_reader/test_ocr.py and test_pdf.py
+    "directives:letter_page", "directives:letter_download",
     "api:schema", "api:docs", "api:tokens", "api:token_revoke",  # in tests/api/
     "api:directive-list", "api:directive-detail", "api:directive-figures",
     "api:directive-statistics", "api:unit-list", "api:assignment-list", "api:period-list",
