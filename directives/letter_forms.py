@@ -140,6 +140,8 @@ class HeaderForm(forms.Form):
         initial=Directive.Schedule.MONTHLY,
     )
     letter = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Where each field was read, "number:7 date:15 …" (1-based lines), for the review.
+    evidence = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
     # The sentence the schedule was read from, shown under it while the review lasts.
     schedule_words = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
     # The uploaded file (LetterFile) the letter was read from, kept for the review.
@@ -156,6 +158,15 @@ class HeaderForm(forms.Form):
             }
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def evidence_lines(self) -> dict[str, int]:
+        """Where each header field was read: {"number": 7, …} (1-based lines)."""
+        lines = {}
+        for pair in str(self["evidence"].value() or "").split()[:20]:
+            name, _sep, line = pair.partition(":")
+            if name in self.fields and line.isdigit() and len(line) < 7:
+                lines[name] = int(line)
+        return lines
 
     def clean_number(self):
         number = " ".join(self.cleaned_data["number"].split())
@@ -236,6 +247,8 @@ class ImportSectionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # The line of the letter the section was read from (1-based, as the page numbers it).
+    line = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args, issued_on=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,6 +277,10 @@ SectionFormSet = formset_factory(
 )
 
 
+# The reader's names for the header's fields where the form's differ.
+FIELD_OF = {"date": "issued_on"}
+
+
 def initial_of(proposal, letter: str, letter_file=None) -> tuple[dict, list[dict]]:
     """What the review's forms show first: the letter as the reader read it."""
     signer = proposal.signer
@@ -284,6 +301,9 @@ def initial_of(proposal, letter: str, letter_file=None) -> tuple[dict, list[dict
         "letter": letter,
         "letter_file": letter_file.pk if letter_file else "",
     }
+    header["evidence"] = " ".join(
+        f"{FIELD_OF.get(name, name)}:{line + 1}" for name, line in proposal.lines.items()
+    )
     if proposal.schedule:  # "… báo cáo … trước ngày 15 hằng tháng": proposed, with its words
         header["schedule"] = proposal.schedule.schedule
         header["schedule_words"] = proposal.schedule.words
@@ -294,6 +314,7 @@ def initial_of(proposal, letter: str, letter_file=None) -> tuple[dict, list[dict
             "intro": s.intro,
             "addressees": "\n".join(s.addressees),
             "tasks": s.tasks,  # each with its guessed kind and deadline
+            "line": s.line + 1 if s.line is not None else None,
         }
         for s in sections_of(proposal, exceptions=workdays.exceptions())
     ]

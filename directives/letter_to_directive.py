@@ -67,6 +67,7 @@ class SectionDraft:
     intro: str = ""
     addressees: list[str] = field(default_factory=list)
     tasks: list[TaskDraft | str] = field(default_factory=list)  # a text: kind and deadline guessed
+    line: int | None = None  # where in the letter it was read (0-based)
 
 
 @dataclass
@@ -183,6 +184,7 @@ def sections_of(proposal, *, exceptions=None) -> list[SectionDraft]:
                 intro="" if heading == intro else intro,
                 addressees=lines,
                 tasks=tasks,
+                line=section.line,
             )
         )
     return drafts

@@ -66,7 +66,7 @@ def read_text(text: str) -> Proposal:
 
 
 def _read(text: str, p: Proposal) -> None:
-    lines, meta = cut_tvpl(normalize(text).split("\n"))
+    lines, meta, offset = cut_tvpl(normalize(text).split("\n"))
     if not any(line.strip() for line in lines):
         p.warnings.append(_("Văn bản trống."))
         return
@@ -88,9 +88,12 @@ def _read(text: str, p: Proposal) -> None:
         "recipients",
     ):
         setattr(p, name, getattr(header, name))
+    p.lines = {name: line + offset for name, line in header.lines.items()}
     start = min(header.end, foot)
     mode = layout(lines[start:foot])
     p.preamble, p.sections, p.closing = read_body(blocks(lines[start:foot], start, mode), mode)
+    for section in p.sections:
+        section.line = section.line + offset if section.line is not None else None
     p.based_on = based_on(p.preamble)
     body = [*p.preamble]
     for section in p.sections:

@@ -52,6 +52,7 @@ class Node:
     section: Section | None = None
     given_below: bool = False  # addressed by its "Giao …" paragraphs (_addressed_below)
     fields: dict[str, str] = field(default_factory=dict)  # laid out as labelled fields
+    line: int | None = None  # of the letter, where the item starts
     parent: "Node | None" = None
     children: list["Node"] = field(default_factory=list)
 
@@ -121,7 +122,7 @@ def _node(block: Block, mode: str, both_styles: bool) -> Node:
     else:
         number, level = f"Điều {m.group('article')}", 1
     heading, rest = _heading(block, mode)
-    return Node(number, level, heading, rest)
+    return Node(number, level, heading, rest, line=block.line)
 
 
 def _chars(raw: str) -> tuple[str, list[bool]]:
@@ -224,7 +225,7 @@ def _sections(nodes: list[Node]) -> list[Section]:
         number = node.number
         if node.parent and node.level == 1 and node.parent.level == 0:
             number = f"{node.parent.number}.{node.number}"
-        node.section = Section(number, node.heading, units, level=node.level)
+        node.section = Section(number, node.heading, units, level=node.level, line=node.line)
         sections.append(node.section)
     for node in nodes:
         if node.section is not None:

@@ -125,6 +125,7 @@ class Header:
     subject: str | None = None
     recipients: list[str] = field(default_factory=list)
     end: int = 0  # the first line after the head
+    lines: dict[str, int] = field(default_factory=dict)  # where each field was read
 
 
 def _is_motto(clean: str) -> bool:
@@ -173,6 +174,7 @@ def read_header(lines: list[str], end: int, meta: dict[str, str]) -> Header:
         m = NUMBER_LINE.match(c)
         if m and h.number is None:
             h.number = re.sub(r"\s", "", m.group(1))
+            h.lines["number"] = i
             used.add(i)
             stop = min(stop, i)
     _read_date(h, clean, used)
@@ -225,6 +227,7 @@ def _read_date(h: Header, clean: list[str], used: set[int]) -> None:
             continue
         groups = [g for g in d.groups() if g]
         h.date = _date(*groups)
+        h.lines["date"] = i
         h.place = c[: m.end(1)].split(",")[-1].strip(" *_") or None
         span, length = i, 0
         for j in range(i, min(i + 3, len(clean))):
@@ -243,6 +246,7 @@ def _read_title(h: Header, clean: list[str], used: set[int]) -> int | None:
         if not name:
             continue
         h.doc_type = name
+        h.lines["doc_type"] = h.lines["subject"] = i
         used.add(i)
         words = [c[len(name) :].strip()] if c[len(name) :].strip() else []
         j = i + 1
@@ -274,6 +278,7 @@ def _read_vv(h: Header, clean: list[str], used: set[int]) -> int | None:
             continue
         words = [c]
         used.add(i)
+        h.lines["subject"] = i
         j = i + 1
         while j < len(clean) and j < i + 6 and clean[j] and not is_decor(clean[j]):
             c2 = clean[j]
@@ -307,6 +312,7 @@ def _read_recipients(h: Header, clean: list[str], used: set[int]) -> int | None:
         if not m or (m.group("sender") and not is_caps(c[: m.end("sender")])):
             continue  # "… cung cấp điện:" is no công điện's sender
         used.add(i)
+        h.lines["recipients"] = i
         entries: list[str] = []
         inline = c[m.end() :].strip()
         if inline:
@@ -341,6 +347,7 @@ def _read_recipients(h: Header, clean: list[str], used: set[int]) -> int | None:
 
 def _read_issuer(h: Header, clean: list[str], used: set[int]) -> None:
     bodies: list[list[str]] = []
+    starts: list[int] = []
     for i, c in enumerate(clean):
         if not c or is_decor(c) or not is_caps(c) or _is_motto(c):
             if c and is_caps(c) and _is_motto(c):
@@ -351,12 +358,14 @@ def _read_issuer(h: Header, clean: list[str], used: set[int]) -> None:
         used.add(i)
         if _starts_body(c) or not bodies:
             bodies.append([c])
+            starts.append(i)
         else:
             bodies[-1].append(c)
     names = [org_case(" ".join(b)) for b in bodies]
     if not names:
         return
     h.issuer = names[-1]
+    h.lines["issuer"] = starts[-1]
     h.parent_issuer = names[-2] if len(names) > 1 else None
     parent = plain(h.parent_issuer or "")
     if len(h.issuer.split()) <= 3 and "trung uong" in parent:

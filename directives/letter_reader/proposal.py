@@ -48,6 +48,7 @@ class Section:
     items: list[Task] = field(default_factory=list)  # counted as EXPECTED.md counts
     intro: list[str] = field(default_factory=list)  # text before the first item
     level: int = 1
+    line: int | None = None  # where in the letter it starts (0-based, as split on "\n")
 
     @property
     def addressed(self) -> bool:
@@ -85,6 +86,7 @@ class Proposal:
     cc: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     schedule: "ScheduleGuess | None" = None  # how often it asks for reports (schedule.py)
+    lines: dict[str, int] = field(default_factory=dict)  # where each header field was read
 
     def as_json(self) -> dict[str, Any]:
         return {

@@ -138,14 +138,15 @@ def _page_ends(line: str, own_number: str) -> bool:
     return not line.rstrip().endswith((".", ",", ":", ";", ")"))
 
 
-def cut_tvpl(lines: list[str]) -> tuple[list[str], dict[str, str]]:
-    """The letter inside a thuvienphapluat.vn page, and the page's metadata table (and,
-    in any text, a bold name wrapped over two lines made one again)."""
+def cut_tvpl(lines: list[str]) -> tuple[list[str], dict[str, str], int]:
+    """The letter inside a thuvienphapluat.vn page, the page's metadata table, and the
+    line the letter starts on (and, in any text, a bold name wrapped over two lines made
+    one again)."""
     lines = join_wrapped_emphasis(lines)
     clean = [plain(strip_markdown(line)) for line in lines]
     joined = " ".join(clean[:80])
     if "thu vien phap luat" not in joined and "so hieu:" not in joined:
-        return lines, {}
+        return lines, {}, 0
     meta: dict[str, str] = {}
     start = 0
     for i, c in enumerate(clean[:150]):
@@ -173,7 +174,7 @@ def cut_tvpl(lines: list[str]) -> tuple[list[str], dict[str, str]]:
         if _page_ends(clean[i], own_number):
             end = i
             break
-    return lines[start:end], meta
+    return lines[start:end], meta, start
 
 
 # Blocks ---------------------------------------------------------------------------------

@@ -2,6 +2,9 @@
 file, checks the reading beside the letter (and beside the pages of a scan, with who
 signed a signed PDF), corrects it and saves a draft directive with the file kept."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +29,7 @@ from ..letter_forms import (
     lines,
     refusal_messages,
 )
+from ..letter_reader.text import normalize
 from ..letter_to_directive import parse_addressee, resolve, task_guess
 from ..models import LetterFile
 
@@ -45,6 +49,69 @@ def _guesses(form, issued_on, exceptions) -> list:
     return rows
 
 
+@dataclass(frozen=True)
+class Check:
+    """One guess of the reading, how sure it is (0 to 1), and the line of the letter it
+    rests on (1-based; None when nothing was read)."""
+
+    confidence: float
+    text: str
+    line: int | None = None
+
+
+HEADER_FIELDS = ("number", "issued_on", "issuer", "subject", "recipients")
+
+
+def _match_check(found, where: str, line: int | None) -> Check:
+    if found.unit:
+        said = _("%(where)s: “%(name)s” là %(unit)s") % {
+            "where": where,
+            "name": found.name,
+            "unit": found.unit.name,
+        }
+        return Check(found.confidence, said, line)
+    if found.group:
+        said = _("%(where)s: “%(name)s” là nhóm %(group)s") % {
+            "where": where,
+            "name": found.name,
+            "group": found.group.name,
+        }
+        return Check(0.9, said, line)
+    said = _("%(where)s: “%(name)s” chưa có trong danh mục, sẽ thêm mới") % {
+        "where": where,
+        "name": found.name,
+    }
+    return Check(0.4 if found.makes_group else 0.3, said, line)
+
+
+def _checks(header: HeaderForm, rows, issuer_matches) -> list[Check]:
+    """Every guess of the reading with what it rests on, least sure first: a header field
+    not read, a name matching no unit or only loosely, an item addressed to nobody."""
+    lines = header.evidence_lines()
+    checks = []
+    for name in HEADER_FIELDS:
+        label = header.fields[name].label
+        value = header[name].value() or ""
+        value = f"{value:%d/%m/%Y}" if isinstance(value, datetime.date) else str(value).strip()
+        if not value:
+            checks.append(Check(0.0, _("Chưa đọc được: %(field)s") % {"field": label}))
+        else:
+            value = value.splitlines()[0][:80]
+            checks.append(Check(0.9, f"{label}: {value}", lines.get(name)))
+    where = header.fields["issuer"].label
+    checks += [_match_check(found, where, lines.get("issuer")) for found in issuer_matches]
+    for form, matches, _tasks in rows:
+        line = form["line"].value()
+        line = int(line) if str(line or "").isdigit() else None
+        where = _("Mục %(number)s") % {"number": form["number"].value()}
+        checks += [_match_check(found, where, line) for found in matches]
+        if not matches:
+            checks.append(
+                Check(0.5, _("%(where)s: không giao cho đơn vị nào") % {"where": where}, line)
+            )
+    return sorted(checks, key=lambda check: check.confidence)
+
+
 def _review(request, header: HeaderForm, formset, issued_on=None, warnings=(), letter_file=None):
     """The letter (and the pages of a scan) beside its reading; under each section, what
     its names resolve to and, under each task, the kind and deadline its words give."""
@@ -56,6 +123,8 @@ def _review(request, header: HeaderForm, formset, issued_on=None, warnings=(), l
         (form, [matches[name] for name in _names(form)], _guesses(form, day, exceptions))
         for form in formset
     ]
+    issuer_matches = [matches[name] for name in issuers if name]
+    letter = header["letter"].value() or ""
     return render(
         request,
         "directives/directive_import_review.html",
@@ -63,8 +132,11 @@ def _review(request, header: HeaderForm, formset, issued_on=None, warnings=(), l
             "header": header,
             "formset": formset,
             "rows": rows,
-            "issuer_matches": [matches[name] for name in issuers if name],
-            "letter": header["letter"].value() or "",
+            "issuer_matches": issuer_matches,
+            "letter": letter,
+            # numbered as the reader numbers them, so a guess can point at its line
+            "letter_lines": normalize(letter).split("\n") if letter else [],
+            "checks": _checks(header, rows, issuer_matches),
             "warnings": warnings,
             "letter_file": letter_file,
             "page_urls": [
