@@ -4,19 +4,20 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from directives.letter_reader import LetterError, read_upload
+from directives.letter_reader import LetterError, read_text
 from directives.letter_reader.files import upload_text
 from directives.letter_to_directive import proposal_import
 
 
 class Command(BaseCommand):
     help = (
-        "Đọc một văn bản chỉ đạo (.docx, .md, .txt) và lưu thành văn bản đang soạn, "
+        "Đọc một văn bản chỉ đạo (.docx, .md, .txt, .pdf, ảnh .jpg/.png) và lưu thành văn bản "
+        "đang soạn, "
         "hoặc với --json chỉ in kết quả đọc (không lưu gì)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="Tệp văn bản: .docx, .md hoặc .txt")
+        parser.add_argument("file", help="Tệp văn bản: .docx, .md, .txt, .pdf, .jpg hoặc .png")
         parser.add_argument("--json", action="store_true", help="In kết quả đọc, không lưu")
 
     def handle(self, *args, file: str, json: bool = False, **options):
@@ -25,10 +26,10 @@ class Command(BaseCommand):
             raise CommandError(f"Không có tệp {file}.")
         data = path.read_bytes()
         try:
-            proposal = read_upload(path.name, data)
-            letter = upload_text(path.name, data)
+            letter = upload_text(path.name, data)  # a scan is read by OCR once
         except LetterError as error:
             raise CommandError(str(error)) from error
+        proposal = read_text(letter)
         reading = proposal.as_json()
         if json:
             self.stdout.write(_json(reading))
