@@ -253,6 +253,8 @@ def blocks(lines: list[str], first_line: int = 0, mode: str = "blank") -> list[B
             flush()
             continue
         marked = bool(MARKER.match(clean))
+        if marked and text and mode != "line" and _wrapped_at_dash(raw[-1], clean):
+            marked = False  # "… Phòng Văn hóa" / "- Thông tin huyện …": a name wrapped
         if text:
             new = marked or mode == "line"
             if not new and mode == "wrapped":
@@ -279,6 +281,19 @@ def blocks(lines: list[str], first_line: int = 0, mode: str = "blank") -> list[B
         only_blank = False
     flush()
     return out
+
+
+def _wrapped_at_dash(previous: str, clean: str) -> bool:
+    """Where a newline may be a soft wrap, a line opening "- " right under a
+    long line that ends mid-phrase (no punctuation, not itself an item) goes on with it:
+    a name like "Văn hóa - Thông tin" wrapped at its dash."""
+    before = strip_markdown(previous).rstrip()
+    return (
+        clean[:1] in "-–"
+        and len(before) >= 30
+        and before[-1:].isalnum()
+        and not MARKER.match(before)
+    )
 
 
 def _full_width(lines: list[str]) -> int | None:
