@@ -13,7 +13,6 @@ from directives.letter_reader import read_text
 from .helpers import read
 
 SEED = read("136-CV-HU.md")
-CONG_VAN = [name for name in ("01-cantho-ct09-nuoc-duoi-dat.md",)]
 
 
 def _shape(text: str):
