@@ -142,10 +142,15 @@ class Directive(models.Model):
         return self.status != self.Status.DRAFT
 
 
-def letter_path(instance: "LetterFile", filename: str) -> str:
-    """A name nobody can guess or collide with; the user's file name is kept in `name`."""
+def unguessable_name(folder: str, filename: str) -> str:
+    """Where an uploaded file is stored: a name nobody can guess or collide with, keeping
+    only its extension (the user's file name is kept in the model's `name`)."""
     suffix = PurePath(filename).suffix.lower()[:10]
-    return f"letters/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def letter_path(instance: "LetterFile", filename: str) -> str:
+    return unguessable_name("letters", filename)
 
 
 class LetterFile(models.Model):

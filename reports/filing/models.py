@@ -1,16 +1,12 @@
 """A unit's progress report for one task and one period, its history, its figures, its
 files and comments, and the requests that move its dates (extension, reopening)."""
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives.models import Assignment, Indicator
+from directives.models import Assignment, Indicator, unguessable_name
 from reports.periods.models import ReportingPeriod
 from units.models import Unit
 
@@ -327,9 +323,7 @@ class ExtensionRequest(models.Model):
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
-    """A name nobody can guess or collide with; the user's file name is kept in `name`."""
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return unguessable_name("evidence", filename)
 
 
 class Evidence(models.Model):
