@@ -1,9 +1,6 @@
 """A directive (văn bản chỉ đạo), its sections and tasks, and who must carry each task out;
 the file it was read from (LetterFile)."""
 
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from units.files import unguessable_name
 from units.models import Unit, UnitGroup
 from workdays import calendar as workdays
 
@@ -140,13 +138,6 @@ class Directive(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status != self.Status.DRAFT
-
-
-def unguessable_name(folder: str, filename: str) -> str:
-    """Where an uploaded file is stored: a name nobody can guess or collide with, keeping
-    only its extension (the user's file name is kept in the model's `name`)."""
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
 def letter_path(instance: "LetterFile", filename: str) -> str:

@@ -3,12 +3,11 @@ it was read from."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from units.files import download
 from units.permissions import ensure, requires, visible_directives
 
 from ..models import Addressee, Assignment, Directive, LetterFile, Section, Task
@@ -50,21 +49,9 @@ def letter_download(request, pk: int):
     """The file the directive was read from, as it was uploaded."""
     letter_file = get_object_or_404(LetterFile.objects.select_related("directive"), directive_id=pk)
     ensure(request.user, "letter_file.view", letter_file)
-    try:
-        handle = letter_file.file.storage.open(letter_file.file.name, "rb")
-    except (FileNotFoundError, ValueError) as error:  # the row outlived its stored copy
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=letter_file.name,
-        content_type=letter_file.content_type,
+    return download(
+        letter_file.file, filename=letter_file.name, content_type=letter_file.content_type
     )
-    # Never rendered by the browser, never kept by a shared cache.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
 
 
 urlpatterns = [

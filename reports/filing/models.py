@@ -6,8 +6,9 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from directives.models import Assignment, Indicator, unguessable_name
+from directives.models import Assignment, Indicator
 from reports.periods.models import ReportingPeriod
+from units.files import unguessable_name
 from units.models import Unit
 
 # What a unit writes in a report (its figures aside), and its texts.

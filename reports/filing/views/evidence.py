@@ -10,14 +10,13 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, path, resolve, reverse
-from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from units.files import download
 from units.permissions import can, ensure
 
 from .. import evidence as rules
@@ -183,22 +182,12 @@ def _answer(request, report, assignment, period):
 def evidence_download(request, pk: int):
     evidence = _evidence_or_404(pk)
     ensure(request.user, "evidence.view", evidence.report)
-    try:
-        handle = evidence.file.storage.open(evidence.file.name, "rb")
-    except (FileNotFoundError, ValueError) as error:  # the row outlived its stored copy
-        raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return download(
+        evidence.file,
         # Named by its content, even if stored under another name before that was the rule.
         filename=rules.named_as(evidence.name, evidence.content_type),
         content_type=evidence.content_type,
     )
-    # Never rendered by the browser, never kept by a shared cache.
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    patch_cache_control(response, private=True, no_cache=True)
-    return response
 
 
 @require_POST
