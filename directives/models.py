@@ -4,13 +4,13 @@ the file it was read from (LetterFile)."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from units.files import unguessable_name
-from units.models import Unit, UnitGroup
+from units.models import Unit, UnitGroup, active_between_q
 from workdays import calendar as workdays
 
 from . import deadlines
@@ -346,6 +346,15 @@ def reports_in_q(start, prefix: str = "") -> Q:
     return ~Q(**{f"{prefix}task__kind": Task.Kind.DEADLINE}) & (
         Q(**{f"{prefix}done_on__isnull": True}) | Q(**{f"{prefix}done_on__gte": start})
     )
+
+
+def held_q(today, prefix: str = "") -> Q:
+    """Assignments their unit holds: the unit was active on the day the task was done
+    or, not done, is active `today`. A unit closed before it did a task handed it over
+    (reorganisations: its successor's copy counts) or dropped it; a successor's copy
+    of a task done before it existed is its history, not a second task."""
+    day = Coalesce(F(f"{prefix}done_on"), Value(today))
+    return active_between_q(day, day, f"{prefix}unit__")
 
 
 def due_expression(prefix: str = ""):

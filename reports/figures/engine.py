@@ -42,7 +42,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives.models import Assignment, Directive, Task, reports_in, reports_in_q
+from directives.models import Assignment, Directive, Task, held_q, reports_in, reports_in_q
 from reports.filing import slots
 from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.periods.models import ReportingPeriod
@@ -625,13 +625,14 @@ DEADLINE_DIMENSIONS = {
 }
 
 
-def deadline_facts(assignments=None, *, due_between=None):
+def deadline_facts(assignments=None, *, today: datetime.date, due_between=None):
     """The assignments counted as tasks with a deadline, with what their figures read
     (slots.with_deadline_facts): those the directives gave (never what a unit handed
-    down), of tasks with a deadline; `due_between` (first, last day) keeps those due then
-    (a year, a quarter)."""
+    down), of tasks with a deadline, held by their unit (directives.models.held_q);
+    `due_between` (first, last day) keeps those due then (a year, a quarter)."""
     assignments = Assignment.objects.all() if assignments is None else assignments
-    facts = slots.with_deadline_facts(assignments.counted().with_deadline())
+    counted = assignments.counted().with_deadline().filter(held_q(today))
+    facts = slots.with_deadline_facts(counted)
     if due_between:
         facts = facts.filter(effective_due__range=due_between)
     return facts
@@ -650,7 +651,7 @@ def count_deadlines(
     today = today or timezone.localdate()
     filters = slots.deadline_figures_q(today)
     columns = [DEADLINE_DIMENSIONS[d] for d in by]
-    facts = deadline_facts(assignments, due_between=due_between).order_by()
+    facts = deadline_facts(assignments, today=today, due_between=due_between).order_by()
     aggregates = {name: Count("id", filter=filters[name]) for name in DEADLINE_COUNTS}
     rows = (
         facts.values(*columns).annotate(**aggregates)
@@ -670,5 +671,5 @@ def deadline_list(
     """The tasks behind one of those figures ("done_late", "open_overdue" …): the same
     filter that counts it, soonest due first."""
     today = today or timezone.localdate()
-    facts = deadline_facts(assignments, due_between=due_between)
+    facts = deadline_facts(assignments, today=today, due_between=due_between)
     return facts.filter(slots.deadline_figures_q(today)[figure]).order_by("effective_due", "pk")

@@ -185,3 +185,29 @@ def test_the_sql_counts_what_each_tasks_state_says():
         assert counted.awaiting == sum(s.awaiting for s in states)
         assert counted.due_so_far == sum(s.due_so_far for s in states)
         assert counted.open_within == sum(not s.done and not s.overdue for s in states)
+
+
+def test_a_task_counts_for_the_unit_that_holds_it(case):
+    """A unit closed before it did a task no longer holds it (a reorganisation gave its
+    successor a copy, or the work ended); one that did it before closing keeps it, and
+    a successor's copy of a task done before it existed is history, not a second one."""
+    _u1, u2, _u3, u4, *_rest = case["units"]
+    before = engine.count_deadlines(today=TODAY)[()]
+    u4.valid_to = D(2021, 9, 30)  # U4 closes with 1.1 open: it counts no more
+    u4.save()
+    u2.valid_to = D(2021, 10, 6)  # U2 did 1.1 (05/10) before it closed: it still counts
+    u2.save()
+    heir = UnitFactory(name="U2 mới", valid_from=D(2021, 10, 7))
+    done = Assignment.objects.get(unit=u2, task=case["first"])
+    Assignment.objects.create(task=case["first"], unit=heir, done_on=done.done_on)
+    later = UnitFactory(name="U3 từ 11/10", valid_from=D(2021, 10, 11))
+    Assignment.objects.create(task=case["first"], unit=later)  # held from tomorrow
+
+    after = engine.count_deadlines(today=TODAY)[()]
+
+    assert after.assigned == before.assigned - 1
+    assert after.open_overdue == before.open_overdue - 1
+    assert after.done_late == before.done_late == 1
+    assert engine.deadline_list("open_overdue", today=TODAY).filter(unit=u4).count() == 0
+    tomorrow = engine.count_deadlines(today=D(2021, 10, 11))[()]
+    assert tomorrow.assigned == after.assigned + 1
