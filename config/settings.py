@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "accounts",
     "directives",
     "reports",
+    "reorganisations",
     "api",
     "ops",
     "demo",

@@ -18,7 +18,7 @@ MAY_IMPORT = {
     "figures": {"periods", "filing", "reminders"},
     "summaries": {"periods", "filing", "spreadsheets", "figures"},
 }
-ABOVE_REPORTS = {"api", "demo", "config", "bench"}
+ABOVE_REPORTS = {"api", "demo", "config", "bench", "reorganisations"}
 
 
 def _imports(path: Path) -> set[str]:

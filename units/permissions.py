@@ -239,6 +239,15 @@ def _place_unit(user, parent=None) -> bool:
     return _administer_unit(user, parent)
 
 
+def _reorganise(user, act) -> bool:
+    """act: what a reorganisation closes (`sources`, units) and opens (`results`, each
+    with its `parent`): every unit it closes is the user's to administer, and every
+    unit it opens stands where the user may place one."""
+    return all(_administer_unit(user, unit) for unit in act.sources) and all(
+        _place_unit(user, new.parent) for new in act.results
+    )
+
+
 def _grant(user, grant) -> bool:
     """grant: (unit, role). Wide roles from a reviewer; a unit's roles from whoever
     administers the unit. Whether the account is one's own is the service's to say: it
@@ -302,6 +311,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "audit.view": lambda user, obj=None: roles_of(user).is_reviewer,
     "unit.administer": _administer_unit,  # obj: the unit, or none for the pages
     "unit.place": _place_unit,  # obj: the unit above (none: the top of the tree)
+    "unit.reorganise": _reorganise,  # obj: a reorganisation's plan, or the act undone
     "group.administer": lambda user, obj=None: roles_of(user).is_reviewer,  # groups span units
     "membership.grant": _grant,  # obj: (unit, role)
     "account.administer": _administer_account,  # obj: the account (a user)

@@ -1,0 +1,316 @@
+"""What a reorganisation will do, before it is done: the plan a unit administrator
+describes (which units close, which open, what each new unit takes) and its preview
+("these 34 open assignments, 3 groups and 7 accounts move to …"), with what stops it.
+
+Every act closes its units the day before it takes effect and opens new ones on that
+day: a merge into an existing unit opens a new version of it, a rename or a move opens
+the renamed or moved unit. The units that close keep their assignments and every report
+they filed; each unit that opens holds a copy of their assignments, so that a period
+before the act reads as it did and a period after expects the new units only (the one
+rule "active in period", units.models.active_between_q).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from directives.models import Assignment, Directive, Role
+from reports.filing.models import ProgressReport
+from units.models import Membership, Unit, UnitGroup, subtree_ids
+
+from .models import Reorganisation
+
+Kind = Reorganisation.Kind
+
+
+@dataclass
+class NewUnit:
+    """A unit the act opens. `takes`: the ids of the tasks it takes from the units that
+    close (None: all of them); `staff`: it receives their accounts (else the first)."""
+
+    name: str
+    kind: str
+    parent: Unit | None = None
+    short_name: str = ""
+    takes: frozenset[int] | None = None
+    staff: bool = False
+
+
+@dataclass
+class Plan:
+    kind: str
+    basis: str
+    basis_date: datetime.date
+    effective: datetime.date
+    sources: list[Unit]
+    results: list[NewUnit]
+    accounts: str = "move"  # "move" to the unit that receives them, or "deactivate"
+    note: str = ""
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day the units that close are active."""
+        return self.effective - datetime.timedelta(days=1)
+
+    @property
+    def staff_index(self) -> int | None:
+        if not self.results:
+            return None
+        return next((i for i, r in enumerate(self.results) if r.staff), 0)
+
+
+def _as_new(unit: Unit, **changes) -> NewUnit:
+    facts = {
+        "name": unit.name,
+        "kind": unit.kind,
+        "parent": unit.parent,
+        "short_name": unit.short_name,
+    }
+    return NewUnit(**(facts | changes))
+
+
+def merge(
+    *, sources: list[Unit], into: Unit | None = None, new: NewUnit | None = None, **act
+) -> Plan:
+    """Several units into an existing one (`into`, which opens anew with their work) or
+    into a new one (`new`)."""
+    if into is not None:
+        sources = [into, *(u for u in sources if u.pk != into.pk)]
+        new = _as_new(into)
+    return Plan(kind=Kind.MERGE, sources=sources, results=[new] if new else [], **act)
+
+
+def split(*, source: Unit, parts: list[NewUnit], **act) -> Plan:
+    return Plan(kind=Kind.SPLIT, sources=[source], results=parts, **act)
+
+
+def rename(*, source: Unit, name: str, short_name: str = "", **act) -> Plan:
+    new = _as_new(source, name=name, short_name=short_name)
+    return Plan(kind=Kind.RENAME, sources=[source], results=[new], **act)
+
+
+def move(*, source: Unit, parent: Unit | None, **act) -> Plan:
+    return Plan(kind=Kind.MOVE, sources=[source], results=[_as_new(source, parent=parent)], **act)
+
+
+def dissolve(*, source: Unit, heir: Unit | None = None, **act) -> Plan:
+    """The unit ends; its work goes to `heir` (which opens anew with it) or ends."""
+    if heir is None:
+        return Plan(kind=Kind.DISSOLVE, sources=[source], results=[], **act)
+    return Plan(kind=Kind.DISSOLVE, sources=[source, heir], results=[_as_new(heir)], **act)
+
+
+# --- The preview -----------------------------------------------------------------------
+
+
+@dataclass
+class Copy:
+    """One assignment a new unit will hold: a copy of those of the closing units for the
+    same task (and, handed down to them, the same parent)."""
+
+    task_id: int
+    parent_id: int | None
+    role: str
+    deadline: datetime.date | None
+    extended_to: datetime.date | None
+    done_on: datetime.date | None
+    originals: list[Assignment] = field(default_factory=list)
+    made: Assignment | None = None  # once applied
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_on is None
+
+
+@dataclass
+class Outcome:
+    """What one new unit receives."""
+
+    unit: NewUnit
+    copies: list[Copy] = field(default_factory=list)
+    reports: list[ProgressReport] = field(default_factory=list)  # filed for after the act
+    accounts: list[Membership] = field(default_factory=list)
+    children: list[Unit] = field(default_factory=list)
+
+    @property
+    def open_count(self) -> int:
+        return sum(c.is_open for c in self.copies)
+
+    @property
+    def directives(self) -> list[Directive]:
+        seen = {c.originals[0].task.section.directive for c in self.copies}
+        return sorted(seen, key=lambda d: d.issued_on or datetime.date.min)
+
+
+@dataclass
+class Preview:
+    plan: Plan
+    problems: list[str]
+    outcomes: list[Outcome]
+    ended: list[Assignment]  # open work no new unit takes
+    groups: list[UnitGroup]
+    deactivated: list  # accounts that stop (plan.accounts == "deactivate")
+    orphans: list[Unit]  # units below a dissolved unit, placed under its parent
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _problems(plan: Plan) -> list[str]:
+    problems = []
+    if not plan.basis.strip():
+        problems.append(_("Cần ghi căn cứ (số, ký hiệu văn bản quyết định)."))
+    if plan.basis_date and plan.effective and plan.basis_date > plan.effective:
+        problems.append(_("Ngày có hiệu lực không thể trước ngày ban hành văn bản."))
+    if len({u.pk for u in plan.sources}) != len(plan.sources) or not plan.sources:
+        problems.append(_("Mỗi đơn vị chỉ được chọn một lần."))
+    for unit in plan.sources:
+        if unit.valid_to is not None and unit.valid_to < plan.effective:
+            problems.append(
+                _("%(unit)s đã ngừng hoạt động từ %(day)s.")
+                % {
+                    "unit": unit.name,
+                    "day": (unit.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+                }
+            )
+        if unit.valid_from is not None and unit.valid_from >= plan.effective:
+            problems.append(
+                _("%(unit)s bắt đầu hoạt động từ %(day)s, không trước ngày có hiệu lực.")
+                % {"unit": unit.name, "day": unit.valid_from.strftime("%d/%m/%Y")}
+            )
+    closing = {u.pk for u in plan.sources}
+    for new in plan.results:
+        if not new.name.strip():
+            problems.append(_("Cần ghi tên đơn vị mới."))
+        if new.kind not in Unit.Kind.values:
+            problems.append(_("Loại đơn vị không hợp lệ."))
+        if new.parent is not None and new.parent.pk in closing:
+            problems.append(
+                _("%(unit)s không thể trực thuộc một đơn vị đang được sắp xếp.")
+                % {"unit": new.name}
+            )
+    needs = {Kind.MERGE: 2, Kind.SPLIT: 1, Kind.RENAME: 1, Kind.MOVE: 1, Kind.DISSOLVE: 1}
+    if len(plan.sources) < needs.get(plan.kind, 1):
+        problems.append(_("Hợp nhất cần ít nhất hai đơn vị."))
+    if plan.kind == Kind.SPLIT and len(plan.results) < 2:
+        problems.append(_("Chia tách cần ít nhất hai đơn vị mới."))
+    if plan.kind == Kind.RENAME and plan.results and plan.results[0].name == plan.sources[0].name:
+        problems.append(_("Tên mới trùng tên cũ."))
+    if plan.kind == Kind.MOVE and plan.results:
+        parent = plan.results[0].parent
+        if parent is not None and parent.pk in subtree_ids(plan.sources[0]):
+            problems.append(_("Không thể chuyển đơn vị vào dưới chính nó."))
+        elif (parent and parent.pk) == plan.sources[0].parent_id:
+            problems.append(_("Đơn vị đã trực thuộc đơn vị này."))
+    if plan.kind == Kind.MERGE and not plan.results:
+        problems.append(_("Cần chọn đơn vị nhận hoặc ghi tên đơn vị mới."))
+    return problems
+
+
+def _taker(plan: Plan, task_id: int) -> list[int]:
+    """The new units (their index) that take a task."""
+    return [i for i, r in enumerate(plan.results) if r.takes is None or task_id in r.takes]
+
+
+def preview(plan: Plan) -> Preview:
+    """What applying the plan would do, and what stops it (Preview.problems). Reads only;
+    services.reorganisation_apply does what it says."""
+    problems = _problems(plan)
+    closing = [u.pk for u in plan.sources]
+    outcomes = [Outcome(unit=new) for new in plan.results]
+    originals = (
+        Assignment.objects.filter(unit_id__in=closing)
+        .select_related("task__section__directive", "unit")
+        .order_by("task__section__directive_id", "task__section__order", "task__order", "pk")
+    )
+    ended = []
+    copies: dict[tuple[int, int, int | None], Copy] = {}
+    for assignment in originals:
+        takers = _taker(plan, assignment.task_id)
+        if not takers and assignment.done_on is None:
+            ended.append(assignment)
+        for index in takers:
+            key = (index, assignment.task_id, assignment.parent_id)
+            copy = copies.get(key)
+            if copy is None:
+                copy = copies[key] = Copy(
+                    assignment.task_id, assignment.parent_id, assignment.role,
+                    assignment.deadline, assignment.extended_to, assignment.done_on,
+                )  # fmt: skip
+                outcomes[index].copies.append(copy)
+            else:
+                _join(copy, assignment)
+            copy.originals.append(assignment)
+    # Reports filed for a period that starts on or after the act, and a declaration that
+    # an open task is done, go with the work (to the first new unit that takes it).
+    first_taker = {
+        a.pk: (i, copy)
+        for (i, _task, _parent), copy in sorted(
+            copies.items(), key=lambda kv: kv[0][0], reverse=True
+        )
+        for a in copy.originals
+    }
+    moving = ProgressReport.objects.filter(assignment_id__in=list(first_taker)).filter(
+        Q(period__start__gte=plan.effective)
+        | Q(period__isnull=True, assignment__done_on__isnull=True)
+    )
+    for report in moving.select_related("period"):
+        index, _copy = first_taker[report.assignment_id]
+        outcomes[index].reports.append(report)
+    staff = plan.staff_index
+    memberships = list(
+        Membership.objects.filter(unit_id__in=closing).select_related("user", "unit")
+    )
+    deactivated = []
+    if plan.accounts == "move" and staff is not None:
+        outcomes[staff].accounts = memberships
+    elif plan.accounts == "deactivate":
+        users = {m.user for m in memberships}
+        elsewhere = set(
+            Membership.objects.filter(user__in=users)
+            .exclude(unit_id__in=closing)
+            .values_list("user_id", flat=True)
+        )
+        deactivated = sorted(
+            (u for u in users if u.pk not in elsewhere and u.is_active), key=lambda u: u.username
+        )
+    children = list(
+        Unit.objects.filter(parent_id__in=closing)
+        .exclude(pk__in=closing)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=plan.effective))
+        .order_by("name")
+    )
+    orphans = []
+    if staff is not None:
+        outcomes[staff].children = children
+    else:
+        orphans = children
+    groups = list(UnitGroup.objects.filter(members__in=closing).distinct().order_by("name"))
+    return Preview(plan, problems, outcomes, ended, groups, deactivated, orphans)
+
+
+def _join(copy: Copy, assignment: Assignment) -> None:
+    """Two closing units held the same task: the new unit holds it once, leading if
+    either led, open if either had not done it, with the later of their dates."""
+    if assignment.role == Role.LEAD:
+        copy.role = Role.LEAD
+    if copy.done_on is not None:
+        copy.done_on = None if assignment.done_on is None else max(copy.done_on, assignment.done_on)
+    copy.deadline = _later(copy.deadline, assignment.deadline)
+    copy.extended_to = _later(copy.extended_to, assignment.extended_to)
+
+
+def _later(a, b):
+    return max(a, b) if a and b else a or b
+
+
+def by_directive(outcome: Outcome) -> list[tuple[Directive, int, int]]:
+    """(directive, open, done) of the copies a new unit receives, for the preview."""
+    counts: dict[Directive, list[int]] = defaultdict(lambda: [0, 0])
+    for copy in outcome.copies:
+        counts[copy.originals[0].task.section.directive][0 if copy.is_open else 1] += 1
+    return [(d, o, n) for d, (o, n) in counts.items()]
