@@ -3,7 +3,6 @@ before it read exactly as they did (figures and a summary's export), a period af
 expects the new units only, no report is lost or counted twice, no rate passes 100%,
 and the act can be undone until a new unit reports."""
 
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
