@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("reports.urls")),
     path("nhat-ky/", include("ops.urls")),
+    path("quan-ly/sap-xep/", include("reorganisations.urls")),
     path("quan-ly/", include("accounts.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -140,9 +140,12 @@ class Outcome:
         return sum(c.is_open for c in self.copies)
 
     @property
-    def directives(self) -> list[Directive]:
-        seen = {c.originals[0].task.section.directive for c in self.copies}
-        return sorted(seen, key=lambda d: d.issued_on or datetime.date.min)
+    def per_directive(self) -> list[tuple[Directive, int, int]]:
+        """(directive, tasks open, tasks done) of what the unit receives."""
+        counts: dict[Directive, list[int]] = defaultdict(lambda: [0, 0])
+        for copy in self.copies:
+            counts[copy.originals[0].task.section.directive][0 if copy.is_open else 1] += 1
+        return [(d, open_, done) for d, (open_, done) in counts.items()]
 
 
 @dataclass
@@ -306,11 +309,3 @@ def _join(copy: Copy, assignment: Assignment) -> None:
 
 def _later(a, b):
     return max(a, b) if a and b else a or b
-
-
-def by_directive(outcome: Outcome) -> list[tuple[Directive, int, int]]:
-    """(directive, open, done) of the copies a new unit receives, for the preview."""
-    counts: dict[Directive, list[int]] = defaultdict(lambda: [0, 0])
-    for copy in outcome.copies:
-        counts[copy.originals[0].task.section.directive][0 if copy.is_open else 1] += 1
-    return [(d, o, n) for d, (o, n) in counts.items()]

@@ -170,6 +170,12 @@ def _iso(day):
     return day.isoformat() if day else None
 
 
+def act_scope(act: Reorganisation) -> SimpleNamespace:
+    """What the permission module's unit.reorganise reads of an applied act, as of a
+    plan: the units it closed (`sources`) and opened (`results`, each with its parent)."""
+    return SimpleNamespace(sources=list(act.sources.all()), results=list(act.results.all()))
+
+
 def undoable(act: Reorganisation) -> str:
     """Why the act can no longer be undone ("" when it can): undone already, a later act
     on its units, or a report filed by a new unit since."""
@@ -189,8 +195,9 @@ def undoable(act: Reorganisation) -> str:
 def reorganisation_undo(*, by, act: Reorganisation) -> Reorganisation:
     """Put everything back as it was before the act, while no new unit has reported."""
     act = Reorganisation.objects.select_for_update().get(pk=act.pk)
-    sources = list(act.sources.all())
-    ensure(by, "unit.reorganise", SimpleNamespace(sources=sources, results=list(act.results.all())))
+    scope = act_scope(act)
+    sources = scope.sources
+    ensure(by, "unit.reorganise", scope)
     why = undoable(act)
     if why:
         raise ValidationError(why)

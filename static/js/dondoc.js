@@ -47,3 +47,19 @@ function labelStackedTables(root) {
 }
 labelStackedTables(document);
 document.addEventListener("htmx:afterSwap", (event) => labelStackedTables(event.target));
+
+// A form with radio buttons named "kind" and fields marked data-kinds="merge split": only
+// the fields the chosen kind reads are shown (every field shows without this script).
+function showKindFields(form) {
+  const chosen = form.querySelector('input[name="kind"]:checked');
+  form.querySelectorAll("[data-kinds]").forEach((field) => {
+    const wrapper = field.closest(".mb-3") || field;
+    wrapper.hidden = Boolean(chosen) && !field.dataset.kinds.split(" ").includes(chosen.value);
+  });
+}
+document.querySelectorAll("form[data-kind-form]").forEach(showKindFields);
+document.addEventListener("change", (event) => {
+  if (event.target.name === "kind" && event.target.form?.hasAttribute("data-kind-form")) {
+    showKindFields(event.target.form);
+  }
+});

@@ -174,6 +174,9 @@ WALKED = {
     "accounts:accounts", "accounts:invite", "accounts:account", "accounts:account_active",
     "accounts:revoke", "accounts:role_requests", "accounts:role_request_approve",
     "accounts:role_request_refuse", "accounts:second_factor_reset",
+    # walked, persona by persona, in tests/reorganisations/test_views.py
+    "reorganisations:acts", "reorganisations:act_new", "reorganisations:act",
+    "reorganisations:act_undo",
     # walked in tests/accounts/test_second_factor.py
     "second_factor", "second_factor_enrol", "recovery_codes", "security", "sign_out_everywhere",
 }  # fmt: skip

@@ -1,0 +1,162 @@
+"""The reorganisation form: one form for every kind, the fields each kind reads marked
+on the page (static/js/reorganisation.js shows only those); `plan()` turns what was
+entered into a plans.Plan."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.administration.forms import DATE_HELP, UnitChoiceField
+from accounts.administration.selectors import administered_units
+from units.models import Unit
+
+from . import plans
+from .models import Reorganisation
+
+Kind = Reorganisation.Kind
+ONE_UNIT = _("Chọn đúng một đơn vị cho hình thức này.")
+
+
+class UnitsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, unit):
+        return unit.name if unit.parent is None else f"{unit.name} ({unit.parent.display_name})"
+
+
+def _date(label, help_text=DATE_HELP):
+    return forms.DateField(
+        label=label,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+
+
+class ActForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=Kind.choices, widget=forms.RadioSelect)
+    basis = forms.CharField(
+        label=_("Căn cứ"),
+        max_length=255,
+        help_text=Reorganisation._meta.get_field("basis").help_text,
+    )
+    basis_date = _date(_("Ngày ban hành văn bản"))
+    effective = _date(_("Ngày có hiệu lực"), Reorganisation._meta.get_field("effective").help_text)
+    sources = UnitsChoiceField(
+        label=_("Đơn vị được sắp xếp"),
+        queryset=Unit.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Giữ Ctrl (trên điện thoại: chạm) để chọn nhiều đơn vị."),
+    )
+    into = UnitChoiceField(
+        label=_("Sáp nhập vào / giao lại cho đơn vị"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_(
+            "Hợp nhất: để trống nếu lập đơn vị mới. Giải thể: để trống nếu công việc chấm dứt."
+        ),
+    )
+    name = forms.CharField(label=_("Tên đơn vị mới"), max_length=255, required=False)
+    short_name = forms.CharField(label=_("Tên viết tắt"), max_length=64, required=False)
+    unit_kind = forms.ChoiceField(
+        label=_("Loại đơn vị mới"),
+        choices=[("", _("Như đơn vị cũ")), *Unit.Kind.choices],
+        required=False,
+    )
+    parent = UnitChoiceField(
+        label=_("Trực thuộc"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Để trống: như đơn vị cũ."),
+    )
+    parts = forms.CharField(
+        label=_("Các đơn vị sau chia tách"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Mỗi dòng một tên. Đơn vị đầu tiên nhận tài khoản và đơn vị trực thuộc."),
+    )
+    accounts = forms.ChoiceField(
+        label=_("Tài khoản của đơn vị cũ"),
+        choices=[
+            ("move", _("Chuyển sang đơn vị mới")),
+            ("deactivate", _("Ngừng hoạt động (trừ tài khoản còn vai trò ở đơn vị khác)")),
+        ],
+        initial="move",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    # Which fields each kind reads, besides the act's own (the page shows only those).
+    KIND_FIELDS = {
+        "into": (Kind.MERGE, Kind.DISSOLVE),
+        "name": (Kind.MERGE, Kind.RENAME),
+        "short_name": (Kind.MERGE, Kind.RENAME),
+        "unit_kind": (Kind.MERGE,),
+        "parent": (Kind.MERGE, Kind.SPLIT, Kind.MOVE),
+        "parts": (Kind.SPLIT,),
+    }
+
+    def __init__(self, *args, admin, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_units = administered_units(admin).filter(valid_to__isnull=True).order_by("name")
+        for name in ("sources", "into", "parent"):
+            self.fields[name].queryset = open_units
+        for name, kinds in self.KIND_FIELDS.items():
+            self.fields[name].widget.attrs["data-kinds"] = " ".join(kinds)
+
+    def clean(self):
+        data = super().clean()
+        kind, sources = data.get("kind"), list(data.get("sources") or [])
+        if not kind or not sources:
+            return data
+        if kind != Kind.MERGE and len(sources) != 1:
+            self.add_error("sources", ONE_UNIT)
+        if kind == Kind.MERGE and not data.get("into") and not data.get("name", "").strip():
+            self.add_error("name", _("Ghi tên đơn vị mới, hoặc chọn đơn vị được sáp nhập vào."))
+        if kind == Kind.RENAME and not data.get("name", "").strip():
+            self.add_error("name", _("Ghi tên mới của đơn vị."))
+        if kind == Kind.MOVE and not data.get("parent"):
+            self.add_error("parent", _("Chọn đơn vị trực thuộc mới."))
+        if kind == Kind.SPLIT and len(self.part_names()) < 2:
+            self.add_error("parts", _("Ghi ít nhất hai tên, mỗi dòng một tên."))
+        return data
+
+    def part_names(self) -> list[str]:
+        return [
+            line.strip() for line in self.cleaned_data.get("parts", "").splitlines() if line.strip()
+        ]
+
+    def plan(self) -> plans.Plan:
+        data = self.cleaned_data
+        kind, sources = data["kind"], list(data["sources"])
+        first = sources[0]
+        parent = data.get("parent") or first.parent
+        act = {
+            "basis": data["basis"],
+            "basis_date": data["basis_date"],
+            "effective": data["effective"],
+            "accounts": data["accounts"],
+            "note": data.get("note", ""),
+        }
+        if kind == Kind.MERGE:
+            new = plans.NewUnit(
+                data.get("name", "").strip(),
+                kind=data.get("unit_kind") or first.kind,
+                parent=parent,
+                short_name=data.get("short_name", ""),
+            )
+            into = data.get("into")
+            return plans.merge(sources=sources, into=into, new=None if into else new, **act)
+        if kind == Kind.SPLIT:
+            parts = [
+                plans.NewUnit(name, kind=first.kind, parent=parent) for name in self.part_names()
+            ]
+            return plans.split(source=first, parts=parts, **act)
+        if kind == Kind.RENAME:
+            return plans.rename(
+                source=first,
+                name=data["name"].strip(),
+                short_name=data.get("short_name", ""),
+                **act,
+            )
+        if kind == Kind.MOVE:
+            return plans.move(source=first, parent=data["parent"], **act)
+        return plans.dissolve(source=first, heir=data.get("into"), **act)

@@ -1,0 +1,90 @@
+"""The unit administrator's pages: the acts, a new act (entered, previewed, applied),
+one act with its undo."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.administration.selectors import administered_unit_ids
+from units.forms import add_validation_error
+from units.permissions import can, ensure, requires
+
+from . import plans
+from .forms import ActForm
+from .models import Reorganisation
+from .services import act_scope, reorganisation_apply, reorganisation_undo, undoable
+
+
+def _visible(user):
+    """The acts on units the user administers (a reviewer: every act)."""
+    acts = Reorganisation.objects.prefetch_related("sources", "results")
+    if (ids := administered_unit_ids(user)) is not None:
+        acts = acts.filter(Q(sources__in=ids) | Q(results__in=ids)).distinct()
+    return acts.order_by("-effective", "-pk")
+
+
+@requires("unit.administer")
+def act_list(request):
+    page = Paginator(_visible(request.user), 50).get_page(request.GET.get("trang"))
+    return render(request, "reorganisations/act_list.html", {"page": page, "tab": "acts"})
+
+
+@requires("unit.administer")
+def act_new(request):
+    """Entered, then previewed ("Xem trước"), then applied ("Áp dụng") with the same
+    fields: nothing changes before the preview has been seen."""
+    form = ActForm(
+        request.POST or None, admin=request.user, initial={"kind": request.GET.get("kieu")}
+    )
+    seen = None
+    if request.method == "POST" and form.is_valid():
+        plan = form.plan()
+        ensure(request.user, "unit.reorganise", plan)
+        seen = plans.preview(plan)
+        for problem in seen.problems:
+            form.add_error(None, problem)
+        if seen.ok and "ap_dung" in request.POST:
+            try:
+                act = reorganisation_apply(by=request.user, plan=plan)
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, _("Đã áp dụng: %(act)s.") % {"act": act})
+                return redirect("reorganisations:act", act.pk)
+    context = {"form": form, "preview": seen, "tab": "acts"}
+    return render(request, "reorganisations/act_form.html", context)
+
+
+@requires("unit.administer")
+def act_detail(request, act_id: int):
+    act = get_object_or_404(_visible(request.user), pk=act_id)
+    scope = act_scope(act)
+    may_undo = can(request.user, "unit.reorganise", scope)
+    context = {
+        "act": act,
+        "sources": scope.sources,
+        "results": scope.results,
+        "why_not": undoable(act) if may_undo else "",
+        "may_undo": may_undo,
+        "journal": {name: len(rows) for name, rows in act.journal.items()},
+        "tab": "acts",
+    }
+    return render(request, "reorganisations/act_detail.html", context)
+
+
+@require_POST
+@requires("unit.administer")
+def act_undo(request, act_id: int):
+    act = get_object_or_404(_visible(request.user), pk=act_id)
+    try:
+        reorganisation_undo(by=request.user, act=act)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã hoàn tác: %(act)s.") % {"act": act})
+    return redirect("reorganisations:act", act.pk)
