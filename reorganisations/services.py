@@ -129,6 +129,8 @@ def reorganisation_apply(*, by, plan: Plan) -> Reorganisation:
         source.valid_to = plan.last_day
         source.successor = results[0] if results else None
         source.save(update_fields=["valid_to", "successor"])  # kept totals: counted again
+    for unit in results:
+        unit.formed_from.set(plan.sources)  # its history: units.models.lineage
     act.sources.set(plan.sources)
     act.results.set(results)
     act.journal = dict(journal)

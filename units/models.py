@@ -80,6 +80,17 @@ class Unit(models.Model):
         help_text=_("Đơn vị nhận lại nhiệm vụ khi đơn vị này sáp nhập, giải thể."),
     )
 
+    # Set by a reorganisation: the units this one was formed from (merged, split, renamed
+    # or moved), whose history it carries on.
+    formed_from = models.ManyToManyField(
+        "self",
+        verbose_name=_("hình thành từ"),
+        symmetrical=False,
+        related_name="formed_into",
+        blank=True,
+        editable=False,
+    )
+
     search_name = models.CharField(max_length=400, editable=False, db_index=True, default="")
 
     objects = UnitQuerySet.as_manager()
@@ -121,6 +132,32 @@ class Unit(models.Model):
 
     def is_active_between(self, start: datetime.date, end: datetime.date) -> bool:
         return active_between(self.valid_from, self.valid_to, start, end)
+
+
+def lineage(unit: "Unit") -> list["Unit"]:
+    """The units this one was formed from, and those they were formed from, nearest
+    first: its history before a reorganisation. One query a generation."""
+    found: list[Unit] = []
+    seen, generation = {unit.pk}, [unit.pk]
+    while generation:
+        older = [
+            u
+            for u in Unit.objects.filter(formed_into__in=generation).distinct().order_by("name")
+            if u.pk not in seen
+        ]
+        seen |= {u.pk for u in older}
+        found += older
+        generation = [u.pk for u in older]
+    return found
+
+
+def formed_from(unit_ids: list[int]) -> dict[int, list["Unit"]]:
+    """The units each of these was formed from (a reorganisation), by its id: one query."""
+    found: dict[int, list[Unit]] = {}
+    links = Unit.formed_from.through.objects.filter(from_unit_id__in=unit_ids)
+    for link in links.select_related("to_unit").order_by("to_unit__name"):
+        found.setdefault(link.from_unit_id, []).append(link.to_unit)
+    return found
 
 
 def subtree_ids(unit: "Unit") -> list[int]:

@@ -1,7 +1,7 @@
 """Figures summed beyond one unit: through the unit tree (any level) and by unit group,
 summed in the database (engine.count_mapped over the kept totals)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
 from django.db.models.expressions import RawSQL
@@ -19,6 +19,7 @@ class RollupRow:
     unit: Unit
     figures: Figures
     has_children: bool
+    formed_from: list[Unit] = field(default_factory=list)  # set by the page, to show
 
 
 def _subtrees(parent_id: int | None) -> tuple[str, list]:

@@ -15,7 +15,7 @@ from reports.filing.slots import deadline_states, grid, report_facts, slot_state
 from reports.periods.selectors import current_period
 from reports.reminders.selectors import last_reminded
 from reports.reminders.services import remind_all_queue, remind_owing_now
-from units.models import Unit, active_between_q
+from units.models import Unit, active_between_q, formed_from, lineage
 from units.permissions import requires
 
 from . import charts, engine, matrix
@@ -165,10 +165,14 @@ def rollup(request, directive_id: int):
         if parent_id := request.GET.get("don_vi", ""):
             parent = Unit.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
         parent_id = parent.pk if parent else None
+        rows = tree_rollup(directive=directive, period=period, parent_id=parent_id)
+        history = formed_from([row.unit.pk for row in rows])
+        for row in rows:
+            row.formed_from = history.get(row.unit.pk, [])
         context |= {
             "parent": parent,
             "ancestors": ancestors(parent),
-            "rows": tree_rollup(directive=directive, period=period, parent_id=parent_id),
+            "rows": rows,
             "groups": group_rollup(directive=directive, period=period) if not parent else [],
             "indicators": indicator_totals(
                 indicators=directive_indicators(directive),
@@ -218,15 +222,17 @@ def owed(request, directive_id: int):
 
 @requires("dashboard.view")
 def unit_page(request, directive_id: int, unit_id: int):
-    """One unit: each of its tasks reported each period, in every period it reports in;
-    and each of its tasks with a deadline."""
+    """One unit: each of its tasks reported each period, in every period it reports in,
+    and below them those of the units it was formed from (a reorganisation), each in
+    the periods it was active; and each of its tasks with a deadline."""
     directive = get_object_or_404(Directive, pk=directive_id)
-    unit = get_object_or_404(Unit.objects.select_related("parent"), pk=unit_id)
+    unit = get_object_or_404(Unit.objects.select_related("parent", "successor"), pk=unit_id)
+    history = lineage(unit)
     periods = list(directive.periods.order_by("start"))
     given = list(
         Assignment.objects.counted()
-        .filter(task__section__directive=directive, unit=unit)
-        .select_related("task__section")
+        .filter(task__section__directive=directive, unit__in=[unit, *history])
+        .select_related("task__section", "unit")
         .order_by("task__section__order", "task__order")
     )
     assignments = [a for a in given if a.task.is_periodic]
@@ -235,18 +241,25 @@ def unit_page(request, directive_id: int, unit_id: int):
     states = slot_states(
         grid([(a.pk, a.unit_id) for a in assignments], periods), reports=report_facts(sent)
     )
-    rows = []
-    for assignment in assignments:
-        cells = []
-        for period in periods:
-            if not assignment.reports_in(period.start):
-                cells.append(None)
-                continue
-            state = states[assignment.pk, period.pk]
-            report = state.readable_report
-            cells.append((state.status, report and report.pk, report and report.percent_done))
-        rows.append((assignment, cells))
-    deadlines = deadline_states([a for a in given if a.task.has_deadline])
+    groups = []
+    for shown in [unit, *history]:
+        rows = []
+        for assignment in (a for a in assignments if a.unit_id == shown.pk):
+            cells = []
+            for period in periods:
+                owes = assignment.reports_in(period.start) and shown.is_active_between(
+                    period.start, period.cutoff
+                )
+                if not owes:
+                    cells.append(None)
+                    continue
+                state = states[assignment.pk, period.pk]
+                report = state.readable_report
+                cells.append((state.status, report and report.pk, report and report.percent_done))
+            rows.append((assignment, cells))
+        if rows:
+            groups.append((shown, rows))
+    deadlines = deadline_states([a for a in given if a.task.has_deadline and a.unit_id == unit.pk])
     trend = engine.trend(
         directive=directive,
         assignments=Assignment.objects.filter(pk__in=[a.pk for a in assignments]),
@@ -258,8 +271,9 @@ def unit_page(request, directive_id: int, unit_id: int):
         {
             "directive": directive,
             "unit": unit,
+            "history": history,
             "periods": periods,
-            "rows": rows,
+            "groups": groups,
             "trend": trend,
             "deadlines": deadlines.values(),
         },

@@ -15,7 +15,7 @@ from reports.figures.rollup import tree_rollup
 from reports.filing.models import ProgressReport
 from reports.summaries import pipeline
 from reports.summaries.compose import summary_compose
-from units.models import Membership, Unit
+from units.models import Membership, Unit, lineage
 
 from ..factories import MembershipFactory, ProgressReportFactory, UnitFactory
 from .conftest import ACT, TODAY, D, at
@@ -304,3 +304,39 @@ def test_a_unit_administrator_reorganises_only_units_it_administers(case):
         by=admin_a, plan=plans.split(source=case.below_a, parts=[part, other], **BASIS)
     )
     assert Unit.objects.filter(parent=case.a, valid_from=ACT).count() == 2
+
+
+def test_the_new_units_page_shows_its_history_and_nothing_owed_before_it_existed(case):
+    from django.urls import reverse
+
+    from ..conftest import login
+    from ..factories import MembershipFactory
+
+    new = plans.NewUnit("Đảng bộ xã Tuy Phước", kind=case.a.kind, parent=case.district)
+    _apply(plans.merge(sources=[case.a, case.b], new=new, **BASIS), case)
+    merged = Unit.objects.get(name="Đảng bộ xã Tuy Phước")
+    leader = MembershipFactory(unit=case.district, role=Membership.Role.LEADERSHIP).user
+
+    page = login(leader).get(reverse("reports:unit_page", args=[case.directive.pk, merged.pk]))
+
+    body = page.content.decode()
+    assert "Hoạt động từ 01/07/2025" in body
+    assert "Gồm" in body and "Đảng bộ xã A</a> (đến 30/06/2025)" in body
+    assert [u.name for u in lineage(merged)] == ["Đảng bộ xã A", "Đảng bộ xã B"]
+    trend = page.context["trend"]
+    for point in trend:  # the new unit with its predecessors: never past 100%
+        assert point.figures.received <= point.figures.expected
+    june = next(t for t in trend if t.period.cutoff.month == 6 and t.period.cutoff.year == 2025)
+    assert june.figures.expected == 4  # A and B, two tasks each; the new unit not yet
+    own = page.context["groups"][0]
+    assert own[0] == merged
+    january = [cells[0] for _assignment, cells in own[1]]
+    assert january == [None, None]  # it did not exist: nothing owed
+    rollup = login(leader).get(
+        reverse("reports:rollup", args=[case.directive.pk])
+        + f"?ky={case.period(8).pk}&don_vi={case.district.pk}"
+    )
+    assert (
+        "gồm: Đảng bộ xã A (đến 30/06/2025), Đảng bộ xã B (đến 30/06/2025)"
+        in rollup.content.decode()
+    )

@@ -63,9 +63,9 @@ PINNED = {
     "overview": 10,  # with its tasks with a deadline
     "matrix": 16,
     "matrix, filtered": 16,
-    "rollup": 13,  # the tree and the groups summed in SQL
+    "rollup": 14,  # the tree and the groups summed in SQL; what each unit was formed from
     "owed": 11,  # a page of the kept totals, its units' figures, when each was last reminded
-    "unit page": 16,
+    "unit page": 17,  # and the units it was formed from (units.models.lineage)
     "task page": 21,
     "unit work": 10,
     "directive": 9,
