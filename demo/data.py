@@ -25,7 +25,7 @@ from reports.periods.services import periods_generate
 from units import permissions
 from units.models import Membership, Unit, UnitGroup
 
-from . import live
+from . import live, reorganisation
 
 # The letter -----------------------------------------------------------------------------
 
@@ -554,8 +554,8 @@ def _return_one(directive: Directive, period, reviewer) -> None:
 
 @transaction.atomic
 def load_demo() -> DemoSummary:
-    """Both demos: 136-CV/HU as it was in 2021, and the live one (demo/live.py), built
-    around today."""
+    """The demos: 136-CV/HU as it was in 2021, the live one (demo/live.py), built around
+    today, and a plan across the 2025 reorganisation (demo/reorganisation.py)."""
     units = load_units()
     directive = load_directive(units)
     load_accounts(units)
@@ -564,6 +564,7 @@ def load_demo() -> DemoSummary:
         ["bantuyengiao", "vanphonghu"], field_name="username"
     )
     reports = load_reports(directive, accounts["bantuyengiao"], accounts["vanphonghu"])
+    reorganisation.load_plan_2025(units, accounts["bantuyengiao"])
     return DemoSummary(
         units=len(units),
         assignments=Assignment.objects.filter(task__section__directive=directive).count(),

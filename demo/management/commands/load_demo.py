@@ -1,8 +1,9 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from demo import data as demo
-from demo import live
+from demo import live, reorganisation
 
 
 class Command(BaseCommand):
@@ -17,8 +18,15 @@ class Command(BaseCommand):
             action="store_true",
             help="Nạp cả khi DEBUG tắt (tạo tài khoản demo với mật khẩu công khai).",
         )
+        parser.add_argument(
+            "--sap-xep-2025",
+            action="store_true",
+            dest="reorganise",
+            help="Áp dụng việc sắp xếp đơn vị hành chính từ 01/7/2025 (Nghị quyết số "
+            "202/2025/QH15, 1664/NQ-UBTVQH15): 13 xã, thị trấn của Tuy Phước thành 4 xã.",
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, reorganise: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG đang tắt: không tạo tài khoản demo có mật khẩu công khai. "
@@ -31,6 +39,10 @@ class Command(BaseCommand):
                 f"{summary.periods} kỳ báo cáo, {summary.reports} báo cáo mẫu mới."
             )
         )
+        if reorganise:
+            reviewer = get_user_model().objects.get(username="bantuyengiao")
+            acts = reorganisation.apply_2025(reviewer)
+            self.stdout.write(f"Đã áp dụng {len(acts)} lần sắp xếp đơn vị từ 01/07/2025.")
         self.stdout.write(f"Tài khoản demo (mật khẩu: {demo.PASSWORD}):")
         for username, full_name, _, _ in [*demo.ACCOUNTS, *live.ACCOUNTS]:
             self.stdout.write(f"  {username:<14} {full_name}")
