@@ -67,14 +67,21 @@ def roles_of(user) -> Roles:
     cached = getattr(user, "_dondoc_roles", None)
     if cached is not None:
         return cached
-    rows = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
+    # With each unit, those it was formed from (a reorganisation): its staff file what
+    # they still owe (a period that straddles the act). One query, joined.
+    rows = list(
+        Membership.objects.filter(user=user).values_list("unit_id", "role", "unit__formed_from")
+    )
+    filing = {u for u, r, _ in rows if r in FILING_ROLES}
     roles = Roles(
-        reporter_unit_ids=frozenset(u for u, r in rows if r in FILING_ROLES),
-        is_reviewer=user.is_superuser or any(r == Membership.Role.REVIEWER for _, r in rows),
-        is_leadership=user.is_superuser or any(r == Membership.Role.LEADERSHIP for _, r in rows),
-        member_unit_ids=frozenset(u for u, _ in rows),
-        head_unit_ids=frozenset(u for u, r in rows if r == Membership.Role.UNIT_HEAD),
-        admin_unit_ids=frozenset(u for u, r in rows if r == Membership.Role.UNIT_ADMIN),
+        reporter_unit_ids=frozenset(
+            filing | {old for _, r, old in rows if r in FILING_ROLES and old}
+        ),
+        is_reviewer=user.is_superuser or any(r == Membership.Role.REVIEWER for _, r, _ in rows),
+        is_leadership=user.is_superuser or any(r == Membership.Role.LEADERSHIP for _, r, _ in rows),
+        member_unit_ids=frozenset(u for u, _, _ in rows),
+        head_unit_ids=frozenset(u for u, r, _ in rows if r == Membership.Role.UNIT_HEAD),
+        admin_unit_ids=frozenset(u for u, r, _ in rows if r == Membership.Role.UNIT_ADMIN),
         is_superuser=user.is_superuser,
     )
     user._dondoc_roles = roles
@@ -82,7 +89,8 @@ def roles_of(user) -> Roles:
 
 
 def filing_unit_ids(user) -> frozenset[int]:
-    """The units the user files reports for."""
+    """The units the user files reports for: where it reports (or reviews), and the units
+    those were formed from, for what they still owe."""
     return roles_of(user).reporter_unit_ids
 
 

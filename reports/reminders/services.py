@@ -31,7 +31,7 @@ import datetime
 from collections import defaultdict
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from directives.models import Assignment
@@ -54,13 +54,24 @@ def _recipients(due_reports: list[DueReport]) -> dict[str, dict[int, list]]:
         Membership.Role.REPORTER: defaultdict(list),
         Membership.Role.UNIT_HEAD: defaultdict(list),
     }
-    memberships = Membership.objects.filter(
-        unit_id__in={d.assignment.unit_id for d in due_reports},
-        role__in=list(found),
-        user__is_active=True,
-    ).select_related("user")
+    units = {d.assignment.unit_id for d in due_reports}
+    # A unit's staff, and, for a unit closed by a reorganisation, the staff of the units
+    # formed from it: they file what it still owes (units.permissions.filing_unit_ids).
+    memberships = (
+        Membership.objects.filter(
+            Q(unit_id__in=units) | Q(unit__formed_from__in=units),
+            role__in=list(found),
+            user__is_active=True,
+        )
+        .annotate(heir_of=F("unit__formed_from"))
+        .select_related("user")
+    )
+    seen = set()
     for membership in memberships:
-        found[membership.role][membership.unit_id].append(membership.user)
+        for unit_id in {membership.unit_id, membership.heir_of} & units:
+            if (membership.role, unit_id, membership.user_id) not in seen:
+                seen.add((membership.role, unit_id, membership.user_id))
+                found[membership.role][unit_id].append(membership.user)
     return found
 
 

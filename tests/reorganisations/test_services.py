@@ -340,3 +340,37 @@ def test_the_new_units_page_shows_its_history_and_nothing_owed_before_it_existed
         "gồm: Đảng bộ xã A (đến 30/06/2025), Đảng bộ xã B (đến 30/06/2025)"
         in rollup.content.decode()
     )
+
+
+def test_handed_down_tasks_follow_their_parent_and_reminders_go_to_whoever_owes(case):
+    from directives.handing_down import assignment_hand_down
+    from reports.notifications.models import Notification
+    from reports.reminders.due import reminders_due
+    from reports.reminders.services import reminders_send
+    from units.permissions import can
+
+    given = Assignment.objects.get(unit=case.a, task=case.ongoing)
+    (below,) = assignment_hand_down(assignment=given, units={case.below_a: None}, by=case.admin)
+    new = plans.NewUnit("Đảng bộ xã Tuy Phước", kind=case.a.kind, parent=case.district)
+
+    _apply(plans.merge(sources=[case.a, case.b], new=new, **BASIS), case)
+
+    merged = Unit.objects.get(name="Đảng bộ xã Tuy Phước")
+    below.refresh_from_db()
+    assert below.parent == Assignment.objects.get(unit=merged, task=case.ongoing)
+    # Tháng 9/2025 is owed by the new unit; Tháng 7/2025 (15/06 – 14/07) by A and B for
+    # their part too. The new unit's staff (A's and B's, moved) file and hear about both.
+    due = reminders_due(today=D(2025, 9, 22))
+    owing = {(r.assignment.unit.name, r.period.label) for r in due}
+    assert ("Đảng bộ xã Tuy Phước", "Tháng 9/2025") in owing
+    assert ("Đảng bộ xã A", "Tháng 7/2025") in owing
+    old_units = {r.assignment.unit for r in due} & {case.a, case.b}
+    assert old_units and all(
+        r.period.start < ACT for r in due if r.assignment.unit in old_units
+    )  # nothing of a period after the act
+    reminders_send(today=D(2025, 9, 22))
+    told = Notification.objects.filter(user=case.reporter_a)
+    assert told.filter(message__contains="Đảng bộ xã A").exists()
+    assert told.filter(message__contains="Đảng bộ xã Tuy Phước").exists()
+    july_of_a = Assignment.objects.get(unit=case.a, task=case.ongoing)
+    assert can(case.reporter_a, "assignment.file", july_of_a)
