@@ -126,37 +126,21 @@ class ActForm(forms.Form):
 
     def plan(self) -> plans.Plan:
         data = self.cleaned_data
-        kind, sources = data["kind"], list(data["sources"])
-        first = sources[0]
-        parent = data.get("parent") or first.parent
-        act = {
-            "basis": data["basis"],
-            "basis_date": data["basis_date"],
-            "effective": data["effective"],
-            "accounts": data["accounts"],
-            "note": data.get("note", ""),
-        }
-        if kind == Kind.MERGE:
-            new = plans.NewUnit(
-                data.get("name", "").strip(),
-                kind=data.get("unit_kind") or first.kind,
-                parent=parent,
-                short_name=data.get("short_name", ""),
-            )
-            into = data.get("into")
-            return plans.merge(sources=sources, into=into, new=None if into else new, **act)
-        if kind == Kind.SPLIT:
-            parts = [
-                plans.NewUnit(name, kind=first.kind, parent=parent) for name in self.part_names()
-            ]
-            return plans.split(source=first, parts=parts, **act)
-        if kind == Kind.RENAME:
-            return plans.rename(
-                source=first,
-                name=data["name"].strip(),
-                short_name=data.get("short_name", ""),
-                **act,
-            )
-        if kind == Kind.MOVE:
-            return plans.move(source=first, parent=data["parent"], **act)
-        return plans.dissolve(source=first, heir=data.get("into"), **act)
+        sources = list(data["sources"])
+        parent = data.get("parent") or sources[0].parent
+        parts = [plans.NewUnit(name, sources[0].kind, parent) for name in self.part_names()]
+        return plans.build(
+            kind=data["kind"],
+            sources=sources,
+            basis=data["basis"],
+            basis_date=data["basis_date"],
+            effective=data["effective"],
+            into=data.get("into"),
+            name=data.get("name", ""),
+            short_name=data.get("short_name", ""),
+            unit_kind=data.get("unit_kind", ""),
+            parent=data.get("parent"),
+            parts=parts,
+            accounts=data["accounts"],
+            note=data.get("note", ""),
+        )

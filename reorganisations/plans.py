@@ -103,6 +103,46 @@ def dissolve(*, source: Unit, heir: Unit | None = None, **act) -> Plan:
     return Plan(kind=Kind.DISSOLVE, sources=[source, heir], results=[_as_new(heir)], **act)
 
 
+def build(
+    *,
+    kind: str,
+    sources: list[Unit],
+    basis: str,
+    basis_date: datetime.date,
+    effective: datetime.date,
+    into: Unit | None = None,
+    name: str = "",
+    short_name: str = "",
+    unit_kind: str = "",
+    parent: Unit | None = None,
+    parts: list[NewUnit] = (),
+    accounts: str = "move",
+    note: str = "",
+) -> Plan:
+    """A plan from what a person entered (the page's form, the API): which of the fields
+    each kind reads is said there. A new unit stands where the first unit did, and is of
+    its kind, unless `parent` or `unit_kind` say otherwise."""
+    first = sources[0]
+    act = {
+        "basis": basis,
+        "basis_date": basis_date,
+        "effective": effective,
+        "accounts": accounts,
+        "note": note,
+    }
+    parent = parent or first.parent
+    if kind == Kind.MERGE:
+        new = NewUnit(name.strip(), unit_kind or first.kind, parent, short_name.strip())
+        return merge(sources=sources, into=into, new=None if into else new, **act)
+    if kind == Kind.SPLIT:
+        return split(source=first, parts=list(parts), **act)
+    if kind == Kind.RENAME:
+        return rename(source=first, name=name.strip(), short_name=short_name.strip(), **act)
+    if kind == Kind.MOVE:
+        return move(source=first, parent=parent, **act)
+    return dissolve(source=first, heir=into, **act)
+
+
 # --- The preview -----------------------------------------------------------------------
 
 
