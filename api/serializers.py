@@ -20,6 +20,8 @@ from directives.letter_to_directive import (
     task_refused,
 )
 from directives.models import Assignment, Directive, Section, Task
+from reorganisations.models import Reorganisation
+from reorganisations.plans import entry_problems
 from reports.filing.models import TEXT_LIMIT as REPORT_TEXT_LIMIT
 from reports.filing.models import ProgressReport, ReportTransition
 from reports.filing.slots import sent_on_time
@@ -838,3 +840,123 @@ class ExportRequestSerializer(serializers.Serializer):
                 {k: [_("Kỳ không thuộc văn bản này.")] for k in wrong}, code="conflict"
             )
         return data
+
+
+# Reorganisations -----------------------------------------------------------------------
+
+
+class Flag(serializers.BooleanField):
+    """true or false, nothing else (no "yes", no 1)."""
+
+    json_kind = _("true hoặc false")
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            raise serializers.ValidationError(_("Sai kiểu dữ liệu: cần true hoặc false."))
+        return data
+
+
+class ReorganisationSerializer(HelpedModelSerializer):
+    class Meta:
+        model = Reorganisation
+        fields = [
+            "id", "kind", "basis", "basis_date", "effective", "note", "sources", "results",
+            "applied_at", "undone_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class NewUnitSerializer(serializers.Serializer):
+    name = Text(max_length=255, help_text=_("Tên đơn vị mới."))
+    kind = serializers.ChoiceField(choices=Unit.Kind.choices, help_text=_("Loại đơn vị."))
+    parent = Ref(
+        queryset=Unit.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Đơn vị cấp trên (để trống: như đơn vị cũ)."),
+    )
+    takes = serializers.ListField(
+        child=Whole(min_value=1, max_value=MAX_ID),
+        required=False,
+        allow_null=True,
+        max_length=1000,
+        help_text=_("Mã các nhiệm vụ đơn vị này nhận (để trống: mọi nhiệm vụ)."),
+    )
+    staff = Flag(required=False, default=False, help_text=_("Nhận tài khoản của đơn vị cũ."))
+
+
+class ReorganisationRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Reorganisation.Kind.choices, help_text=_("Hình thức."))
+    basis = Text(max_length=255, help_text=_("Căn cứ: số, ký hiệu văn bản quyết định."))
+    basis_date = Day(help_text=_("Ngày ban hành văn bản."))
+    effective = Day(help_text=_("Ngày có hiệu lực: đơn vị mới nhận việc từ ngày này."))
+    sources = serializers.ListField(
+        child=Ref(queryset=Unit.objects.select_related("parent")),
+        min_length=1,
+        max_length=200,
+        help_text=_("Các đơn vị được sắp xếp (giải thể, chia tách, đổi tên, chuyển: một)."),
+    )
+    into = Ref(
+        queryset=Unit.objects.select_related("parent"),
+        required=False,
+        allow_null=True,
+        help_text=_("Hợp nhất vào đơn vị này / đơn vị kế thừa khi giải thể."),
+    )
+    name = Text(max_length=255, required=False, help_text=_("Tên đơn vị mới, hoặc tên mới."))
+    short_name = Text(max_length=64, required=False, allow_blank=True, help_text=_("Tên viết tắt."))
+    unit_kind = serializers.ChoiceField(
+        choices=Unit.Kind.choices, required=False, help_text=_("Loại đơn vị mới.")
+    )
+    parent = Ref(
+        queryset=Unit.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Đơn vị cấp trên của đơn vị mới, hoặc nơi chuyển đến."),
+    )
+    parts = NewUnitSerializer(many=True, required=False, help_text=_("Chia tách: các đơn vị mới."))
+    accounts = serializers.ChoiceField(
+        choices=[("move", _("Chuyển sang đơn vị mới")), ("deactivate", _("Ngừng hoạt động"))],
+        default="move",
+        help_text=_("Tài khoản của đơn vị cũ."),
+    )
+    note = Text(required=False, allow_blank=True, max_length=2000, help_text=_("Ghi chú."))
+    preview = Flag(
+        required=False,
+        default=False,
+        help_text=_("true: chỉ xem trước việc sắp xếp sẽ làm gì, không thay đổi gì."),
+    )
+
+    def validate(self, data):
+        problems = entry_problems(
+            kind=data["kind"],
+            sources=data["sources"],
+            into=data.get("into"),
+            name=data.get("name", ""),
+            parent=data.get("parent"),
+            parts=len(data.get("parts", [])),
+        )
+        if problems:
+            raise serializers.ValidationError(problems, code="conflict")
+        return data
+
+
+class OutcomeSerializer(serializers.Serializer):
+    name = Text(source="unit.name", help_text=_("Đơn vị mới."))
+    open = Whole(source="open_count", help_text=_("Nhiệm vụ đang thực hiện chuyển sang."))
+    assignments = Whole(source="copy_count", help_text=_("Mọi phân công chuyển sang."))
+    reports = Whole(source="report_count", help_text=_("Báo cáo của các kỳ từ ngày hiệu lực."))
+    accounts = serializers.ListField(
+        child=Text(), source="usernames", help_text=_("Tài khoản chuyển sang.")
+    )
+    children = serializers.ListField(
+        child=Whole(), source="child_ids", help_text=_("Đơn vị trực thuộc chuyển sang.")
+    )
+
+
+class PreviewSerializer(serializers.Serializer):
+    problems = serializers.ListField(child=Text(), help_text=_("Điều ngăn việc áp dụng."))
+    outcomes = OutcomeSerializer(many=True, help_text=_("Từng đơn vị mới nhận gì."))
+    ended = Whole(source="ended_count", help_text=_("Nhiệm vụ đang thực hiện chấm dứt."))
+    groups = serializers.ListField(
+        child=Whole(), source="group_ids", help_text=_("Nhóm đơn vị được thêm đơn vị mới.")
+    )

@@ -10,6 +10,7 @@ from rest_framework.routers import SimpleRouter
 from .views.directives import AssignmentViewSet, DirectiveViewSet, PeriodViewSet, UnitViewSet
 from .views.exports import ExportViewSet
 from .views.figures import FiguresViewSet
+from .views.reorganisations import ReorganisationViewSet
 from .views.reports import ReportViewSet
 
 
@@ -26,6 +27,7 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("periods", PeriodViewSet, basename="period")
 router.register("reports", ReportViewSet, basename="report")
 router.register("exports", ExportViewSet, basename="export")
+router.register("reorganisations", ReorganisationViewSet, basename="reorganisation")
 
 urlpatterns = [
     *router.urls,

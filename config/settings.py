@@ -448,5 +448,6 @@ SPECTACULAR_SETTINGS = {
         "ReportStatusEnum": "reports.filing.models.ProgressReport.Status",
         "ExportStatusEnum": "reports.summaries.models.Export.Status",
         "ExportFormatEnum": "reports.summaries.models.Export.Format",
+        "UnitKindEnum": "units.models.Unit.Kind",
     },
 }

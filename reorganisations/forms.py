@@ -13,7 +13,6 @@ from . import plans
 from .models import Reorganisation
 
 Kind = Reorganisation.Kind
-ONE_UNIT = _("Chọn đúng một đơn vị cho hình thức này.")
 
 
 class UnitsChoiceField(forms.ModelMultipleChoiceField):
@@ -107,16 +106,16 @@ class ActForm(forms.Form):
         kind, sources = data.get("kind"), list(data.get("sources") or [])
         if not kind or not sources:
             return data
-        if kind != Kind.MERGE and len(sources) != 1:
-            self.add_error("sources", ONE_UNIT)
-        if kind == Kind.MERGE and not data.get("into") and not data.get("name", "").strip():
-            self.add_error("name", _("Ghi tên đơn vị mới, hoặc chọn đơn vị được sáp nhập vào."))
-        if kind == Kind.RENAME and not data.get("name", "").strip():
-            self.add_error("name", _("Ghi tên mới của đơn vị."))
-        if kind == Kind.MOVE and not data.get("parent"):
-            self.add_error("parent", _("Chọn đơn vị trực thuộc mới."))
-        if kind == Kind.SPLIT and len(self.part_names()) < 2:
-            self.add_error("parts", _("Ghi ít nhất hai tên, mỗi dòng một tên."))
+        problems = plans.entry_problems(
+            kind=kind,
+            sources=sources,
+            into=data.get("into"),
+            name=data.get("name", ""),
+            parent=data.get("parent"),
+            parts=len(self.part_names()),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
         return data
 
     def part_names(self) -> list[str]:

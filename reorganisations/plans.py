@@ -103,6 +103,25 @@ def dissolve(*, source: Unit, heir: Unit | None = None, **act) -> Plan:
     return Plan(kind=Kind.DISSOLVE, sources=[source, heir], results=[_as_new(heir)], **act)
 
 
+def entry_problems(
+    *, kind: str, sources: list, into=None, name: str = "", parent=None, parts: int = 0
+) -> dict[str, str]:
+    """What an entry lacks for its kind, by field (the page's form and the API ask this
+    before a plan is built; `parts`: how many new units a split names)."""
+    problems = {}
+    if kind != Kind.MERGE and len(sources) != 1:
+        problems["sources"] = _("Chọn đúng một đơn vị cho hình thức này.")
+    if kind == Kind.MERGE and not into and not name.strip():
+        problems["name"] = _("Ghi tên đơn vị mới, hoặc chọn đơn vị được sáp nhập vào.")
+    if kind == Kind.RENAME and not name.strip():
+        problems["name"] = _("Ghi tên mới của đơn vị.")
+    if kind == Kind.MOVE and not parent:
+        problems["parent"] = _("Chọn đơn vị trực thuộc mới.")
+    if kind == Kind.SPLIT and parts < 2:
+        problems["parts"] = _("Ghi ít nhất hai đơn vị mới.")
+    return problems
+
+
 def build(
     *,
     kind: str,
@@ -180,6 +199,22 @@ class Outcome:
         return sum(c.is_open for c in self.copies)
 
     @property
+    def copy_count(self) -> int:
+        return len(self.copies)
+
+    @property
+    def report_count(self) -> int:
+        return len(self.reports)
+
+    @property
+    def usernames(self) -> list[str]:
+        return [m.user.username for m in self.accounts]
+
+    @property
+    def child_ids(self) -> list[int]:
+        return [u.pk for u in self.children]
+
+    @property
     def per_directive(self) -> list[tuple[Directive, int, int]]:
         """(directive, tasks open, tasks done) of what the unit receives."""
         counts: dict[Directive, list[int]] = defaultdict(lambda: [0, 0])
@@ -201,6 +236,14 @@ class Preview:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def ended_count(self) -> int:
+        return len(self.ended)
+
+    @property
+    def group_ids(self) -> list[int]:
+        return [g.pk for g in self.groups]
 
 
 def _problems(plan: Plan) -> list[str]:

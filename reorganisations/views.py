@@ -4,32 +4,22 @@ one act with its undo."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.administration.selectors import administered_unit_ids
 from units.forms import add_validation_error
 from units.permissions import can, ensure, requires
 
 from . import plans
 from .forms import ActForm
-from .models import Reorganisation
+from .selectors import visible_acts
 from .services import act_scope, reorganisation_apply, reorganisation_undo, undoable
-
-
-def _visible(user):
-    """The acts on units the user administers (a reviewer: every act)."""
-    acts = Reorganisation.objects.prefetch_related("sources", "results")
-    if (ids := administered_unit_ids(user)) is not None:
-        acts = acts.filter(Q(sources__in=ids) | Q(results__in=ids)).distinct()
-    return acts.order_by("-effective", "-pk")
 
 
 @requires("unit.administer")
 def act_list(request):
-    page = Paginator(_visible(request.user), 50).get_page(request.GET.get("trang"))
+    page = Paginator(visible_acts(request.user), 50).get_page(request.GET.get("trang"))
     return render(request, "reorganisations/act_list.html", {"page": page, "tab": "acts"})
 
 
@@ -61,7 +51,7 @@ def act_new(request):
 
 @requires("unit.administer")
 def act_detail(request, act_id: int):
-    act = get_object_or_404(_visible(request.user), pk=act_id)
+    act = get_object_or_404(visible_acts(request.user), pk=act_id)
     scope = act_scope(act)
     may_undo = can(request.user, "unit.reorganise", scope)
     context = {
@@ -79,7 +69,7 @@ def act_detail(request, act_id: int):
 @require_POST
 @requires("unit.administer")
 def act_undo(request, act_id: int):
-    act = get_object_or_404(_visible(request.user), pk=act_id)
+    act = get_object_or_404(visible_acts(request.user), pk=act_id)
     try:
         reorganisation_undo(by=request.user, act=act)
     except ValidationError as error:

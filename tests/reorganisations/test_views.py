@@ -97,7 +97,7 @@ def test_bad_input_is_answered_in_vietnamese_and_changes_nothing(case):
     messages = [
         "Nhập một ngày hợp lệ.",
         "Hợp nhất cần ít nhất hai đơn vị.",
-        "Ghi ít nhất hai tên, mỗi dòng một tên.",
+        "Ghi ít nhất hai đơn vị mới.",
         "Ghi tên mới của đơn vị.",
         "Hãy chọn một lựa chọn hợp lệ.",
         "“abc” không phải là giá trị hợp lệ.",

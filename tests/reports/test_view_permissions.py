@@ -154,6 +154,8 @@ WALKED = {
     "api:report-submit", "api:report-accept",
     "api:report-return", "api:export-list", "api:export-detail", "api:export-download",
     "api:statistics-aggregate",
+    # walked in tests/reorganisations/test_api.py
+    "api:reorganisation-list", "api:reorganisation-detail", "api:reorganisation-undo",
     # walked, persona by persona, in exports/test_views.py
     "reports:summary_list", "reports:summary", "reports:export", "reports:export_download",
     "reports:portfolio_export",  # in summaries/test_deadline_sections.py
@@ -174,9 +176,9 @@ WALKED = {
     "accounts:accounts", "accounts:invite", "accounts:account", "accounts:account_active",
     "accounts:revoke", "accounts:role_requests", "accounts:role_request_approve",
     "accounts:role_request_refuse", "accounts:second_factor_reset",
-    # walked, persona by persona, in tests/reorganisations/test_views.py
+    # walked, persona by persona, in tests/reorganisations/test_views.py and test_unit_sheet.py
     "reorganisations:acts", "reorganisations:act_new", "reorganisations:act",
-    "reorganisations:act_undo",
+    "reorganisations:act_undo", "reorganisations:unit_sheet", "reorganisations:unit_sheet_download",
     # walked in tests/accounts/test_second_factor.py
     "second_factor", "second_factor_enrol", "recovery_codes", "security", "sign_out_everywhere",
 }  # fmt: skip
