@@ -123,11 +123,22 @@ class ActForm(forms.Form):
             line.strip() for line in self.cleaned_data.get("parts", "").splitlines() if line.strip()
         ]
 
+    def takes(self, index: int) -> frozenset[int] | None:
+        """The tasks the split's `index`-th new unit takes, as ticked on the preview's
+        table ("nhan_<index>"); None (every task) before the table was shown."""
+        if "chia" not in self.data:
+            return None
+        ticked = self.data.getlist(f"nhan_{index}")
+        return frozenset(int(v) for v in ticked if v.isdigit() and len(v) < 10)
+
     def plan(self) -> plans.Plan:
         data = self.cleaned_data
         sources = list(data["sources"])
         parent = data.get("parent") or sources[0].parent
-        parts = [plans.NewUnit(name, sources[0].kind, parent) for name in self.part_names()]
+        parts = [
+            plans.NewUnit(name, sources[0].kind, parent, takes=self.takes(i))
+            for i, name in enumerate(self.part_names())
+        ]
         return plans.build(
             kind=data["kind"],
             sources=sources,

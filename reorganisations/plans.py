@@ -232,6 +232,15 @@ class Preview:
     groups: list[UnitGroup]
     deactivated: list  # accounts that stop (plan.accounts == "deactivate")
     orphans: list[Unit]  # units below a dissolved unit, placed under its parent
+    tasks: list = field(default_factory=list)  # the open tasks of the units that close
+
+    def division(self) -> list[tuple]:
+        """(task, [(each new unit's name, whether it takes the task)]): a split's table of
+        who takes what."""
+        return [
+            (task, [(r.name, r.takes is None or task.pk in r.takes) for r in self.plan.results])
+            for task in self.tasks
+        ]
 
     @property
     def ok(self) -> bool:
@@ -376,7 +385,10 @@ def preview(plan: Plan) -> Preview:
     else:
         orphans = children
     groups = list(UnitGroup.objects.filter(members__in=closing).distinct().order_by("name"))
-    return Preview(plan, problems, outcomes, ended, groups, deactivated, orphans)
+    tasks = {a.task_id: a.task for a in originals if a.done_on is None}
+    return Preview(
+        plan, problems, outcomes, ended, groups, deactivated, orphans, list(tasks.values())
+    )
 
 
 def _join(copy: Copy, assignment: Assignment) -> None:

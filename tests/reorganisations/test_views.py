@@ -120,3 +120,24 @@ def test_a_unit_administrator_is_offered_only_its_units(case):
     assert response.status_code == 200
     assert "không phải là một trong các lựa chọn" in response.content.decode()
     assert not Reorganisation.objects.exists()
+
+
+def test_a_split_divides_the_tasks_as_ticked_on_the_preview(case):
+    client = login(case.admin)
+    split = _merge(case, kind="split", sources=[case.a.pk], parts="Đảng bộ xã A1\nĐảng bộ xã A2")
+
+    first = client.post(NEW, split)
+
+    body = first.content.decode()
+    assert 'id="division"' in body and body.count('type="checkbox" form="act-form"') == 6
+    # A1 takes every task, A2 only the ongoing one.
+    ticked = {"chia": "1", "nhan_0": [str(t.pk) for t in (case.ongoing, case.deadline, case.both)]}
+    ticked["nhan_1"] = [str(case.ongoing.pk)]
+    applied = client.post(NEW, split | ticked | {"ap_dung": ""})
+
+    assert applied.status_code == 302
+    a2 = Unit.objects.get(name="Đảng bộ xã A2")
+    assert list(Assignment.objects.filter(unit=a2).values_list("task", flat=True)) == [
+        case.ongoing.pk
+    ]
+    assert Assignment.objects.filter(unit__name="Đảng bộ xã A1").count() == 3
