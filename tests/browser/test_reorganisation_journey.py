@@ -50,7 +50,7 @@ def test_a_unit_administrator_applies_the_2025_merger(page):
     shot(page, "reorganisation-preview-1366.png")
     assert not Reorganisation.objects.exists()  # the preview changed nothing
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Áp dụng").click()
+    page.locator("#preview").get_by_role("button", name="Áp dụng").click()
 
     expect(page.locator(".alert-success")).to_contain_text("Đã áp dụng")
     expect(page.locator("#results")).to_contain_text(NEW)
