@@ -69,32 +69,24 @@ def reorganisation_apply(*, by, plan: Plan) -> Reorganisation:
         )
         results.append(unit)
     journal["units"] = [u.pk for u in results]
-    directives = set()
+    directives, made_for = set(), {}  # made_for: an old assignment's id → its copy
     for unit, outcome in zip(results, seen.outcomes, strict=True):
-        for copy in outcome.copies:
-            made = Assignment.objects.create(
+        fresh = [
+            Assignment(
                 task_id=copy.task_id, unit=unit, role=copy.role, parent_id=copy.parent_id,
                 deadline=copy.deadline, extended_to=copy.extended_to, done_on=copy.done_on,
-            )  # fmt: skip
+            )
+            for copy in outcome.copies
+        ]  # fmt: skip
+        Assignment.objects.bulk_create(fresh)  # counted once, below, not one by one
+        for copy, made in zip(outcome.copies, fresh, strict=True):
+            copy.made = made
             journal["assignments"].append(made.pk)
             directives.add(copy.originals[0].task.section.directive_id)
-            # What the old units handed down now hangs on the new unit's copy.
-            below = Assignment.objects.filter(parent__in=copy.originals).exclude(
-                unit__in=Assignment.objects.filter(parent=made).values("unit_id")
-            )
-            for pk, parent_id in below.values_list("pk", "parent_id"):
-                journal["handed_down"].append([pk, parent_id])
-            below.update(parent=made)
-            copy.made = made
-        for report in outcome.reports:
-            copy = next(
-                c for c in outcome.copies if report.assignment_id in {a.pk for a in c.originals}
-            )
-            taken = ProgressReport.objects.filter(assignment=copy.made, period_id=report.period_id)
-            if taken.exists():
-                continue  # two closing units both filed for the period: the first goes on
-            journal["reports"].append([report.pk, report.assignment_id])
-            ProgressReport.objects.filter(pk=report.pk).update(assignment=copy.made)
+            for original in copy.originals:
+                made_for.setdefault(original.pk, made)  # the first new unit that takes it
+    _follow(made_for, seen, journal)
+    for unit, outcome in zip(results, seen.outcomes, strict=True):
         for membership in outcome.accounts:
             duplicate = Membership.objects.filter(
                 user_id=membership.user_id, unit=unit, role=membership.role
@@ -128,7 +120,10 @@ def reorganisation_apply(*, by, plan: Plan) -> Reorganisation:
         journal["closed"].append([source.pk, _iso(source.valid_to), source.successor_id])
         source.valid_to = plan.last_day
         source.successor = results[0] if results else None
-        source.save(update_fields=["valid_to", "successor"])  # kept totals: counted again
+    # One update, no signal per unit: the kept totals are counted again once, below.
+    Unit.objects.filter(pk__in=[u.pk for u in plan.sources]).update(
+        valid_to=plan.last_day, successor=results[0] if results else None
+    )
     for unit in results:
         unit.formed_from.set(plan.sources)  # its history: units.models.lineage
     act.sources.set(plan.sources)
@@ -152,6 +147,27 @@ def reorganisation_apply(*, by, plan: Plan) -> Reorganisation:
         summary=summary,
     )
     return act
+
+
+def _follow(made_for: dict[int, Assignment], seen: Preview, journal) -> None:
+    """What hangs on the old assignments moves to their copies: the tasks handed down
+    from them (once per unit below), and the reports filed for a period from the act
+    on (once per period: two old units' reports for one slot, the first goes on)."""
+    taken = set()
+    below = Assignment.objects.filter(parent_id__in=list(made_for)).order_by("pk")
+    for pk, parent_id, unit_id in below.values_list("pk", "parent_id", "unit_id"):
+        copy = made_for[parent_id]
+        if (copy.pk, unit_id) not in taken:
+            taken.add((copy.pk, unit_id))
+            journal["handed_down"].append([pk, parent_id])
+            Assignment.objects.filter(pk=pk).update(parent=copy)
+    filed = set()
+    for report in (r for outcome in seen.outcomes for r in outcome.reports):
+        copy = made_for[report.assignment_id]
+        if (copy.pk, report.period_id) not in filed:
+            filed.add((copy.pk, report.period_id))
+            journal["reports"].append([report.pk, report.assignment_id])
+            ProgressReport.objects.filter(pk=report.pk).update(assignment=copy)
 
 
 def _address(plan: Plan, results: list[Unit], seen: Preview, journal) -> None:
