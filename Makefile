@@ -107,6 +107,7 @@ bench: $(VENV)/.installed-dev
 	$(BENCH_ENV) $(PY) bench/dashboards.py --units $${UNITS:-5000} --requests $${REQUESTS:-20}
 	$(BENCH_ENV) $(PY) bench/bulk.py --units $${UNITS:-5000} --runs $${RUNS:-3}
 	$(BENCH_ENV) $(PY) bench/exports.py --units $${UNITS:-5000} --runs $${RUNS:-3}
+	$(BENCH_ENV) $(PY) bench/reorganisation.py --units $${UNITS:-5000} --runs $${RUNS:-3}
 	$(BENCH_ENV) $(PY) bench/portfolio.py --directives $${DIRECTIVES:-200} \
 		--units $${UNITS:-5000} --requests $${REQUESTS:-20}
 
