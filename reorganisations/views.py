@@ -27,9 +27,10 @@ def act_list(request):
 def act_new(request):
     """Entered, then previewed ("Xem trước"), then applied ("Áp dụng") with the same
     fields: nothing changes before the preview has been seen."""
-    form = ActForm(
-        request.POST or None, admin=request.user, initial={"kind": request.GET.get("kieu")}
-    )
+    initial = {"kind": request.GET.get("kieu")}
+    if (unit := request.GET.get("don_vi", "")).isdigit() and len(unit) < 10:
+        initial["sources"] = [int(unit)]  # from a unit's page: that unit chosen
+    form = ActForm(request.POST or None, admin=request.user, initial=initial)
     seen = None
     if request.method == "POST" and form.is_valid():
         plan = form.plan()

@@ -141,3 +141,14 @@ def test_a_split_divides_the_tasks_as_ticked_on_the_preview(case):
         case.ongoing.pk
     ]
     assert Assignment.objects.filter(unit__name="Đảng bộ xã A1").count() == 3
+
+
+def test_a_units_page_leads_to_its_reorganisation(case):
+    client = login(case.admin)
+
+    unit_page = client.get(reverse("accounts:unit", args=[case.a.pk])).content.decode()
+    new = client.get(f"{NEW}?kieu=merge&don_vi={case.a.pk}").content.decode()
+
+    assert f"{NEW}?kieu=merge&amp;don_vi={case.a.pk}" in unit_page
+    assert f'<option value="{case.a.pk}" selected>' in new
+    assert client.get(f"{NEW}?don_vi=99999999999999").status_code == 200
