@@ -122,8 +122,9 @@ COLUMNS = (
         gettext_lazy("Mã đơn vị kế thừa"),
         14,
         gettext_lazy(
-            "đơn vị nhận lại nhiệm vụ khi đơn vị này sáp nhập, giải thể (mã, hoặc mã tạm của "
-            "một dòng mới); để trống nếu không có."
+            "đơn vị kế thừa khi đơn vị này sáp nhập, giải thể (mã, hoặc mã tạm của một dòng "
+            "mới); để trống nếu không có. Bảng chỉ ghi lại đơn vị kế thừa, không chuyển nhiệm "
+            "vụ, tài khoản: để chuyển giao công việc, dùng “Sắp xếp mới”."
         ),
     ),
 )
