@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from directives.models import Addressee, Assignment
 from ops.audit import audit
-from reports.filing.models import ProgressReport
+from reports.filing.models import ExtensionRequest, ProgressReport
 from units.models import Membership, Unit, UnitGroup
 from units.permissions import ensure
 from units.signals import figures_stale
@@ -196,16 +196,36 @@ def act_scope(act: Reorganisation) -> SimpleNamespace:
 
 def undoable(act: Reorganisation) -> str:
     """Why the act can no longer be undone ("" when it can): undone already, a later act
-    on its units, or a report filed by a new unit since."""
+    on its units, a report filed by a new unit since, or anything else given to a new unit
+    since (an account's role, a unit below, a task, a request), which undoing would
+    delete."""
     if act.undone_at:
         return _("Đã hoàn tác.")
     results = list(act.results.all())
     if Reorganisation.objects.filter(sources__in=results, undone_at__isnull=True).exists():
         return _("Đơn vị sau sắp xếp đã được sắp xếp tiếp.")
-    moved = [pk for pk, _old in act.journal.get("reports", [])]
-    filed = ProgressReport.objects.filter(assignment_id__in=act.journal.get("assignments", []))
+    journal = act.journal
+    copies = journal.get("assignments", [])
+    moved = [pk for pk, _old in journal.get("reports", [])]
+    filed = ProgressReport.objects.filter(assignment_id__in=copies)
     if filed.exclude(pk__in=moved).exists():
         return _("Đơn vị sau sắp xếp đã có báo cáo.")
+    # What undoing would delete with the new units, that the act did not put there.
+    added = [
+        Membership.objects.filter(unit__in=results).exclude(
+            pk__in=[pk for pk, _old in journal.get("memberships", [])]
+        ),
+        Unit.objects.filter(parent__in=results).exclude(
+            pk__in=[pk for pk, _old in journal.get("children", [])]
+        ),
+        Assignment.objects.filter(unit__in=results).exclude(pk__in=copies),
+        Assignment.objects.filter(parent_id__in=copies).exclude(
+            pk__in=[pk for pk, _old in journal.get("handed_down", [])]
+        ),
+        ExtensionRequest.objects.filter(assignment_id__in=copies),
+    ]
+    if any(rows.exists() for rows in added):
+        return _("Đơn vị sau sắp xếp đã có tài khoản, đơn vị hoặc việc mới.")
     return ""
 
 

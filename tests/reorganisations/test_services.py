@@ -394,3 +394,20 @@ def test_handed_down_tasks_follow_their_parent_and_reminders_go_to_whoever_owes(
     assert told.filter(message__contains="Đảng bộ xã Tuy Phước").exists()
     july_of_a = Assignment.objects.get(unit=case.a, task=case.ongoing)
     assert can(case.reporter_a, "assignment.file", july_of_a)
+
+
+def test_undo_never_deletes_what_was_added_to_a_new_unit_since(case):
+    new = plans.NewUnit("Đảng bộ xã Tuy Phước", kind=case.a.kind, parent=case.district)
+    act = _apply(plans.merge(sources=[case.a, case.b], new=new, **BASIS), case)
+    merged = Unit.objects.get(name="Đảng bộ xã Tuy Phước")
+    given = MembershipFactory(unit=merged, role=Membership.Role.UNIT_HEAD)  # after the act
+
+    assert undoable(act) == "Đơn vị sau sắp xếp đã có tài khoản, đơn vị hoặc việc mới."
+    with pytest.raises(ValidationError):
+        reorganisation_undo(by=case.admin, act=act)
+
+    assert Membership.objects.filter(pk=given.pk).exists()
+    assert Unit.objects.filter(pk=merged.pk).exists()
+    given.delete()
+    UnitFactory(name="Chi bộ mới", parent=merged)  # a unit placed below it since
+    assert undoable(act) == "Đơn vị sau sắp xếp đã có tài khoản, đơn vị hoặc việc mới."
