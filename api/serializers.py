@@ -166,9 +166,18 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class UnitSerializer(HelpedModelSerializer):
+    formed_from = serializers.PrimaryKeyRelatedField(
+        many=True,
+        read_only=True,
+        help_text=_("Các đơn vị hình thành nên đơn vị này khi sắp xếp (hợp nhất, chia tách…)."),
+    )
+
     class Meta:
         model = Unit
-        fields = ["id", "name", "short_name", "kind", "parent", "valid_from", "valid_to"]
+        fields = [
+            "id", "name", "short_name", "kind", "parent", "valid_from", "valid_to", "successor",
+            "formed_from",
+        ]  # fmt: skip
 
 
 class PeriodSerializer(HelpedModelSerializer):

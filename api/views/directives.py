@@ -140,7 +140,7 @@ class UnitViewSet(mixins.ListModelMixin, ApiViewSet):
     rules = {"list": SIGNED_IN}
     serializer_class = UnitSerializer
     filterset_class = filters.UnitFilter
-    queryset = Unit.objects.order_by("name", "pk")
+    queryset = Unit.objects.prefetch_related("formed_from").order_by("name", "pk")
 
 
 @extend_schema_view(

@@ -96,3 +96,15 @@ def test_refusals(case):
         assert words in str(response.json())
     assert not Reorganisation.objects.exists()
     assert token_client(case.reporter_a).get(ACTS).status_code == 403
+
+
+def test_the_units_say_what_they_were_formed_from(case):
+    api = token_client(case.admin)
+    api.post(ACTS, _merge(case), format="json")
+    merged = Unit.objects.get(name="Đảng bộ xã Tuy Phước")
+
+    units = {u["id"]: u for u in api.get("/api/v1/units/?page_size=100").json()["results"]}
+
+    assert units[merged.pk]["formed_from"] == [case.a.pk, case.b.pk]
+    assert units[case.a.pk]["successor"] == merged.pk
+    assert units[case.a.pk]["valid_to"] == "2025-06-30"
