@@ -449,5 +449,6 @@ SPECTACULAR_SETTINGS = {
         "ExportStatusEnum": "reports.summaries.models.Export.Status",
         "ExportFormatEnum": "reports.summaries.models.Export.Format",
         "UnitKindEnum": "units.models.Unit.Kind",
+        "ReorganisationKindEnum": "reorganisations.models.Reorganisation.Kind",
     },
 }
