@@ -125,6 +125,7 @@ def _table(table: dict, header: dict, periods: str) -> dict:
     kinds = [_kind(c) for c in columns]
     return {
         "title": table["title"],
+        "note": table.get("note", ""),
         "of": _annex_of(header.get("number", "")),
         "periods": periods,
         "columns": list(zip(columns, _widths(len(columns)), strict=True)),

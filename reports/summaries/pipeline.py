@@ -296,7 +296,10 @@ def _make(export: Export, progress: _Progress) -> Export:
         snapshot = export.snapshot
         if "annex" not in snapshot:
             add_figures(
-                snapshot, directive=export.directive, progress=progress.part(0, FIGURES_SHARE)
+                snapshot,
+                directive=export.directive,
+                progress=progress.part(0, FIGURES_SHARE),
+                format=export.format,
             )
             if not _held(export).update(snapshot=snapshot, heartbeat_at=timezone.now()):
                 raise ExportTakenOver(export.pk)

@@ -12,10 +12,12 @@ from collections.abc import Callable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reports.figures.engine import DeadlineFigures, Figures
 from reports.filing.slots import STATUS_LABELS
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import period_range_label, periods_between
 
+from . import levels
 from .models import Summary, has_number
 from .tally import tally
 
@@ -150,17 +152,37 @@ def add_figures(
     directive,
     today: datetime.date | None = None,
     progress: Callable[[float], None] | None = None,
+    format: str = "xlsx",
 ) -> dict:
-    """The tables, as the reports stand now, added to a draft snapshot."""
+    """The tables, as the reports stand now, added to a draft snapshot for an export in
+    `format`: a workbook's has the matrix and every unit; a document's (DOCX, PDF) has no
+    matrix, and beyond levels.ANNEX_UNITS_MAX units its annexes sum the units by the tree
+    level below the issuer."""
     periods = list(
         ReportingPeriod.objects.filter(directive=directive, pk__in=snapshot["period_ids"])
     )
     periods.sort(key=lambda p: p.start)
-    data = tally(directive=directive, periods=periods, today=today, progress=progress, words=False)
+    workbook = format == "xlsx"
+    data = tally(
+        directive=directive,
+        periods=periods,
+        today=today,
+        progress=progress,
+        words=False,
+        matrix=workbook,
+    )
     snapshot["made_at"] = timezone.localtime().isoformat(timespec="seconds")
+    counted = {pk: u for pk, u in data.units.items() if u.figures.expected}
+    by_level = not workbook and len(counted) > levels.ANNEX_UNITS_MAX
+    if by_level:
+        title = _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO THEO ĐƠN VỊ TRỰC THUỘC (%(periods)s)")
+        figures = {pk: u.figures for pk, u in counted.items()}
+        rows = levels.summed(figures, directive.issuer_id, Figures)
+    else:
+        title = _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ (%(periods)s)")
+        rows = [(u.name, u.figures) for u in counted.values()]
     snapshot["annex"] = {
-        "title": _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ (%(periods)s)")
-        % {"periods": snapshot["periods"]},
+        "title": title % {"periods": snapshot["periods"]},
         "columns": [
             _("STT"),
             _("Đơn vị"),
@@ -172,14 +194,11 @@ def add_figures(
             _("Tỷ lệ đầy đủ (%)"),
             _("Tỷ lệ đúng hạn (%)"),
         ],
-        "rows": [
-            _annex_row(i, unit.name, unit.figures)
-            for i, unit in enumerate(
-                (u for u in data.units.values() if u.figures.expected), start=1
-            )
-        ],
+        "rows": [_annex_row(i, name, figures) for i, (name, figures) in enumerate(rows, 1)],
         "total": _annex_row("", _("Tổng cộng"), data.total),
     }
+    if by_level:
+        snapshot["annex"]["note"] = levels.note(len(counted), directive.issuer.name)
     snapshot["matrix"] = {
         "columns": [_("Kỳ báo cáo"), _("Đơn vị"), *[t.code for t in data.tasks]],
         "tasks": [{"code": t.code, "name": " ".join(t.text.split())} for t in data.tasks],
@@ -187,18 +206,21 @@ def add_figures(
         "rows": data.matrix,
     }
     if data.deadlines_total.assigned:
-        names = {pk: unit.name for pk, unit in data.units.items()}
+        held = {pk: data.deadlines[pk] for pk in data.units if pk in data.deadlines}
+        if not workbook and len(held) > levels.ANNEX_UNITS_MAX:
+            rows = levels.summed(held, directive.issuer_id, DeadlineFigures)
+        else:
+            rows = [(data.units[pk].name, figures) for pk, figures in held.items()]
         snapshot["deadlines"] = {
             "title": _("PHỤ LỤC: NHIỆM VỤ CÓ THỜI HẠN (đến ngày %(day)s)")
             % {"day": f"{timezone.localdate():%d/%m/%Y}"},
             "sentence": data.deadlines_total.in_words(),
             "columns": deadline_columns(),
-            "rows": [
-                deadline_row(i, names[unit_id], data.deadlines[unit_id])
-                for i, unit_id in enumerate((u for u in data.units if u in data.deadlines), start=1)
-            ],
+            "rows": [deadline_row(i, name, figures) for i, (name, figures) in enumerate(rows, 1)],
             "total": deadline_row("", _("Tổng cộng"), data.deadlines_total),
         }
+        if not workbook and len(held) > levels.ANNEX_UNITS_MAX:
+            snapshot["deadlines"]["note"] = levels.note(len(held), directive.issuer.name)
     snapshot["indicators"] = {
         "columns": [
             _("Nhiệm vụ"),

@@ -131,22 +131,25 @@ def tally(
     today: datetime.date | None = None,
     progress: Callable[[float], None] | None = None,
     words: bool = True,
+    matrix: bool = True,
 ) -> Tally:
     """Everything a summary needs over `periods`: a fixed number of queries, and one more
     a period (two where units open or close at a date). With `words` False, what units
-    wrote is not read (the figures frozen for an export need none of it)."""
+    wrote is not read (the figures frozen for an export need none of it); with `matrix`
+    False, neither are the slots one by one (only a workbook draws the matrix: at 50,000
+    units it is 600,000 rows)."""
     today = today or timezone.localdate()
     tasks = matrix_tasks(directive=directive)
     column = {task.pk: i for i, task in enumerate(tasks)}
     units = _units(directive)
-    assignments = [
-        Slot(*row)
-        for row in Assignment.objects.counted()
+    slots_read = (
+        Assignment.objects.counted()
         .filter(task__section__directive=directive)
         .exclude(task__kind=Task.Kind.DEADLINE)
         .order_by("task__section__order", "task__order", "role", "unit__name")
         .values_list("pk", "task_id", "unit_id", "role", "task__kind", "done_on")
-    ]
+    )
+    assignments = [Slot(*row) for row in slots_read] if matrix or words else []
     by_unit: dict[int, list[Slot]] = defaultdict(list)
     for slot in assignments:
         by_unit[slot.unit_id].append(slot)
@@ -157,9 +160,11 @@ def tally(
         units[unit_id].figures = figures
         total.add(figures)
     result = Tally(directive, periods, tasks, units, total, assignments=assignments)
-    granted = slots.granted_extensions(ExtensionRequest.objects.filter(period__in=periods))
-    dated = list(Unit.objects.dated().filter(pk__in=units).values_list("pk", flat=True))
-    for index, period in enumerate(periods):
+    extensions = ExtensionRequest.objects.filter(period__in=periods)
+    granted = slots.granted_extensions(extensions) if matrix else {}
+    dated = Unit.objects.dated().filter(pk__in=units).values_list("pk", flat=True)
+    dated = list(dated) if matrix else []
+    for index, period in enumerate(periods if matrix else []):
         sent = dict(
             ProgressReport.objects.filter(period=period, submitted_at__isnull=False).values_list(
                 "assignment_id", "status"

@@ -84,6 +84,8 @@ def summary_docx(
         annex_section.different_first_page_header_footer = False  # numbered from its 1st page
         width = annex_section.page_width - annex_section.left_margin - annex_section.right_margin
         _paragraph(doc, annex["title"], size=14, bold=True, before=0, after=12)
+        if annex.get("note"):  # summed by tree level: where each unit's figures are
+            _paragraph(doc, annex["note"], size=12, before=0, after=6)
         _annex_table(doc, annex, width, lambda done: report(0.1 + 0.7 * done))
         _end_paragraph(doc)
     deadlines = snapshot.get("deadlines")
@@ -93,6 +95,8 @@ def summary_docx(
         section.different_first_page_header_footer = False
         width = section.page_width - section.left_margin - section.right_margin
         _paragraph(doc, deadlines["title"], size=14, bold=True, before=0, after=12)
+        if deadlines.get("note"):
+            _paragraph(doc, deadlines["note"], size=12, before=0, after=6)
         _annex_table(doc, deadlines, width, lambda done: report(0.8 + 0.1 * done))
         _end_paragraph(doc)
 

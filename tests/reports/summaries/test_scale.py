@@ -1,0 +1,115 @@
+"""A summary of many units, as a reader can use it (issue 20): above ANNEX_UNITS_MAX
+units the DOCX and PDF annexes sum the units by the tree level below the issuer, and say
+where each unit's figures are; the workbook keeps every unit and the matrix. Only the
+workbook draws the matrix, so only its export reads the slots one by one."""
+
+import datetime
+import io
+
+import docx
+import openpyxl
+import pytest
+
+from directives.models import Role
+from directives.services import assignments_sync
+from reports.figures import engine
+from reports.filing.models import ProgressReport
+from reports.periods.services import periods_generate
+from reports.summaries import levels, pipeline
+from reports.summaries.compose import summary_compose
+from units.models import Unit
+
+from ...factories import (
+    VN,
+    AddresseeFactory,
+    DirectiveFactory,
+    MembershipFactory,
+    SectionFactory,
+    TaskFactory,
+    UnitFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def province():
+    """A province committee over two districts of three communes each, and one unit
+    outside the tree (a front), all given one monthly task; half the communes report."""
+    top = UnitFactory(name="Tỉnh ủy", kind=Unit.Kind.PARTY_COMMITTEE)
+    districts = [UnitFactory(name=f"Huyện ủy {d}", parent=top) for d in "AB"]
+    communes = [
+        UnitFactory(name=f"Xã {d}{n}", parent=districts["AB".index(d)])
+        for d in "AB"
+        for n in range(3)
+    ]
+    front = UnitFactory(name="Mặt trận tỉnh", kind=Unit.Kind.FRONT)
+    directive = DirectiveFactory(issuer=top, issued_on=D(2021, 8, 25))
+    section = SectionFactory(directive=directive, number="1", order=1)
+    task = TaskFactory(section=section, order=1)
+    for unit in [*communes, front]:
+        AddresseeFactory(section=section, unit=unit, role=Role.LEAD)
+    assignments_sync(directive=directive)
+    periods_generate(directive=directive, until=D(2021, 9, 14))
+    period = directive.periods.get()
+    for commune in communes[::2]:
+        ProgressReport.objects.create(
+            assignment=commune.assignments.get(),
+            period=period,
+            status="submitted",
+            submitted_at=datetime.datetime(2021, 9, 17, 9, tzinfo=VN),
+        )
+    reviewer = MembershipFactory(unit=top, role="reviewer", user=UserFactory()).user
+    summary = summary_compose(
+        directive=directive, period_from=period, period_to=period, by=reviewer,
+        today=D(2021, 9, 25),
+    )  # fmt: skip
+    summary.save()
+    return {"summary": summary, "reviewer": reviewer, "directive": directive, "task": task}
+
+
+def _docx_annex(export) -> list[list[str]]:
+    document = docx.Document(io.BytesIO(export.file.open("rb").read()))
+    table = document.tables[-1]
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_a_large_annex_is_summed_by_the_level_below_the_issuer(province, monkeypatch):
+    monkeypatch.setattr(levels, "ANNEX_UNITS_MAX", 3)
+    export = pipeline.export_now(
+        summary=province["summary"], format="docx", by=province["reviewer"]
+    )
+
+    annex = export.snapshot["annex"]
+    assert [row[1] for row in annex["rows"]] == [
+        "Huyện ủy A (3 đơn vị)", "Huyện ủy B (3 đơn vị)", "Mặt trận tỉnh",
+    ]  # fmt: skip
+    assert [row[2:4] for row in annex["rows"]] == [[3, 2], [3, 1], [1, 0]]
+    total = engine.total(
+        directive=province["directive"], periods=list(province["directive"].periods.all())
+    )
+    assert annex["total"][2:4] == [total.expected, total.received] == [7, 3]
+    assert "7 đơn vị" in annex["note"] and "XLSX" in annex["note"]
+    assert export.snapshot["matrix"]["rows"] == []  # only a workbook draws it
+    shown = _docx_annex(export)
+    assert [row[1] for row in shown[1:-1]] == [row[1] for row in annex["rows"]]
+
+
+def test_the_workbook_keeps_every_unit_and_the_matrix(province, monkeypatch):
+    monkeypatch.setattr(levels, "ANNEX_UNITS_MAX", 3)
+    export = pipeline.export_now(
+        summary=province["summary"], format="xlsx", by=province["reviewer"]
+    )
+
+    assert len(export.snapshot["annex"]["rows"]) == 7
+    assert len(export.snapshot["matrix"]["rows"]) == 7
+    book = openpyxl.load_workbook(export.file.open("rb"))
+    assert "Xã A0" in {c for row in book["Phụ lục"].iter_rows(values_only=True) for c in row}
+
+
+def test_a_small_annex_stays_unit_by_unit(province):
+    export = pipeline.export_now(summary=province["summary"], format="pdf", by=province["reviewer"])
+
+    assert len(export.snapshot["annex"]["rows"]) == 7 and "note" not in export.snapshot["annex"]
