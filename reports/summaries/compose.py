@@ -262,7 +262,8 @@ def summary_recompose(summary: Summary, *, today: datetime.date | None = None) -
     """Write parts I–IV again from the reports as they stand now (not saved)."""
     directive = summary.directive
     periods = periods_between(directive, summary.period_from, summary.period_to)
-    for name, text in _texts(tally(directive=directive, periods=periods, today=today)).items():
+    data = tally(directive=directive, periods=periods, today=today, matrix=False)  # words only
+    for name, text in _texts(data).items():
         setattr(summary, name, text)
     summary.composed_at = timezone.now()
     return summary
