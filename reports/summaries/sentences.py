@@ -97,16 +97,17 @@ def said_once(said: Iterable[tuple[str, list[Sentence]]]) -> list[str]:
     said first; then "- Unit: its own sentences." a unit. A sentence is written as most
     units wrote it, and closed by a full stop."""
     written: dict[str, Counter] = {}  # key -> how it was written, how often
-    units: dict[str, list[str]] = {}  # key -> the units that said it
+    # key -> the units that said it, in order (a dict: 50,000 units may say one sentence)
+    units: dict[str, dict[str, None]] = {}
     own: dict[str, list[str]] = {}  # unit -> its keys, in order
     for unit, sentences in said:
         for sentence in sentences:
             written.setdefault(sentence.key, Counter())[sentence.text] += 1
-            if unit not in units.setdefault(sentence.key, []):
-                units[sentence.key].append(unit)
+            if unit not in units.setdefault(sentence.key, {}):
+                units[sentence.key][unit] = None
                 own.setdefault(unit, []).append(sentence.key)
     shared = sorted((k for k in units if len(units[k]) > 1), key=lambda k: -len(units[k]))
-    lines = [f"- {_as_written(written[k])} ({_names(units[k])})." for k in shared]
+    lines = [f"- {_as_written(written[k])} ({_names(list(units[k]))})." for k in shared]
     for unit, keys in own.items():
         alone = [_as_written(written[k]) for k in keys if len(units[k]) == 1]
         if alone:
