@@ -288,8 +288,7 @@ def _problems(plan: Plan) -> list[str]:
                 _("%(unit)s không thể trực thuộc một đơn vị đang được sắp xếp.")
                 % {"unit": new.name}
             )
-    needs = {Kind.MERGE: 2, Kind.SPLIT: 1, Kind.RENAME: 1, Kind.MOVE: 1, Kind.DISSOLVE: 1}
-    if len(plan.sources) < needs.get(plan.kind, 1):
+    if plan.kind == Kind.MERGE and len(plan.sources) < 2:
         problems.append(_("Hợp nhất cần ít nhất hai đơn vị."))
     if plan.kind == Kind.SPLIT and len(plan.results) < 2:
         problems.append(_("Chia tách cần ít nhất hai đơn vị mới."))

@@ -118,8 +118,6 @@ def reorganisation_apply(*, by, plan: Plan) -> Reorganisation:
     _address(plan, results, seen, journal)
     for source in plan.sources:
         journal["closed"].append([source.pk, _iso(source.valid_to), source.successor_id])
-        source.valid_to = plan.last_day
-        source.successor = results[0] if results else None
     # One update, no signal per unit: the kept totals are counted again once, below.
     Unit.objects.filter(pk__in=[u.pk for u in plan.sources]).update(
         valid_to=plan.last_day, successor=results[0] if results else None

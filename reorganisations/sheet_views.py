@@ -1,38 +1,30 @@
 """The unit tree as a spreadsheet (bảng đơn vị): downloaded with the units the user
 administers, uploaded back to change them and add new ones (unit_sheet.py)."""
 
-from crispy_forms.helper import FormHelper
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from accounts.administration.selectors import administered_units
+from reports.spreadsheets.layout import CONTENT_TYPE
+from reports.spreadsheets.views import SpreadsheetUploadForm
 from units.permissions import requires
 
-from .unit_sheet import CONTENT_TYPE, FILENAME, MAX_ROWS, unit_sheet, unit_sheet_read
+from .unit_sheet import FILENAME, MAX_ROWS, unit_sheet, unit_sheet_read
 
 
-class UnitSheetForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Tệp bảng đơn vị (.xlsx)"),
-        help_text=gettext_lazy("Bảng đơn vị đã tải từ trang này, tối đa 5 MB."),
-        widget=forms.FileInput(attrs={"accept": f".xlsx,{CONTENT_TYPE}"}),
-        error_messages={
-            "required": gettext_lazy("Chọn tệp bảng đơn vị để nạp."),
-            "empty": gettext_lazy("Tệp trống."),
-        },
-    )
+class UnitSheetForm(SpreadsheetUploadForm):
+    """The period spreadsheet's upload form, worded for the unit sheet."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        field = self.fields["file"]
+        field.label = _("Tệp bảng đơn vị (.xlsx)")
+        field.help_text = _("Bảng đơn vị đã tải từ trang này, tối đa 5 MB.")
+        field.error_messages["required"] = _("Chọn tệp bảng đơn vị để nạp.")
 
 
 @never_cache  # the administrator's units, as they stand now

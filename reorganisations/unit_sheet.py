@@ -18,14 +18,13 @@ import datetime
 import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,6 +33,7 @@ from accounts.administration import services
 from accounts.administration.selectors import administered_units
 from ops.audit import audit
 from reports.spreadsheets.cells import text_cell
+from reports.spreadsheets.upload import SpreadsheetError, not_xlsx, open_workbook
 from units.models import Unit
 from units.permissions import can, ensure
 from units.text import clean_text
@@ -41,9 +41,6 @@ from units.text import clean_text
 SHEET_TITLE = "Đơn vị"
 GUIDE_TITLE = "Hướng dẫn"
 FILENAME = "don-vi.xlsx"
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # a 5 MB file that inflates beyond this is not ours
 MAX_ROWS = 5_000
 MAX_ERRORS = 100  # listed; the rest are counted
 NAME_LIMIT = Unit._meta.get_field("name").max_length
@@ -280,35 +277,19 @@ class _Refused(Exception):
         self.message = message
 
 
+ADVICE = gettext_lazy("Hãy tải bảng đơn vị về, sửa rồi lưu dưới dạng .xlsx.")
+
+
 def _not_xlsx() -> _Refused:
-    return _Refused(
-        _(
-            "Tệp không phải bảng tính Excel (.xlsx) hoặc đã bị hỏng. Hãy tải bảng đơn vị "
-            "về, sửa rồi lưu dưới dạng .xlsx."
-        )
-    )
+    return _Refused(not_xlsx(ADVICE).messages[0])
 
 
 def _open(upload):
-    upload.seek(0, io.SEEK_END)
-    if upload.tell() > MAX_UPLOAD_BYTES:
-        raise _Refused(
-            _("Tệp quá lớn: tối đa %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    upload.seek(0)
-    data = io.BytesIO(upload.read(MAX_UPLOAD_BYTES + 1))
+    """The workbook, as the period's spreadsheet opens one (size, bomb, format)."""
     try:
-        with zipfile.ZipFile(data) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except Exception:  # not a zip, or one zipfile cannot read
-        raise _not_xlsx() from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise _Refused(_("Bảng tính quá lớn để nhập."))
-    data.seek(0)
-    try:
-        return load_workbook(data, read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds for a file it cannot read
-        raise _not_xlsx() from None
+        return open_workbook(upload, advice=ADVICE)
+    except SpreadsheetError as refused:
+        raise _Refused(refused.messages[0]) from None
 
 
 def _normal(text) -> str:

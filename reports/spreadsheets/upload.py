@@ -78,12 +78,13 @@ class SpreadsheetError(ValidationError):
     """The upload was refused; `messages` says why, row by row."""
 
 
-def _not_xlsx() -> SpreadsheetError:
+PERIOD_ADVICE = gettext_lazy("Hãy tải bảng tính của kỳ này về, điền rồi lưu dưới dạng .xlsx.")
+
+
+def not_xlsx(advice=PERIOD_ADVICE) -> SpreadsheetError:
+    """The file is not an XLSX we can read; `advice` says what to send instead."""
     return SpreadsheetError(
-        _(
-            "Tệp không phải bảng tính Excel (.xlsx) hoặc đã bị hỏng. "
-            "Hãy tải bảng tính của kỳ này về, điền rồi lưu dưới dạng .xlsx."
-        )
+        _("Tệp không phải bảng tính Excel (.xlsx) hoặc đã bị hỏng. %(advice)s") % {"advice": advice}
     )
 
 
@@ -95,8 +96,10 @@ def _upload_size(upload) -> int:
     return size
 
 
-def _open_workbook(upload):
-    """The uploaded workbook, or a SpreadsheetError saying why it is not one we read."""
+def open_workbook(upload, *, advice=PERIOD_ADVICE):
+    """An uploaded workbook, read-only, or a SpreadsheetError saying why it is not one we
+    read: over MAX_UPLOAD_BYTES, inflating past MAX_UNZIPPED_BYTES (a decompression bomb),
+    not an XLSX (then `advice`). The period's spreadsheet and the unit sheet alike."""
     if _upload_size(upload) > MAX_UPLOAD_BYTES:
         raise SpreadsheetError(
             _("Tệp quá lớn: tối đa %(mb)d MB. Hãy dùng bảng tính tải từ trang này.")
@@ -108,14 +111,14 @@ def _open_workbook(upload):
         with zipfile.ZipFile(data) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
     except Exception:  # not a zip, or one zipfile cannot read
-        raise _not_xlsx() from None
+        raise not_xlsx(advice) from None
     if unzipped > MAX_UNZIPPED_BYTES:
         raise SpreadsheetError(_("Bảng tính quá lớn để nhập."))
     data.seek(0)
     try:
         return load_workbook(data, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds for a file it cannot read
-        raise _not_xlsx() from None
+        raise not_xlsx(advice) from None
 
 
 def _file_period_id(wb) -> int | None:
@@ -222,7 +225,7 @@ def _read_workbook(upload) -> _File:
     """Read every cell the import needs. openpyxl parses a read-only workbook lazily, so a
     crafted cell (a number "abc", a date in month 13, a shared string that does not
     exist) raises only here, and of any kind: all of it means the file is not ours."""
-    wb = _open_workbook(upload)
+    wb = open_workbook(upload)
     try:
         # A hand-made workbook may have its rows on the first sheet, whatever its name.
         ws = wb[SHEET_TITLE] if SHEET_TITLE in wb.sheetnames else wb.worksheets[0]
@@ -236,7 +239,7 @@ def _read_workbook(upload) -> _File:
     except SpreadsheetError:
         raise
     except Exception:
-        raise _not_xlsx() from None
+        raise not_xlsx() from None
     finally:
         wb.close()
 
