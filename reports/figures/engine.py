@@ -262,25 +262,30 @@ def _count_live(split: "_Split", directives, assignments, units, extensions: boo
 
 def _count_kept(split: "_Split", units) -> set[int]:
     """The kept counts of the split's periods (of `units`, if given), with overdue as
-    far as the kept counts say it (missing, of periods past their due date): one query.
-    Returns the periods not kept (ReportingPeriod.figures_kept), to be counted live."""
+    far as the kept counts say it (missing, of periods past their due date): one query,
+    summed in SQL by the split's keys (50,000 rows for 50,000 units over a year, not
+    600,000) and read as a stream. Returns the periods not kept
+    (ReportingPeriod.figures_kept), to be counted live."""
     kept = [p.pk for p in split.periods if p.figures_kept]
     if not kept:
         return set(split.period)
     rows = KeptTotals.objects.filter(period_id__in=kept)
     if units is not None:
         rows = rows.filter(unit__in=units)
-    by_unit = "unit" in split.dims
-    columns = ["period_id", "unit_id"] if by_unit else ["period_id"]
-    for row in rows.values(*columns).annotate(**{n: Sum(n) for n in KEPT}).order_by():
-        period = split.period[row["period_id"]]
-        values = (row["unit_id"] if d == "unit" else period.directive_id for d in split.dims)
-        figures = split[(period.pk, *values)]
-        for name in KEPT:
-            setattr(figures, name, getattr(figures, name) + row[name])
-        figures.on_time_extended += row["on_time"]
-        if period.pk in split.past_due:
-            figures.overdue += row["expected"] - row["received"]
+    column = {"unit": "unit_id", "directive": "period__directive_id"}
+    keys = (["period_id"] if split.by_period else []) + [column[d] for d in split.dims]
+    missing = F("expected") - F("received")
+    sums = {f"sum_{n}": Sum(n) for n in KEPT}
+    sums["sum_overdue"] = Sum(missing, filter=Q(period_id__in=split.past_due), default=0)
+    rows = rows.values_list(*keys).annotate(**sums).values_list(*keys, *sums)
+    width = len(keys)
+    for row in rows.order_by().iterator(chunk_size=5000):
+        period_id = row[0] if split.by_period else None
+        figures = split[(period_id, *row[int(split.by_period) : width])]
+        for name, value in zip(KEPT, row[width:], strict=False):
+            setattr(figures, name, getattr(figures, name) + value)
+        figures.on_time_extended += row[width + KEPT.index("on_time")]
+        figures.overdue += row[-1]
     return set(split.period) - set(kept)
 
 

@@ -20,9 +20,8 @@ from reports.filing.models import ProgressReport
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import periods_between
 
-from . import sentences
 from .models import Summary
-from .tally import Slot, Tally, tally
+from .tally import Tally, tally
 
 QUOTES_PER_PART = 200  # lines quoted in a part; the rest are counted
 MISSING_LISTED = 30
@@ -151,17 +150,11 @@ def _situation(data: Tally) -> str:
     return "\n".join(lines)
 
 
-def _quotes(data: Tally, field: str, assignments: list[Slot]) -> list[str]:
-    """What the units wrote in `field` ("achievements", …) on these assignments, said
-    once: each unit and task at its latest (the tally's, by `sentences.latest`), then each
-    sentence once, with the units that said it (`sentences.said_once`)."""
-    said: dict[int, list[sentences.Sentence]] = {}
-    for slot in assignments:
-        words = data.words.get(slot.pk)
-        if words and slot.unit_id in data.units:
-            said.setdefault(slot.unit_id, []).extend(getattr(words, field))
-    in_order = [(data.units[u].name, said[u]) for u in data.units if said.get(u)]
-    lines = [_quote(line) for line in sentences.said_once(in_order)]
+def _quotes(data: Tally, field: str, section_id: int | None = None) -> list[str]:
+    """What the units wrote in `field` ("achievements": on the section's tasks), said
+    once (`Tally.said`), at most QUOTES_PER_PART lines and the count of the rest."""
+    said = data.said.get((field, section_id))
+    lines = [_quote(line) for line in said.lines()] if said else []
     if len(lines) > QUOTES_PER_PART:
         more = len(lines) - QUOTES_PER_PART
         lines = lines[:QUOTES_PER_PART]
@@ -183,8 +176,7 @@ def _results(data: Tally) -> str:
     for section in sections.values():
         lines.append(f"{section.number}. {' '.join(section.heading.split())}")
         task_ids = {t.pk for t in data.tasks if t.section_id == section.pk}
-        assignments = [slot for slot in data.assignments if slot.task_id in task_ids]
-        quotes = _quotes(data, "achievements", assignments)
+        quotes = _quotes(data, "achievements", section.pk)
         lines += quotes or [_("- Chưa có đơn vị báo cáo kết quả.")]
         for total in data.indicators:
             if total.indicator.task_id in task_ids:
@@ -202,8 +194,8 @@ def _results(data: Tally) -> str:
 
 
 def _texts(data: Tally) -> dict[str, str]:
-    difficulties = _quotes(data, "difficulties", data.assignments)
-    proposals = _quotes(data, "proposals", data.assignments)
+    difficulties = _quotes(data, "difficulties")
+    proposals = _quotes(data, "proposals")
     return {
         "situation": _situation(data),
         "results": _results(data),
@@ -262,7 +254,7 @@ def summary_recompose(summary: Summary, *, today: datetime.date | None = None) -
     """Write parts I–IV again from the reports as they stand now (not saved)."""
     directive = summary.directive
     periods = periods_between(directive, summary.period_from, summary.period_to)
-    data = tally(directive=directive, periods=periods, today=today, matrix=False)  # words only
+    data = tally(directive=directive, periods=periods, today=today)
     for name, text in _texts(data).items():
         setattr(summary, name, text)
     summary.composed_at = timezone.now()

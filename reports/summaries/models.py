@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from directives.models import Directive
 from reports.periods.models import ReportingPeriod
 
+from . import frozen
+
 
 def _margin(name, default: int, low: int, high: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
@@ -148,6 +150,10 @@ class Export(models.Model):
     # The draft as it stood when the export was asked for; the figures join it when the
     # export starts. A retried export renders the same snapshot again.
     snapshot = models.JSONField(_("số liệu chốt"), null=True, blank=True, editable=False)
+    # The rows of the snapshot's tables (summaries.frozen: a stream), kept beside it.
+    figures = models.FileField(
+        _("số liệu chốt (các dòng)"), upload_to=export_path, max_length=255, blank=True
+    )
     file = models.FileField(_("tệp"), upload_to=export_path, max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
     error = models.TextField(_("lỗi"), blank=True)
@@ -178,3 +184,11 @@ class Export(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def frozen(self) -> dict:
+        """The snapshot as a renderer reads it: each table's rows readable, from the
+        file beside it (`frozen.attached`)."""
+        figures = self.figures
+        return frozen.attached(
+            self.snapshot, (lambda: figures.storage.open(figures.name, "rb")) if figures else None
+        )

@@ -10,6 +10,8 @@ WeasyPrint's layout takes memory in proportion to the rows it lays out at once (
 175 KB a row), so the annex is printed in slices of ANNEX_ROWS rows, each a document of
 its own, and the pieces are joined with pypdf. A slice's last page is dropped and its
 rows printed again at the top of the next slice, so that no page at a join is part-empty.
+The rows are read once, in order (they may be a stream: `frozen.Rows`), and only the
+slice being printed is held.
 """
 
 import gc
@@ -17,6 +19,7 @@ import io
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
+from itertools import islice
 from typing import BinaryIO
 
 from django.template.loader import render_to_string
@@ -96,8 +99,8 @@ def _margin(value) -> str:
 
 
 def _context(snapshot: dict) -> dict:
-    """What the template shows, the figures written out (once for all the pieces); the
-    texts are user input, cleaned of what HTML cannot hold."""
+    """What the template shows, the figures written out (an annex's rows slice by slice);
+    the texts are user input, cleaned of what HTML cannot hold."""
     header = _clean(snapshot["header"])
     margins = snapshot.get("margins_mm") or {}
     return {
@@ -119,23 +122,30 @@ def _context(snapshot: dict) -> dict:
 
 
 def _table(table: dict, header: dict, periods: str) -> dict:
-    """An annex as the template prints it: its figures written out."""
-    table = _clean(table)
-    columns = [str(c) for c in table["columns"]]
+    """An annex as the template prints it: its figures written out, but for its rows,
+    which are written out slice by slice (`_written`)."""
+    columns = [str(c) for c in _clean(table["columns"])]
     kinds = [_kind(c) for c in columns]
     return {
-        "title": table["title"],
-        "note": table.get("note", ""),
+        "title": clean(table["title"]),
+        "note": clean(table.get("note", "")),
         "of": _annex_of(header.get("number", "")),
         "periods": periods,
         "columns": list(zip(columns, _widths(len(columns)), strict=True)),
-        "rows": [(f"r{i}", _cells(row, kinds)) for i, row in enumerate(table["rows"])],
-        "total": _cells(table["total"], kinds) if table.get("total") else None,
+        "kinds": kinds,
+        "rows": table["rows"],
+        "total": _cells(_clean(table["total"]), kinds) if table.get("total") else None,
     }
 
 
-def _html(context: dict, report: bool, rows: range | None, first_page: int = 1) -> str:
-    """The report (if `report`) and the annex's `rows` (none if None) as one document.
+def _written(table: dict, rows: list[tuple[int, list]]) -> list[tuple[str, list[str]]]:
+    """(id, cells) of these (index, row) of the annex, as the table prints them."""
+    return [(f"r{index}", _cells(_clean(row), table["kinds"])) for index, row in rows]
+
+
+def _html(context: dict, report: bool, rows: list | None, first_page: int = 1) -> str:
+    """The report (if `report`) and these (index, row) of the annex (none if None) as one
+    document.
 
     The annex's title comes with its first row, the total with its last; pages with no
     report are numbered from `first_page`.
@@ -143,11 +153,12 @@ def _html(context: dict, report: bool, rows: range | None, first_page: int = 1) 
     annex = context["annex"]
     piece = {**context, "report": report, "first_page": str(first_page), "annex": None}
     if rows is not None:
+        count = len(annex["rows"])
         piece["annex"] = {
             **annex,
-            "head": rows.start == 0,
-            "rows": annex["rows"][rows.start : rows.stop],
-            "total": annex["total"] if rows.stop >= len(annex["rows"]) else None,
+            "head": not rows or rows[0][0] == 0,
+            "rows": _written(annex, rows),
+            "total": annex["total"] if not rows or rows[-1][0] == count - 1 else None,
         }
     return render_to_string(TEMPLATE, piece)
 
@@ -156,7 +167,7 @@ def summary_html(snapshot: dict) -> str:
     """The whole report, annex included, as one HTML document (the PDF is printed from
     the same template, in pieces: see `summary_pdf`)."""
     context = _context(snapshot)
-    return _html(context, report=True, rows=range(len(context["annex"]["rows"])))
+    return _html(context, report=True, rows=list(enumerate(context["annex"]["rows"])))
 
 
 def _render(html: str) -> Document:
@@ -196,26 +207,25 @@ def _print_report(context: dict) -> PdfWriter:
     return PdfWriter(clone_from=_pdf(document, document.pages))
 
 
-def _print_slice(writer: PdfWriter, context: dict, start: int) -> int:
-    """Add the annex's rows from `start` on, at most ANNEX_ROWS of them, to the PDF, the
-    pages numbered on; return the row the next slice starts at.
+def _print_slice(writer: PdfWriter, context: dict, rows: list[tuple[int, list]]) -> int:
+    """Add these (index, row) of the annex (at most ANNEX_ROWS) to the PDF, the pages
+    numbered on; return how many of them were printed.
 
     Unless the slice ends the annex, its last page is left out and the rows on it are
     carried over to the next slice; but kept if it holds the slice's first row (else the
     next slice would start where this one did).
     """
     count = len(context["annex"]["rows"])
-    stop = min(start + ANNEX_ROWS, count)
-    rows = range(start, stop)
     document = _render(_html(context, report=False, rows=rows, first_page=len(writer.pages) + 1))
-    pages = document.pages
-    if stop < count:
+    pages, printed = document.pages, len(rows)
+    if rows and rows[-1][0] < count - 1:
+        start = rows[0][0]
         on_last = [int(m[1]) for name in pages[-1].anchors if (m := ROW_ID.fullmatch(name))]
         carried = min(on_last, default=start)
         if carried > start:
-            pages, stop = pages[:-1], carried
+            pages, printed = pages[:-1], carried - start
     writer.append(_pdf(document, pages))
-    return stop
+    return printed
 
 
 def summary_pdf(
@@ -235,13 +245,18 @@ def summary_pdf(
     share = (1 - REPORT_SHARE) / len(tables)
     for index, table in enumerate(tables):
         piece = {**context, "annex": table}
-        count, start = len(table["rows"]), 0
+        count = len(table["rows"])
+        unread = iter(enumerate(table["rows"]))
+        window: list[tuple[int, list]] = []  # read, not printed yet
+        start = 0  # the first row not printed yet
         while True:  # at least once: the annex's title and table head, even with no row
+            window.extend(islice(unread, ANNEX_ROWS - len(window)))
             with _collected():
-                start = _print_slice(writer, piece, start)
+                printed = _print_slice(writer, piece, window)
+            del window[:printed]
+            start += printed
             if progress is not None:
-                done = start / count if count else 1
-                progress(REPORT_SHARE + share * (index + done))
-            if start == count:
+                progress(REPORT_SHARE + share * (index + (start / count if count else 1)))
+            if start >= count:
                 break
     writer.write(out)

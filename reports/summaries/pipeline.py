@@ -35,6 +35,7 @@ from ops.audit import audit
 from ops.outbox import outbox_add
 from units.models import fold
 
+from . import frozen
 from .models import Export, Summary
 from .pdf import summary_pdf
 from .snapshot import add_figures, draft_snapshot
@@ -290,19 +291,33 @@ def export_run(export_id: int) -> Export:
         return _make(export, progress)
 
 
+def _freeze(export: Export, snapshot: dict, progress: Callable[[float], None]) -> None:
+    """Add the figures to the snapshot, their rows to a stream file kept beside it
+    (`frozen`), and store both: from now on every run renders these."""
+    with tempfile.TemporaryFile() as rows:
+        add_figures(
+            snapshot,
+            directive=export.directive,
+            progress=progress,
+            format=export.format,
+            keeper=frozen.Stream(rows),
+        )
+        rows.seek(0)
+        export.figures.save(f"so-lieu-{export.pk}.jsonl.gz", File(rows), save=False)
+    held = _held(export).update(
+        snapshot=snapshot, figures=export.figures.name, heartbeat_at=timezone.now()
+    )
+    if not held:
+        export.figures.delete(save=False)  # the run that took over keeps its own
+        raise ExportTakenOver(export.pk)
+
+
 def _make(export: Export, progress: _Progress) -> Export:
     """The run proper: figures (unless frozen by an earlier run), file, done."""
     try:
-        snapshot = export.snapshot
-        if "annex" not in snapshot:
-            add_figures(
-                snapshot,
-                directive=export.directive,
-                progress=progress.part(0, FIGURES_SHARE),
-                format=export.format,
-            )
-            if not _held(export).update(snapshot=snapshot, heartbeat_at=timezone.now()):
-                raise ExportTakenOver(export.pk)
+        if "annex" not in export.snapshot:
+            _freeze(export, export.snapshot, progress.part(0, FIGURES_SHARE))
+        snapshot = export.frozen()
         render = RENDERERS[export.format]
         with tempfile.TemporaryFile() as out:
             render(snapshot, out, progress=progress.part(FIGURES_SHARE, 1 - FIGURES_SHARE))

@@ -7,7 +7,7 @@ leading bullet and the closing punctuation set aside):
   sentences are kept, and an earlier period's only if no later period repeats or
   supersedes them; a sentence supersedes an earlier one when the two differ in their
   figures alone ("đã tổ chức 5 hội nghị" after "đã tổ chức 3 hội nghị").
-- `said_once`: the sentences of every unit. One that several units said is written once
+- `SaidOnce`: the sentences of every unit. One that several units said is written once
   with their names; each unit's own are written after its name.
 """
 
@@ -71,6 +71,12 @@ def latest(texts: list[str], read: dict[str, tuple] | None = None) -> list[Sente
     `shape`), in the order written. `read` keeps each text split once across calls
     (units copy their words from period to period, and from one another)."""
     read = {} if read is None else read
+    written = [text for text in texts if text]
+    if len(set(written)) == 1:  # the same text each period (most often): as it is
+        text = written[0]
+        if text not in read:
+            read[text] = split(text)
+        return list(read[text])
     later: set[str] = set()
     kept: list[tuple[Sentence, ...]] = []
     for text in reversed(texts):
@@ -91,28 +97,49 @@ def _names(names: list[str]) -> str:
     return listed
 
 
-def said_once(said: Iterable[tuple[str, list[Sentence]]]) -> list[str]:
-    """Lines from (unit name, its sentences) in the order the units are listed: first
-    each sentence several units said, once, "- Sentence (Unit A, Unit B).", the most
-    said first; then "- Unit: its own sentences." a unit. A sentence is written as most
-    units wrote it, and closed by a full stop."""
-    written: dict[str, Counter] = {}  # key -> how it was written, how often
-    # key -> the units that said it, in order (a dict: 50,000 units may say one sentence)
-    units: dict[str, dict[str, None]] = {}
-    own: dict[str, list[str]] = {}  # unit -> its keys, in order
-    for unit, sentences in said:
-        for sentence in sentences:
-            written.setdefault(sentence.key, Counter())[sentence.text] += 1
-            if unit not in units.setdefault(sentence.key, {}):
-                units[sentence.key][unit] = None
-                own.setdefault(unit, []).append(sentence.key)
-    shared = sorted((k for k in units if len(units[k]) > 1), key=lambda k: -len(units[k]))
-    lines = [f"- {_as_written(written[k])} ({_names(list(units[k]))})." for k in shared]
-    for unit, keys in own.items():
-        alone = [_as_written(written[k]) for k in keys if len(units[k]) == 1]
-        if alone:
-            lines.append(f"- {unit}: {'. '.join(alone)}.")
-    return lines
+class SaidOnce:
+    """The sentences of every unit, said once. They may come in any order: each with the
+    unit's place in the listing and its own place among the unit's (sortable values),
+    and the lines are written as if they had come unit after unit in order. What is kept
+    is one entry a sentence and a unit, never a unit's texts."""
+
+    def __init__(self):
+        self.written: dict[str, Counter] = {}  # key -> how it was written, how often
+        self.units: dict[str, dict] = {}  # key -> unit place -> the unit's name
+        self.first: dict[str, tuple] = {}  # key -> where it was first said
+        self.own: dict = {}  # unit place -> key -> where the unit first said it
+
+    def add(self, unit, name: str, at: tuple, sentences: Iterable[Sentence]) -> None:
+        """The sentences `name` (at place `unit`) said at place `at` among its own."""
+        own = self.own.setdefault(unit, {})
+        for index, sentence in enumerate(sentences):
+            where = (unit, *at, index)
+            self.written.setdefault(sentence.key, Counter())[sentence.text] += 1
+            self.units.setdefault(sentence.key, {})[unit] = name
+            if where < self.first.setdefault(sentence.key, where):
+                self.first[sentence.key] = where
+            if where[1:] < own.setdefault(sentence.key, where[1:]):
+                own[sentence.key] = where[1:]
+
+    def lines(self) -> list[str]:
+        """First each sentence several units said, once, "- Sentence (Unit A, Unit B).",
+        the most said first; then "- Unit: its own sentences." a unit. A sentence is
+        written as most units wrote it, and closed by a full stop."""
+        shared = sorted(
+            (k for k in self.units if len(self.units[k]) > 1),
+            key=lambda k: (-len(self.units[k]), self.first[k]),
+        )
+        lines = [
+            f"- {_as_written(self.written[k])} "
+            f"({_names([self.units[k][u] for u in sorted(self.units[k])])})."
+            for k in shared
+        ]
+        for unit in sorted(self.own):
+            keys = sorted(self.own[unit], key=self.own[unit].get)
+            alone = [_as_written(self.written[k]) for k in keys if len(self.units[k]) == 1]
+            if alone:
+                lines.append(f"- {self.units[keys[0]][unit]}: {'. '.join(alone)}.")
+        return lines
 
 
 def _as_written(forms: Counter) -> str:

@@ -1,8 +1,8 @@
 """Freezing a summary into a snapshot (its shape: the docstring of this package).
 
 Two steps: `draft_snapshot` copies the secretary's text when the export is asked for
-(cheap, in the request); `add_figures` adds the tables when the export runs. The
-renderers read nothing else, so a made export never changes.
+(cheap, in the request); `add_figures` adds the tables when the export runs, their rows
+kept as `frozen` says. The renderers read nothing else, so a made export never changes.
 """
 
 import datetime
@@ -17,7 +17,7 @@ from reports.filing.slots import STATUS_LABELS
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import period_range_label, periods_between
 
-from . import levels
+from . import frozen, levels
 from .models import Summary, has_number
 from .tally import tally
 
@@ -153,25 +153,29 @@ def add_figures(
     today: datetime.date | None = None,
     progress: Callable[[float], None] | None = None,
     format: str = "xlsx",
+    keeper: frozen.Inline | frozen.Stream | None = None,
 ) -> dict:
     """The tables, as the reports stand now, added to a draft snapshot for an export in
     `format`: a workbook's has the matrix and every unit; a document's (DOCX, PDF) has no
     matrix, and beyond levels.ANNEX_UNITS_MAX units its annexes sum the units by the tree
-    level below the issuer."""
+    level below the issuer. The tables' rows go where `keeper` puts them (`frozen`; by
+    default in the snapshot), each made as it is written."""
+    keeper = keeper or frozen.Inline()
+    report = progress or (lambda _fraction: None)
     periods = list(
         ReportingPeriod.objects.filter(directive=directive, pk__in=snapshot["period_ids"])
     )
     periods.sort(key=lambda p: p.start)
     workbook = format == "xlsx"
-    data = tally(
-        directive=directive,
-        periods=periods,
-        today=today,
-        progress=progress,
-        words=False,
-        matrix=workbook,
-    )
+    data = tally(directive=directive, periods=periods, today=today, words=False)
+    report(0.2)
     snapshot["made_at"] = timezone.localtime().isoformat(timespec="seconds")
+    snapshot["matrix"] = {
+        "columns": [_("Kỳ báo cáo"), _("Đơn vị"), *[t.code for t in data.tasks]],
+        "tasks": [{"code": t.code, "name": " ".join(t.text.split())} for t in data.tasks],
+        "legend": legend(),
+        "rows": keeper.keep(data.matrix(lambda done: report(0.2 + 0.7 * done)) if workbook else ()),
+    }
     counted = {pk: u for pk, u in data.units.items() if u.figures.expected}
     by_level = not workbook and len(counted) > levels.ANNEX_UNITS_MAX
     if by_level:
@@ -180,7 +184,7 @@ def add_figures(
         rows = levels.summed(figures, directive.issuer_id, Figures)
     else:
         title = _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ (%(periods)s)")
-        rows = [(u.name, u.figures) for u in counted.values()]
+        rows = ((u.name, u.figures) for u in counted.values())
     snapshot["annex"] = {
         "title": title % {"periods": snapshot["periods"]},
         "columns": [
@@ -194,29 +198,27 @@ def add_figures(
             _("Tỷ lệ đầy đủ (%)"),
             _("Tỷ lệ đúng hạn (%)"),
         ],
-        "rows": [_annex_row(i, name, figures) for i, (name, figures) in enumerate(rows, 1)],
+        "rows": keeper.keep(
+            _annex_row(i, name, figures) for i, (name, figures) in enumerate(rows, 1)
+        ),
         "total": _annex_row("", _("Tổng cộng"), data.total),
     }
     if by_level:
         snapshot["annex"]["note"] = levels.note(len(counted), directive.issuer.name)
-    snapshot["matrix"] = {
-        "columns": [_("Kỳ báo cáo"), _("Đơn vị"), *[t.code for t in data.tasks]],
-        "tasks": [{"code": t.code, "name": " ".join(t.text.split())} for t in data.tasks],
-        "legend": legend(),
-        "rows": data.matrix,
-    }
     if data.deadlines_total.assigned:
         held = {pk: data.deadlines[pk] for pk in data.units if pk in data.deadlines}
         if not workbook and len(held) > levels.ANNEX_UNITS_MAX:
             rows = levels.summed(held, directive.issuer_id, DeadlineFigures)
         else:
-            rows = [(data.units[pk].name, figures) for pk, figures in held.items()]
+            rows = ((data.units[pk].name, figures) for pk, figures in held.items())
         snapshot["deadlines"] = {
             "title": _("PHỤ LỤC: NHIỆM VỤ CÓ THỜI HẠN (đến ngày %(day)s)")
             % {"day": f"{timezone.localdate():%d/%m/%Y}"},
             "sentence": data.deadlines_total.in_words(),
             "columns": deadline_columns(),
-            "rows": [deadline_row(i, name, figures) for i, (name, figures) in enumerate(rows, 1)],
+            "rows": keeper.keep(
+                deadline_row(i, name, figures) for i, (name, figures) in enumerate(rows, 1)
+            ),
             "total": deadline_row("", _("Tổng cộng"), data.deadlines_total),
         }
         if not workbook and len(held) > levels.ANNEX_UNITS_MAX:
@@ -242,4 +244,5 @@ def add_figures(
             for t in data.indicators
         ],
     }
+    report(1.0)
     return snapshot

@@ -1,17 +1,16 @@
 """What the units filed over a range of periods, read for a summary: each unit's figures
-(from the counting engine, reports.figures.engine), the matrix cells (each a slot's
-status, reports.filing.slots: three queries a period), what each assignment said over
-the periods (its latest state: `sentences.latest`), and the indicator totals. Drafts are
-never read: a summary quotes only what was sent.
+(from the counting engine, reports.figures.engine), what the units wrote, said once
+(`sentences`: each assignment at its latest, gathered as the reports are read), the
+indicator totals, and the matrix cells (each a slot's status, reports.filing.slots), made
+row by row for a workbook. Drafts are never read: a summary quotes only what was sent.
 """
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
-from typing import NamedTuple
 
 from django.db.models import F
 from django.utils import timezone
@@ -27,7 +26,6 @@ from reports.periods.models import ReportingPeriod
 from units.models import Unit, active_between_q
 
 from . import sentences
-from .sentences import Sentence
 
 READ_KEPT = 20_000  # texts kept split while reading (units copy theirs period to period)
 READABLE = (
@@ -35,6 +33,7 @@ READABLE = (
     ProgressReport.Status.ACCEPTED,
     ProgressReport.Status.RETURNED,
 )
+FIELDS = ("achievements", "difficulties", "proposals")
 
 
 @dataclass
@@ -45,26 +44,6 @@ class UnitFigures:
     figures: Figures = field(default_factory=Figures)
 
 
-class Slot(NamedTuple):
-    """One assignment, as the tally reads it."""
-
-    pk: int
-    task_id: int
-    unit_id: int
-    role: str
-    kind: str  # the task's
-    done_on: datetime.date | None
-
-
-@dataclass
-class Words:
-    """What an assignment said over the periods, at its latest (`sentences.latest`)."""
-
-    achievements: list[Sentence]
-    difficulties: list[Sentence]
-    proposals: list[Sentence]
-
-
 @dataclass
 class Tally:
     directive: Directive
@@ -72,13 +51,68 @@ class Tally:
     tasks: list[Task]
     units: dict[int, UnitFigures]  # in the order the summary lists them
     total: Figures
-    matrix: list[list[str]] = field(default_factory=list)  # [period, unit, code per task]
-    words: dict[int, Words] = field(default_factory=dict)  # by assignment id
-    assignments: list[Slot] = field(default_factory=list)
+    today: datetime.date
+    # What units wrote, said once: by (field, section id) for "achievements" (each
+    # section's results), by (field, None) for the other two.
+    said: dict[tuple[str, int | None], sentences.SaidOnce] = field(default_factory=dict)
     indicators: list[IndicatorTotal] = field(default_factory=list)
     # Tasks with a deadline, as of the day tallied: each unit's, and all together.
     deadlines: dict[int, DeadlineFigures] = field(default_factory=dict)
     deadlines_total: DeadlineFigures = field(default_factory=DeadlineFigures)
+
+    def matrix(self, progress: Callable[[float], None] | None = None) -> Iterator[list[str]]:
+        """The matrix's rows, period after period: [period, unit, a cell code a task]
+        (`slots.status_seen`; "" where the unit owes nothing). Held at once: the slots
+        (a few small values each) and one period's sent reports, never the rows."""
+        column = {task.pk: i for i, task in enumerate(self.tasks)}
+        kinds: dict[str, str] = {}  # one string a kind, not one a slot
+        by_unit: dict[int, list[tuple]] = defaultdict(list)
+        for pk, task_id, unit_id, kind, done_on in _slots(self.directive):
+            by_unit[unit_id].append((pk, column[task_id], kinds.setdefault(kind, kind), done_on))
+        periods = self.periods
+        extensions = ExtensionRequest.objects.filter(period__in=periods)
+        granted = slots.granted_extensions(extensions)
+        dated = list(Unit.objects.dated().filter(pk__in=self.units).values_list("pk", flat=True))
+        statuses: dict[str, str] = {}
+        for index, period in enumerate(periods):
+            reports = ProgressReport.objects.filter(period=period, submitted_at__isnull=False)
+            sent = {
+                pk: statuses.setdefault(status, status)
+                for pk, status in reports.values_list("assignment_id", "status").iterator(
+                    chunk_size=10_000
+                )
+            }
+            inactive = _inactive(dated, period)
+            for unit_id, unit in self.units.items():
+                if unit_id in inactive:
+                    continue
+                cells = [""] * len(self.tasks)
+                for pk, at, kind, done_on in by_unit.get(unit_id, ()):
+                    if not reports_in(kind, done_on, period.start):
+                        continue
+                    extension = granted.get((pk, period.pk))
+                    cells[at] = slots.status_seen(
+                        sent=pk in sent,
+                        status=sent.get(pk),
+                        due=slots.due_date(period, extension[0] if extension else None),
+                        today=self.today,
+                    )
+                yield [period.label, unit.name, *cells]
+            del sent
+            if progress:
+                progress((index + 1) / len(periods))
+
+
+def _slots(directive: Directive):
+    """(pk, task, unit, task's kind, done on) of each assignment the matrix shows: the
+    counted ones of tasks reported on (not those with a deadline alone)."""
+    return (
+        Assignment.objects.counted()
+        .filter(task__section__directive=directive)
+        .exclude(task__kind=Task.Kind.DEADLINE)
+        .values_list("pk", "task_id", "unit_id", "task__kind", "done_on")
+        .iterator(chunk_size=5000)
+    )
 
 
 def _units(directive: Directive) -> dict[int, UnitFigures]:
@@ -104,24 +138,53 @@ def _inactive(dated: list[int], period: ReportingPeriod) -> set[int]:
     )
 
 
-def _words(periods: list[ReportingPeriod]) -> dict[int, Words]:
-    """What each assignment said over the periods: its reports that say anything, read
-    period after period and brought to their latest state as they come (one query; the
-    texts of one assignment in memory at a time)."""
+def _said(
+    directive: Directive, periods: list[ReportingPeriod], units: dict[int, UnitFigures]
+) -> dict[tuple[str, int | None], sentences.SaidOnce]:
+    """What the units wrote over the periods, said once (`Tally.said`): the reports that
+    say anything, read in one query assignment after assignment, each brought to its
+    latest state (`sentences.latest`) and gathered at once; only one assignment's texts
+    are in memory at a time. A sentence's place: its unit's in the listing, then the
+    task's (section, task, role)."""
     rows = (
-        ProgressReport.objects.filter(period__in=periods, status__in=READABLE)
+        ProgressReport.objects.filter(
+            period__in=periods,
+            status__in=READABLE,
+            assignment__parent__isnull=True,
+            assignment__task__section__directive=directive,
+        )
+        .exclude(assignment__task__kind=Task.Kind.DEADLINE)
         .exclude(achievements="", difficulties="", proposals="")
         .order_by("assignment_id", "period__start")
-        .values_list("assignment_id", "achievements", "difficulties", "proposals")
+        .values_list(
+            "assignment_id",
+            "assignment__unit_id",
+            "assignment__task__section_id",
+            "assignment__task__section__order",
+            "assignment__task__order",
+            "assignment__role",
+            *FIELDS,
+        )
     )
-    words: dict[int, Words] = {}
+    place = {unit_id: index for index, unit_id in enumerate(units)}
+    said: dict[tuple[str, int | None], sentences.SaidOnce] = {}
     read: dict[str, tuple] = {}
-    for assignment_id, reports in groupby(rows.iterator(chunk_size=2000), itemgetter(0)):
-        texts = list(zip(*(report[1:] for report in reports), strict=True))
+    for assignment_id, reports in groupby(rows.iterator(chunk_size=10_000), itemgetter(0)):
+        reports = list(reports)
+        _pk, unit_id, section_id, section_order, task_order, role = reports[0][:6]
+        if unit_id not in place:
+            continue
         if len(read) > READ_KEPT:
             read.clear()
-        words[assignment_id] = Words(*(sentences.latest(list(t), read) for t in texts))
-    return words
+        at = (section_order, task_order, role, assignment_id)
+        for index, name in enumerate(FIELDS):
+            texts = [report[6 + index] for report in reports]
+            latest = sentences.latest(texts, read) if any(texts) else None
+            if latest:
+                bucket = (name, section_id if name == "achievements" else None)
+                gathered = said.setdefault(bucket, sentences.SaidOnce())
+                gathered.add(place[unit_id], units[unit_id].name, at, latest)
+    return said
 
 
 def tally(
@@ -129,67 +192,23 @@ def tally(
     directive: Directive,
     periods: list[ReportingPeriod],
     today: datetime.date | None = None,
-    progress: Callable[[float], None] | None = None,
     words: bool = True,
-    matrix: bool = True,
 ) -> Tally:
-    """Everything a summary needs over `periods`: a fixed number of queries, and one more
-    a period (two where units open or close at a date). With `words` False, what units
-    wrote is not read (the figures frozen for an export need none of it); with `matrix`
-    False, neither are the slots one by one (only a workbook draws the matrix: at 50,000
-    units it is 600,000 rows)."""
+    """Everything a summary needs over `periods`, in a fixed number of queries; the
+    matrix's rows are made on demand (`Tally.matrix`). With `words` False, what units
+    wrote is not read (the figures frozen for an export need none of it)."""
     today = today or timezone.localdate()
-    tasks = matrix_tasks(directive=directive)
-    column = {task.pk: i for i, task in enumerate(tasks)}
     units = _units(directive)
-    slots_read = (
-        Assignment.objects.counted()
-        .filter(task__section__directive=directive)
-        .exclude(task__kind=Task.Kind.DEADLINE)
-        .order_by("task__section__order", "task__order", "role", "unit__name")
-        .values_list("pk", "task_id", "unit_id", "role", "task__kind", "done_on")
-    )
-    assignments = [Slot(*row) for row in slots_read] if matrix or words else []
-    by_unit: dict[int, list[Slot]] = defaultdict(list)
-    for slot in assignments:
-        by_unit[slot.unit_id].append(slot)
     total = Figures()
     for unit_id, figures in engine.by_unit(
         directive=directive, periods=periods, today=today
     ).items():
         units[unit_id].figures = figures
         total.add(figures)
-    result = Tally(directive, periods, tasks, units, total, assignments=assignments)
-    extensions = ExtensionRequest.objects.filter(period__in=periods)
-    granted = slots.granted_extensions(extensions) if matrix else {}
-    dated = Unit.objects.dated().filter(pk__in=units).values_list("pk", flat=True)
-    dated = list(dated) if matrix else []
-    for index, period in enumerate(periods if matrix else []):
-        sent = dict(
-            ProgressReport.objects.filter(period=period, submitted_at__isnull=False).values_list(
-                "assignment_id", "status"
-            )
-        )
-        inactive = _inactive(dated, period)
-        for unit_id, unit in units.items():
-            if unit_id in inactive:
-                continue
-            cells = [""] * len(tasks)
-            for slot in by_unit[unit_id]:
-                if not reports_in(slot.kind, slot.done_on, period.start):
-                    continue
-                extension = granted.get((slot.pk, period.pk))
-                cells[column[slot.task_id]] = slots.status_seen(
-                    sent=slot.pk in sent,
-                    status=sent.get(slot.pk),
-                    due=slots.due_date(period, extension[0] if extension else None),
-                    today=today,
-                )
-            result.matrix.append([period.label, unit.name, *cells])
-        if progress:
-            progress((index + 1) / (len(periods) + 2))
+    tasks = matrix_tasks(directive=directive)
+    result = Tally(directive, periods, tasks, units, total, today)
     if words:
-        result.words = _words(periods)
+        result.said = _said(directive, periods, units)
     result.indicators = indicator_totals(
         indicators=directive_indicators(directive), periods=periods
     )
@@ -198,6 +217,4 @@ def tally(
     for (unit_id,), figures in deadlines.items():
         result.deadlines[unit_id] = figures
         result.deadlines_total.add(figures)
-    if progress:
-        progress(1.0)
     return result

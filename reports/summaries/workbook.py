@@ -6,9 +6,10 @@ and "Thông tin" (what the workbook is). Each sheet has its title rows and a bol
 row frozen, and an autofilter over its table.
 
 The workbook is written in write-only mode (rows streamed to disk, one shared set of
-style objects), as the matrix may hold 60,000 rows. Every text goes through
-`reports.spreadsheets.cells.text_cell`: texts are user input, and one starting with "=" must
-stay text, never become a formula.
+style objects), as the matrix may hold 600,000 rows, read one by one from the frozen
+figures (`frozen`). Every text goes through `reports.spreadsheets.cells` (`row_value`,
+`text_cell`): texts are user input, and one starting with "=" must stay text, never
+become a formula.
 """
 
 import datetime
@@ -23,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.spreadsheets.cells import text_cell
+from reports.spreadsheets.cells import row_value, text_cell
 
 from .text import clean
 
@@ -135,6 +136,8 @@ def _figure(ws, value, rate: bool, **style) -> WriteOnlyCell:
     """A cell of a figures table: rates numeric with one decimal, None empty."""
     if rate and isinstance(value, int | float) and not isinstance(value, bool):
         return text_cell(ws, float(value), number_format=RATE_FORMAT, **style)
+    if not style:
+        return row_value(ws, _text(value))
     return text_cell(ws, _text(value), **style)
 
 
@@ -154,12 +157,15 @@ def _matrix_sheet(wb: Workbook, snapshot: dict, progress: _Progress) -> None:
         frozen_columns=fixed,
     )
     ws.row_dimensions[header_row - 1].height = 75
-    labels = {code: _text(str(label)) for code, label in matrix["legend"].items()}
+    labels = {code: row_value(ws, _text(str(label))) for code, label in matrix["legend"].items()}
     for row in matrix["rows"]:
         ws.append(
             [
-                text_cell(ws, _text(value) if i < fixed else labels.get(value, _text(value)))
-                for i, value in enumerate(row)
+                *(row_value(ws, _text(value)) for value in row[:fixed]),
+                *(
+                    labels[value] if value in labels else row_value(ws, _text(value))
+                    for value in row[fixed:]
+                ),
             ]
         )
         progress.row()

@@ -123,7 +123,7 @@ def test_the_units_list_the_summary_and_the_reminders_agree(extended_a, reporter
     reminded = {(d.assignment.unit_id, d.kind) for d in reminders_due(today=TWO_DAYS_LATE)}
 
     assert _statuses(work) == ["missing"]
-    assert {row[1]: row[2] for row in data.matrix} == {
+    assert {row[1]: row[2] for row in data.matrix()} == {
         unit_a.name: "missing",
         sd.assignment_b.unit.name: "overdue",
     }
