@@ -11,7 +11,12 @@ from rest_framework.response import Response
 
 from reports.summaries.compose import summary_compose
 from reports.summaries.models import Export
-from reports.summaries.pipeline import CONTENT_TYPES, export_download, export_request
+from reports.summaries.pipeline import (
+    CONTENT_TYPES,
+    export_cancel,
+    export_download,
+    export_request,
+)
 
 from .. import filters
 from ..serializers import ExportRequestSerializer, ExportSerializer
@@ -46,6 +51,16 @@ FILE = OpenApiResponse(OpenApiTypes.BINARY, description=gettext_lazy("Tệp DOCX
         request=ExportRequestSerializer,
         responses=responses({202: ExportSerializer}, 400, 403, 404, 409),
     ),
+    cancel=extend_schema(
+        tags=[EXPORTS],
+        summary=gettext_lazy("Hủy bản xuất đang chờ hoặc đang tạo (bộ phận theo dõi)"),
+        description=gettext_lazy(
+            "Bản xuất chuyển sang “cancelled”: đang chờ thì không chạy, đang tạo thì dừng "
+            "trong khoảng một giây và không giữ tệp nào. Bản xuất đã kết thúc thì 409."
+        ),
+        request=None,
+        responses=responses({200: ExportSerializer}, 403, 404, 409),
+    ),
     download=extend_schema(
         tags=[EXPORTS],
         summary=gettext_lazy("Tải tệp của bản xuất"),
@@ -68,6 +83,7 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         "retrieve": "export.view",
         "download": "export.view",
         "create": "summary.edit",
+        "cancel": "summary.edit",
     }
 
     def create(self, request):
@@ -84,6 +100,17 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         except DjangoValidationError as refusal:
             raise refused(refusal) from refusal
         return Response(ExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        export = self.get_object()
+        if not export_cancel(export=export, by=request.user):
+            raise refused(
+                DjangoValidationError(
+                    gettext_lazy("Bản xuất đã kết thúc: không hủy được."), code="finished"
+                )
+            )
+        return Response(ExportSerializer(export).data)
 
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

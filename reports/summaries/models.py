@@ -129,6 +129,7 @@ class Export(models.Model):
         RUNNING = "running", _("Đang xuất")
         DONE = "done", _("Đã xong")
         FAILED = "failed", _("Lỗi")
+        CANCELLED = "cancelled", _("Đã hủy")
 
     directive = models.ForeignKey(
         Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="exports"
@@ -144,7 +145,7 @@ class Export(models.Model):
     format = models.CharField(_("định dạng"), max_length=8, choices=Format.choices)
     periods = models.CharField(_("các kỳ"), max_length=160)
     status = models.CharField(
-        _("trạng thái"), max_length=8, choices=Status.choices, default=Status.QUEUED
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     # The draft as it stood when the export was asked for; the figures join it when the
@@ -183,7 +184,7 @@ class Export(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)
 
     def frozen(self) -> dict:
         """The snapshot as a renderer reads it: each table's rows readable, from the

@@ -55,6 +55,7 @@ CONTENT_TYPES = {
     Export.Format.PDF: "application/pdf",
 }
 FIGURES_SHARE = 0.45  # of the progress bar: reading the reports; the rest is rendering
+CHECK_EVERY = 1.0  # seconds: a run asks at least this often whether the export is its own
 TIME_LIMIT = 600  # seconds a run may take (the Celery task's hard limit)
 HEARTBEAT_EVERY = 10.0  # seconds (a third of the lease if shorter)
 MAX_ATTEMPTS = 3
@@ -74,6 +75,11 @@ class ExportBusy(Exception):
         super().__init__(export_id, wait)
         self.export_id = export_id
         self.wait = wait
+
+
+class ExportCancelled(Exception):
+    """Someone cancelled the export while this run made it: the run stops and keeps
+    nothing it made."""
 
 
 class ExportTakenOver(Exception):
@@ -178,9 +184,19 @@ def _held(export: Export):
     )
 
 
+def _lost(export: Export) -> Exception:
+    """Why the export is no longer this run's: cancelled, or taken over by another run."""
+    status = Export.objects.filter(pk=export.pk).values_list("status", flat=True).first()
+    if status == Export.Status.CANCELLED:
+        return ExportCancelled(export.pk)
+    return ExportTakenOver(export.pk)
+
+
 class _Progress:
     """Writes the share done to the export's row, with a heartbeat, at most a few times a
-    second. Raises ExportTakenOver if another run has taken the export over."""
+    second, and at least every CHECK_EVERY seconds it is called (so that a cancelled run
+    stops within about a second). Raises ExportCancelled or ExportTakenOver once the
+    export is no longer this run's."""
 
     def __init__(self, export: Export, clock: Callable[[], float] = time.monotonic):
         self.export = export
@@ -189,11 +205,12 @@ class _Progress:
         self.at = -math.inf
 
     def __call__(self, fraction: float) -> None:
-        percent = max(1, min(99, int(100 * fraction)))
+        percent = max(self.shown, 1, min(99, int(100 * fraction)))
         now = self.clock()
-        if percent > self.shown and now - self.at >= 0.25:
+        moved = percent > self.shown and now - self.at >= 0.25
+        if moved or now - self.at >= CHECK_EVERY:
             if not _held(self.export).update(progress=percent, heartbeat_at=timezone.now()):
-                raise ExportTakenOver(self.export.pk)
+                raise _lost(self.export)
             self.shown, self.at = percent, now
 
     def part(self, start: float, share: float) -> Callable[[float], None]:
@@ -274,6 +291,40 @@ def _fail(export: Export, message: str) -> Export:
     return export
 
 
+def _forget_figures(export: Export) -> None:
+    """A cancelled export keeps no figures: their file goes, and the row forgets it."""
+    name = Export.objects.filter(pk=export.pk).values_list("figures", flat=True).first()
+    if name:
+        export.figures.storage.delete(name)
+        Export.objects.filter(pk=export.pk).update(figures="")
+
+
+@transaction.atomic
+def export_cancel(*, export: Export, by) -> bool:
+    """Cancel an export not finished: a queued one never starts; a running one's run stops
+    at its next check (`_Progress`, within about a second) and keeps nothing. False if it
+    had finished already (made, failed or cancelled): nothing changes then."""
+    finished_at = timezone.now()
+    cancelled = Export.objects.filter(
+        pk=export.pk, status__in=(Export.Status.QUEUED, Export.Status.RUNNING)
+    ).update(status=Export.Status.CANCELLED, finished_at=finished_at)
+    if cancelled:
+        export.status, export.finished_at = Export.Status.CANCELLED, finished_at
+        audit(
+            actor=by,
+            action="export.cancelled",
+            obj=export,
+            summary=_("Hủy xuất báo cáo tổng hợp: %(format)s, văn bản %(number)s, %(periods)s")
+            % {
+                "format": export.get_format_display(),
+                "number": export.directive.number,
+                "periods": export.periods,
+            },
+            directive_id=export.directive_id,
+        )
+    return bool(cancelled)
+
+
 def export_run(export_id: int) -> Export:
     """Make the export's file, unless it is made or failed already. A failure is recorded
     on the export with a message the secretary can read, and logged; it is not raised.
@@ -309,7 +360,7 @@ def _freeze(export: Export, snapshot: dict, progress: Callable[[float], None]) -
     )
     if not held:
         export.figures.delete(save=False)  # the run that took over keeps its own
-        raise ExportTakenOver(export.pk)
+        raise _lost(export)
 
 
 def _make(export: Export, progress: _Progress) -> Export:
@@ -337,9 +388,14 @@ def _make(export: Export, progress: _Progress) -> Export:
             )
             if not made:
                 export.file.delete(save=False)  # the run that took over makes its own
-                raise ExportTakenOver(export.pk)
+                raise _lost(export)
             export.status = Export.Status.DONE
             _audit(export, "export.made", _("Đã tạo tệp xuất"))
+    except ExportCancelled:
+        log.info("Export %s was cancelled; its run stops", export.pk)
+        _forget_figures(export)
+        export.refresh_from_db()
+        return export
     except ExportTakenOver:
         log.warning("Export %s was taken over by another run; this one stops", export.pk)
         raise

@@ -75,7 +75,9 @@ class Tally:
         dated = list(Unit.objects.dated().filter(pk__in=self.units).values_list("pk", flat=True))
         statuses: dict[str, str] = {}
         for index, period in enumerate(periods):
-            reports = ProgressReport.objects.filter(period=period, submitted_at__isnull=False)
+            reports = ProgressReport.objects.filter(
+                period=period, submitted_at__isnull=False
+            ).order_by()  # (ordered, a cursor's plan reads every report of the table)
             sent = {
                 pk: statuses.setdefault(status, status)
                 for pk, status in reports.values_list("assignment_id", "status").iterator(
@@ -83,20 +85,27 @@ class Tally:
                 )
             }
             inactive = _inactive(dated, period)
+            # A cell's status depends on its report's status, or, unsent, on its due
+            # date: `status_seen` is asked once for each, not once a cell.
+            seen: dict[tuple, str] = {}
+
+            def status(pk: int, period=period, sent=sent, seen=seen) -> str:
+                extension = granted.get((pk, period.pk)) if granted else None
+                due = slots.due_date(period, extension[0] if extension else None)
+                facts = (pk in sent, sent.get(pk), due)
+                if facts not in seen:
+                    seen[facts] = slots.status_seen(
+                        sent=facts[0], status=facts[1], due=due, today=self.today
+                    )
+                return seen[facts]
+
             for unit_id, unit in self.units.items():
                 if unit_id in inactive:
                     continue
                 cells = [""] * len(self.tasks)
                 for pk, at, kind, done_on in by_unit.get(unit_id, ()):
-                    if not reports_in(kind, done_on, period.start):
-                        continue
-                    extension = granted.get((pk, period.pk))
-                    cells[at] = slots.status_seen(
-                        sent=pk in sent,
-                        status=sent.get(pk),
-                        due=slots.due_date(period, extension[0] if extension else None),
-                        today=self.today,
-                    )
+                    if reports_in(kind, done_on, period.start):
+                        cells[at] = status(pk)
                 yield [period.label, unit.name, *cells]
             del sent
             if progress:
@@ -111,6 +120,7 @@ def _slots(directive: Directive):
         .filter(task__section__directive=directive)
         .exclude(task__kind=Task.Kind.DEADLINE)
         .values_list("pk", "task_id", "unit_id", "task__kind", "done_on")
+        .order_by()
         .iterator(chunk_size=5000)
     )
 
@@ -142,10 +152,10 @@ def _said(
     directive: Directive, periods: list[ReportingPeriod], units: dict[int, UnitFigures]
 ) -> dict[tuple[str, int | None], sentences.SaidOnce]:
     """What the units wrote over the periods, said once (`Tally.said`): the reports that
-    say anything, read in one query assignment after assignment, each brought to its
-    latest state (`sentences.latest`) and gathered at once; only one assignment's texts
-    are in memory at a time. A sentence's place: its unit's in the listing, then the
-    task's (section, task, role)."""
+    say anything, read in one query assignment after assignment (each one's in the order
+    of its periods), each brought to its latest state (`sentences.latest`) and gathered
+    at once; only one assignment's texts are in memory at a time. A sentence's place:
+    its unit's in the listing, then the task's (section, task, role)."""
     rows = (
         ProgressReport.objects.filter(
             period__in=periods,
@@ -155,9 +165,10 @@ def _said(
         )
         .exclude(assignment__task__kind=Task.Kind.DEADLINE)
         .exclude(achievements="", difficulties="", proposals="")
-        .order_by("assignment_id", "period__start")
+        .order_by("assignment_id")  # read in the order of an index: no sort
         .values_list(
             "assignment_id",
+            "period_id",
             "assignment__unit_id",
             "assignment__task__section_id",
             "assignment__task__section__order",
@@ -167,18 +178,19 @@ def _said(
         )
     )
     place = {unit_id: index for index, unit_id in enumerate(units)}
+    start = {period.pk: period.start for period in periods}
     said: dict[tuple[str, int | None], sentences.SaidOnce] = {}
     read: dict[str, tuple] = {}
     for assignment_id, reports in groupby(rows.iterator(chunk_size=10_000), itemgetter(0)):
-        reports = list(reports)
-        _pk, unit_id, section_id, section_order, task_order, role = reports[0][:6]
+        reports = sorted(reports, key=lambda report: start[report[1]])  # oldest first
+        unit_id, section_id, section_order, task_order, role = reports[0][2:7]
         if unit_id not in place:
             continue
         if len(read) > READ_KEPT:
             read.clear()
         at = (section_order, task_order, role, assignment_id)
         for index, name in enumerate(FIELDS):
-            texts = [report[6 + index] for report in reports]
+            texts = [report[7 + index] for report in reports]
             latest = sentences.latest(texts, read) if any(texts) else None
             if latest:
                 bucket = (name, section_id if name == "achievements" else None)

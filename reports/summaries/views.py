@@ -14,13 +14,14 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from directives.models import Directive
 from ops.audit import audit
 from reports.figures.portfolio import Slice
 from reports.periods import selectors
 from units.models import fold
-from units.permissions import ensure, requires
+from units.permissions import can, ensure, requires
 
 from .compose import (
     reports_changed_since,
@@ -31,7 +32,7 @@ from .compose import (
 )
 from .forms import SummaryForm, SummaryStartForm
 from .models import Export, Summary
-from .pipeline import CONTENT_TYPES, RENDERERS, export_download, export_request
+from .pipeline import CONTENT_TYPES, RENDERERS, export_cancel, export_download, export_request
 from .portfolio import portfolio_snapshot, span_label
 
 HISTORY_PAGE = 25
@@ -158,7 +159,30 @@ def export_detail(request, export_id: int):
         if request.htmx
         else "reports/exports/export_detail.html"
     )
-    return render(request, template, {"export": export, "directive": export.directive})
+    return render(
+        request,
+        template,
+        {
+            "export": export,
+            "directive": export.directive,
+            "can_cancel": not export.is_finished and can(request.user, "summary.edit"),
+        },
+    )
+
+
+@require_POST
+@requires("summary.edit")
+def export_stop(request, export_id: int):
+    """Cancel an export still being made (the secretary asked for the wrong one, or it
+    takes too long): its run stops and nothing is kept."""
+    export = get_object_or_404(
+        Export.objects.defer("snapshot").select_related("directive"), pk=export_id
+    )
+    if export_cancel(export=export, by=request.user):
+        messages.success(request, _("Đã hủy bản xuất."))
+    else:
+        messages.info(request, _("Bản xuất đã kết thúc trước khi hủy: không có gì thay đổi."))
+    return redirect("reports:export", export_id=export.pk)
 
 
 @requires("export.view")
@@ -206,4 +230,5 @@ urlpatterns = [
     path("bao-cao-tong-hop/<int:summary_id>/", summary_edit, name="summary"),
     path("ban-xuat/<int:export_id>/", export_detail, name="export"),
     path("ban-xuat/<int:export_id>/tai-ve/", export_file, name="export_download"),
+    path("ban-xuat/<int:export_id>/huy/", export_stop, name="export_cancel"),
 ]

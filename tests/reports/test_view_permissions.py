@@ -153,6 +153,7 @@ WALKED = {
     "api:report-list", "api:report-bulk", "api:report-stream", "api:report-detail",
     "api:report-submit", "api:report-accept",
     "api:report-return", "api:export-list", "api:export-detail", "api:export-download",
+    "api:export-cancel", "reports:export_cancel",  # in summaries/test_cancel.py
     "api:statistics-aggregate",
     # walked in tests/reorganisations/test_api.py
     "api:reorganisation-list", "api:reorganisation-detail", "api:reorganisation-undo",
