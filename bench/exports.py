@@ -4,7 +4,7 @@ monthly periods) over its whole year, in each format, as a secretary's automatio
 it: `manage.py export_summary`, each run a process of its own.
 
 For each format: the median wall time over R runs and the largest peak memory (the
-child's maximum resident set size, from wait4), with the file's size. The export reads
+child's own high-water mark: `bench/peak.py`), with the file's size. The export reads
 the reports, freezes the figures, renders and stores the file: all of it is measured.
 
     python bench/exports.py --units 5000 --runs 3
@@ -13,7 +13,6 @@ the reports, freezes the figures, renders and stores the file: all of it is meas
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,30 +26,22 @@ import django
 
 django.setup()
 
-from bench import synthetic
+from bench import peak, synthetic
 
 FORMATS = ("docx", "xlsx", "pdf")
 
 
 def run_once(number: str, format: str, out: Path) -> tuple[float, float]:
     """One export in a child process: (seconds, peak MB of that process)."""
-    command = [
-        sys.executable,
-        str(ROOT / "manage.py"),
+    return peak.run(
+        ROOT / "manage.py",
         "export_summary",
         f"--directive={number}",
         "--from=2025-01",
         "--to=2025-12",
         f"--format={format}",
         f"--out={out}",
-    ]
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"export_summary --format={format} failed")
-    return seconds, usage.ru_maxrss / 1024  # kilobytes on Linux
+    )
 
 
 def main() -> None:

@@ -63,6 +63,7 @@ class SummaryForm(forms.ModelForm):
             "margin_bottom",
             "margin_left",
             "margin_right",
+            "annex_by",
             "version",
         ]
         widgets = {
@@ -122,6 +123,7 @@ class SummaryForm(forms.ModelForm):
                     Column("signer_on_behalf", "signer_title", "signer_name"),
                 ),
             ),
+            Fieldset(_("Phụ lục số liệu"), "annex_by"),
             Fieldset(
                 _("Lề trang"),
                 Row(

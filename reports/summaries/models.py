@@ -32,6 +32,18 @@ class Summary(models.Model):
     """A báo cáo tổng hợp in the making: composed from the filed reports of a range of
     periods, then edited by the secretary before it is exported."""
 
+    class AnnexBy(models.TextChoices):
+        """How a document's annex lists the units (summaries.levels)."""
+
+        AUTO = (
+            "auto",
+            _("Tự động: từng đơn vị đến 500 đơn vị, nhiều hơn thì theo đơn vị trực thuộc"),
+        )
+        BELOW = "below", _("Cộng theo đơn vị trực thuộc")
+        BELOW_2 = "below2", _("Cộng theo cấp dưới của các đơn vị trực thuộc")
+        GROUP = "group", _("Cộng theo nhóm đơn vị được giao nhiệm vụ")
+        UNIT = "unit", _("Từng đơn vị (phụ lục có thể rất dài)")
+
     directive = models.ForeignKey(
         Directive, verbose_name=_("văn bản"), on_delete=models.CASCADE, related_name="summaries"
     )
@@ -55,6 +67,13 @@ class Summary(models.Model):
     difficulties = models.TextField(_("III. Khó khăn, vướng mắc"), blank=True)
     proposals = models.TextField(_("IV. Kiến nghị, đề xuất"), blank=True)
     recipients = models.TextField(_("nơi nhận"), blank=True, help_text=_("Mỗi nơi một dòng."))
+    annex_by = models.CharField(
+        _("phụ lục của bản DOCX, PDF"),
+        max_length=8,
+        choices=AnnexBy.choices,
+        default=AnnexBy.AUTO,
+        help_text=_("Bản xuất bảng tính (XLSX) luôn có số liệu của từng đơn vị."),
+    )
     signer_on_behalf = models.CharField(_("thẩm quyền ký"), max_length=128, blank=True)
     signer_title = models.CharField(_("chức vụ người ký"), max_length=128, blank=True)
     signer_name = models.CharField(_("người ký"), max_length=128, blank=True)

@@ -78,6 +78,7 @@ def draft_snapshot(summary: Summary) -> dict:
             "subject": " ".join(summary.subject.split()),
         },
         "parts": parts(summary),
+        "annex_by": summary.annex_by,
         "recipients": [line.strip() for line in summary.recipients.splitlines() if line.strip()],
         "signature": {
             "on_behalf": summary.signer_on_behalf,
@@ -157,9 +158,9 @@ def add_figures(
 ) -> dict:
     """The tables, as the reports stand now, added to a draft snapshot for an export in
     `format`: a workbook's has the matrix and every unit; a document's (DOCX, PDF) has no
-    matrix, and beyond levels.ANNEX_UNITS_MAX units its annexes sum the units by the tree
-    level below the issuer. The tables' rows go where `keeper` puts them (`frozen`; by
-    default in the snapshot), each made as it is written."""
+    matrix, and its annexes list the units as the secretary chose (`levels.annex`). The
+    tables' rows go where `keeper` puts them (`frozen`; by default in the snapshot), each
+    made as it is written."""
     keeper = keeper or frozen.Inline()
     report = progress or (lambda _fraction: None)
     periods = list(
@@ -176,15 +177,16 @@ def add_figures(
         "legend": legend(),
         "rows": keeper.keep(data.matrix(lambda done: report(0.2 + 0.7 * done)) if workbook else ()),
     }
-    counted = {pk: u for pk, u in data.units.items() if u.figures.expected}
-    by_level = not workbook and len(counted) > levels.ANNEX_UNITS_MAX
-    if by_level:
-        title = _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO THEO ĐƠN VỊ TRỰC THUỘC (%(periods)s)")
-        figures = {pk: u.figures for pk, u in counted.items()}
-        rows = levels.summed(figures, directive.issuer_id, Figures)
-    else:
-        title = _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ (%(periods)s)")
-        rows = ((u.name, u.figures) for u in counted.values())
+    # A document's annexes as the secretary chose (levels.annex); a workbook's, every unit.
+    by = levels.UNIT if workbook else snapshot.get("annex_by", levels.AUTO)
+    names = {pk: u.name for pk, u in data.units.items()}
+    counted = {pk: u.figures for pk, u in data.units.items() if u.figures.expected}
+    rows, note = levels.annex(counted, names, by=by, directive=directive, empty=Figures)
+    title = (
+        _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO THEO ĐƠN VỊ TRỰC THUỘC (%(periods)s)")
+        if note
+        else _("PHỤ LỤC: TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ (%(periods)s)")
+    )
     snapshot["annex"] = {
         "title": title % {"periods": snapshot["periods"]},
         "columns": [
@@ -203,14 +205,11 @@ def add_figures(
         ),
         "total": _annex_row("", _("Tổng cộng"), data.total),
     }
-    if by_level:
-        snapshot["annex"]["note"] = levels.note(len(counted), directive.issuer.name)
+    if note:
+        snapshot["annex"]["note"] = note
     if data.deadlines_total.assigned:
         held = {pk: data.deadlines[pk] for pk in data.units if pk in data.deadlines}
-        if not workbook and len(held) > levels.ANNEX_UNITS_MAX:
-            rows = levels.summed(held, directive.issuer_id, DeadlineFigures)
-        else:
-            rows = ((data.units[pk].name, figures) for pk, figures in held.items())
+        rows, note = levels.annex(held, names, by=by, directive=directive, empty=DeadlineFigures)
         snapshot["deadlines"] = {
             "title": _("PHỤ LỤC: NHIỆM VỤ CÓ THỜI HẠN (đến ngày %(day)s)")
             % {"day": f"{timezone.localdate():%d/%m/%Y}"},
@@ -221,8 +220,8 @@ def add_figures(
             ),
             "total": deadline_row("", _("Tổng cộng"), data.deadlines_total),
         }
-        if not workbook and len(held) > levels.ANNEX_UNITS_MAX:
-            snapshot["deadlines"]["note"] = levels.note(len(held), directive.issuer.name)
+        if note:
+            snapshot["deadlines"]["note"] = note
     snapshot["indicators"] = {
         "columns": [
             _("Nhiệm vụ"),

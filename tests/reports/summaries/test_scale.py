@@ -9,6 +9,7 @@ import io
 import docx
 import openpyxl
 import pytest
+from django.urls import reverse
 
 from directives.models import Role
 from directives.services import assignments_sync
@@ -17,7 +18,7 @@ from reports.filing.models import ProgressReport
 from reports.periods.services import periods_generate
 from reports.summaries import levels, pipeline
 from reports.summaries.compose import summary_compose
-from units.models import Unit
+from units.models import Unit, UnitGroup
 
 from ...factories import (
     VN,
@@ -114,3 +115,76 @@ def test_a_small_annex_stays_unit_by_unit(province):
     export = pipeline.export_now(summary=province["summary"], format="pdf", by=province["reviewer"])
 
     assert len(export.frozen()["annex"]["rows"]) == 7 and "note" not in export.snapshot["annex"]
+
+
+def _export(province, format="docx", by="auto"):
+    summary = province["summary"]
+    summary.annex_by = by
+    summary.save()
+    return pipeline.export_now(summary=summary, format=format, by=province["reviewer"])
+
+
+def test_the_secretary_sums_the_annex_a_level_further_down(province):
+    export = _export(province, by="below2")
+
+    annex = export.frozen()["annex"]
+    assert [row[1] for row in annex["rows"]] == [
+        "Mặt trận tỉnh",
+        "Xã A0",
+        "Xã A1",
+        "Xã A2",
+        "Xã B0",
+        "Xã B1",
+        "Xã B2",
+    ]  # fmt: skip: each its own row, the front as high as it stands
+    assert "cấp dưới của các đơn vị trực thuộc Tỉnh ủy" in annex["note"]
+
+
+def test_the_secretary_sums_the_annex_by_the_groups_given_the_task(province):
+    group = UnitGroup.objects.create(name="Các xã ven biển")
+    group.members.add(*Unit.objects.filter(name__in=["Xã A0", "Xã A1", "Xã B0"]))
+    AddresseeFactory(section=province["task"].section, unit=None, group=group, role=Role.LEAD)
+
+    annex = _export(province, by="group").frozen()["annex"]
+
+    assert [(row[1], *row[2:4]) for row in annex["rows"]] == [
+        ("Các xã ven biển (3 đơn vị)", 3, 1),  # of A0, A2, B1, only A0 reported
+        ("Các đơn vị khác (4 đơn vị)", 4, 2),
+    ]
+    assert "nhóm đơn vị" in annex["note"]
+
+
+def test_the_secretary_asks_for_every_unit_however_many(province, monkeypatch):
+    monkeypatch.setattr(levels, "ANNEX_UNITS_MAX", 3)
+
+    export = _export(province, by="unit")
+
+    assert len(export.frozen()["annex"]["rows"]) == 7 and "note" not in export.snapshot["annex"]
+    assert len(_docx_annex(export)) == 1 + 7 + 1  # header, the units, the total
+
+
+def test_the_choice_is_made_on_the_draft_and_kept_by_its_export(province, client):
+    summary = province["summary"]
+    client.force_login(province["reviewer"])
+    page = client.get(reverse("reports:summary", args=[summary.pk])).content.decode()
+    assert 'name="annex_by"' in page and "Cộng theo nhóm đơn vị được giao nhiệm vụ" in page
+
+    form = {name: value for name, value in _fields(summary).items()} | {"annex_by": "below"}
+    client.post(reverse("reports:summary", args=[summary.pk]), form)
+
+    summary.refresh_from_db()
+    assert summary.annex_by == "below"
+    export = pipeline.export_now(summary=summary, format="pdf", by=province["reviewer"])
+    assert export.snapshot["annex_by"] == "below" and "note" in export.snapshot["annex"]
+    bad = client.post(reverse("reports:summary", args=[summary.pk]), form | {"annex_by": "x"})
+    assert bad.status_code == 200 and "không phải là một trong các lựa chọn" in bad.content.decode()
+
+
+def _fields(summary) -> dict:
+    """What the edit page posts, as it stands."""
+    from reports.summaries.forms import SummaryForm
+
+    form = SummaryForm(instance=summary, initial={"version": summary.version})
+    data = {name: form[name].value() for name in form.fields}
+    data["dated"] = summary.dated.strftime("%d/%m/%Y")
+    return {name: "" if value is None else value for name, value in data.items()}

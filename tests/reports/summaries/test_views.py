@@ -69,6 +69,7 @@ def _form(summary: Summary, **changes) -> dict:
         "margin_bottom": summary.margin_bottom,
         "margin_left": summary.margin_left,
         "margin_right": summary.margin_right,
+        "annex_by": summary.annex_by,
         "version": summary.version,
     }
     return data | changes
