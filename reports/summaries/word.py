@@ -6,13 +6,19 @@ and a short line under it, the parts I–IV, the recipients (Nơi nhận: 14 pt,
 underlined; each recipient 12 pt) beside the signature block, page numbers from page 2,
 then the annex in a landscape section. It reads nothing but the snapshot.
 
-The annex table may run to tens of thousands of rows, so its rows are built as lxml
-elements directly; python-docx's `add_row()` and `cell.text` are far too slow for that.
+The annex table may run to tens of thousands of rows (every unit, if the secretary asks),
+so python-docx never holds them: the document is laid out with a marker row where the
+rows go, saved, and its `word/document.xml` copied into the file with the rows written in
+place of the marker, one at a time, as they are read (`_save`). Each row is built as lxml
+elements, as the table's other rows are; python-docx's `add_row()` and `cell.text` are
+far too slow for that.
 """
 
 import datetime
+import io
 import re
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from docx import Document
@@ -37,6 +43,10 @@ PROGRESS_ROWS = 500  # annex rows between progress calls (more when there are ma
 _SPACES = re.compile(r"[\t\n\r]+")
 
 _TR, _TC, _P, _R, _T = qn("w:tr"), qn("w:tc"), qn("w:p"), qn("w:r"), qn("w:t")
+_TBL, _W = qn("w:tbl"), "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W_DECLARATION = f' xmlns:w="{_W}"'.encode()  # declared once, on the document
+DOCUMENT_PART = "word/document.xml"
+ROWS_MARKER = "dondoc-annex-rows-"  # the text of the row an annex's rows replace
 _PPR, _RPR, _PSTYLE, _B, _VAL = qn("w:pPr"), qn("w:rPr"), qn("w:pStyle"), qn("w:b"), qn("w:val")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
@@ -76,6 +86,7 @@ def summary_docx(
             _body(doc, paragraph["text"], bold=bool(paragraph.get("heading")))
     _closing(doc, snapshot["recipients"], snapshot["signature"], width)
     report(0.1)
+    streams: list[tuple[str, Iterable]] = []  # (marker, the rows written in its place)
 
     annex = snapshot.get("annex")
     if annex:
@@ -86,7 +97,7 @@ def summary_docx(
         _paragraph(doc, annex["title"], size=14, bold=True, before=0, after=12)
         if annex.get("note"):  # summed by tree level: where each unit's figures are
             _paragraph(doc, annex["note"], size=12, before=0, after=6)
-        _annex_table(doc, annex, width, lambda done: report(0.1 + 0.7 * done))
+        streams.append((_annex_table(doc, annex, width, len(streams)), annex["rows"]))
         _end_paragraph(doc)
     deadlines = snapshot.get("deadlines")
     if deadlines:  # the tasks with a deadline, unit by unit: a second annex
@@ -97,11 +108,10 @@ def summary_docx(
         _paragraph(doc, deadlines["title"], size=14, bold=True, before=0, after=12)
         if deadlines.get("note"):
             _paragraph(doc, deadlines["note"], size=12, before=0, after=6)
-        _annex_table(doc, deadlines, width, lambda done: report(0.8 + 0.1 * done))
+        streams.append((_annex_table(doc, deadlines, width, len(streams)), deadlines["rows"]))
         _end_paragraph(doc)
 
-    report(0.9)
-    doc.save(out)
+    _save(doc, out, streams, lambda done: report(0.1 + 0.9 * done))
     report(1.0)
 
 
@@ -292,8 +302,9 @@ def _closing(doc, recipients: list, signature: dict, width) -> None:
     _line(right, signature.get("name") or "", size=14, bold=True)
 
 
-def _annex_table(doc, annex: dict, width, progress: Callable[[float], None]) -> None:
-    """The annex table: a repeated bold header row, the rows, the bold total row."""
+def _annex_table(doc, annex: dict, width, number: int) -> str:
+    """The annex table: a repeated bold header row, a marker row where `_save` writes the
+    rows, the bold total row. Returns the marker's text."""
     columns = annex["columns"]
     table = doc.add_table(rows=0, cols=len(columns))
     table.style = doc.styles["Table Grid"]
@@ -313,15 +324,46 @@ def _annex_table(doc, annex: dict, width, progress: Callable[[float], None]) -> 
         etree.SubElement(tc_pr, qn("w:vAlign"), {_VAL: "center"})
         tc.insert(0, tc_pr)
 
-    rows = annex["rows"]
-    every = max(PROGRESS_ROWS, len(rows) // 200 + 1)
-    for index, values in enumerate(rows, start=1):
-        _row(tbl, values)
-        if index % every == 0:
-            progress(index / len(rows))
+    marker = f"{ROWS_MARKER}{number}"
+    _row(tbl, [marker])
     if annex.get("total"):
         _row(tbl, annex["total"], bold=True)
-    progress(1.0)
+    return marker
+
+
+def _save(doc, out: BinaryIO, streams: list[tuple[str, Iterable]], progress) -> None:
+    """Save the document to `out`, each marker row replaced by its rows, written one at a
+    time as they are read: the package is copied part by part, and `word/document.xml`
+    is written in pieces around the markers."""
+    laid_out = io.BytesIO()
+    doc.save(laid_out)
+    total = sum(len(rows) for _marker, rows in streams) or 1
+    written = 0
+    every = max(PROGRESS_ROWS, total // 200 + 1)
+    scratch = etree.Element(_TBL, nsmap={"w": _W})  # each row is built here, then let go
+    with (
+        zipfile.ZipFile(laid_out) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for part in source.infolist():
+            if part.filename != DOCUMENT_PART:
+                target.writestr(part, source.read(part.filename))
+                continue
+            rest = source.read(part.filename).decode()
+            with target.open(part, "w") as document:
+                for marker, rows in streams:
+                    at = rest.index(marker)
+                    start, end = rest.rindex("<w:tr", 0, at), rest.index("</w:tr>", at) + 7
+                    document.write(rest[:start].encode())
+                    for values in rows:
+                        tr = _row(scratch, values)
+                        document.write(etree.tostring(tr).replace(_W_DECLARATION, b""))
+                        scratch.remove(tr)
+                        written += 1
+                        if written % every == 0:
+                            progress(written / total)
+                    rest = rest[end:]
+                document.write(rest.encode())
 
 
 def _annex_widths(columns: list, width: int) -> list[int]:
