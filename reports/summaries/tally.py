@@ -85,27 +85,27 @@ class Tally:
                 )
             }
             inactive = _inactive(dated, period)
-            # A cell's status depends on its report's status, or, unsent, on its due
-            # date: `status_seen` is asked once for each, not once a cell.
-            seen: dict[tuple, str] = {}
-
-            def status(pk: int, period=period, sent=sent, seen=seen) -> str:
-                extension = granted.get((pk, period.pk)) if granted else None
-                due = slots.due_date(period, extension[0] if extension else None)
-                facts = (pk in sent, sent.get(pk), due)
-                if facts not in seen:
-                    seen[facts] = slots.status_seen(
-                        sent=facts[0], status=facts[1], due=due, today=self.today
-                    )
-                return seen[facts]
-
+            # A cell's status depends on its report's status (None: never sent) and on a
+            # granted extension: `status_seen` is asked once for each, not once a cell.
+            shown: dict[tuple, str] = {}
             for unit_id, unit in self.units.items():
                 if unit_id in inactive:
                     continue
                 cells = [""] * len(self.tasks)
                 for pk, at, kind, done_on in by_unit.get(unit_id, ()):
-                    if reports_in(kind, done_on, period.start):
-                        cells[at] = status(pk)
+                    if not reports_in(kind, done_on, period.start):
+                        continue
+                    extension = granted.get((pk, period.pk)) if granted else None
+                    facts = (sent.get(pk), extension[0] if extension else None)
+                    code = shown.get(facts)
+                    if code is None:
+                        code = shown[facts] = slots.status_seen(
+                            sent=facts[0] is not None,
+                            status=facts[0],
+                            due=slots.due_date(period, facts[1]),
+                            today=self.today,
+                        )
+                    cells[at] = code
                 yield [period.label, unit.name, *cells]
             del sent
             if progress:
