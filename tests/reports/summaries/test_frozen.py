@@ -1,14 +1,17 @@
 """An export's frozen figures (issue 20): the rows of its tables kept in a stream file
 beside the snapshot, read back row by row, and the same file made from them every time."""
 
+import datetime
 import io
 import re
 import zipfile
 
 import pytest
 
-from reports.summaries import frozen, pipeline
+from reports.summaries import frozen, pipeline, workbook
 from reports.summaries.compose import summary_compose
+
+from ...factories import ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +106,36 @@ def test_an_export_made_twice_from_its_snapshot_is_the_same(format, summary, rev
     assert content(again.getvalue(), format) == content(made, format)
     if format != "pdf":  # (a PDF's text is compressed)
         assert b"136-CV/HU" in b"".join(part for _name, part in content(made, format))
+
+
+def test_the_bar_moves_through_every_phase_of_an_export(
+    summary, small_directive, reviewer, monkeypatch
+):
+    """Freezing the figures (a step a period) and writing the file (row by row) each move
+    the bar: it never goes back, and does not jump from the start to the end."""
+    for month in (10, 11, 12):
+        ReportingPeriodFactory(
+            directive=small_directive.directive,
+            label=f"Tháng {month}/2021",
+            start=datetime.date(2021, month - 1, 15),
+            cutoff=datetime.date(2021, month, 14),
+            due=datetime.date(2021, month, 20),
+        )
+    summary.period_to = small_directive.directive.periods.order_by("start").last()
+    summary.save()
+    offered = []
+    shown = pipeline._Progress.__call__
+    monkeypatch.setattr(
+        pipeline._Progress,
+        "__call__",
+        lambda self, fraction: (offered.append(fraction), shown(self, fraction))[1],
+    )
+    monkeypatch.setattr(workbook, "PROGRESS_EVERY", 1)  # a step a row, on so small a workbook
+
+    pipeline.export_now(summary=summary, format="xlsx", by=reviewer)
+
+    assert offered == sorted(offered)
+    freezing = [f for f in offered if 0 < f < pipeline.FIGURES_SHARE]
+    writing = [f for f in offered if pipeline.FIGURES_SHARE < f < 1]
+    assert len(set(freezing)) >= 4  # after the tally, then a period at a time
+    assert len(set(writing)) >= 4
