@@ -263,8 +263,8 @@ def _count_live(split: "_Split", directives, assignments, units, extensions: boo
 def _count_kept(split: "_Split", units) -> set[int]:
     """The kept counts of the split's periods (of `units`, if given), with overdue as
     far as the kept counts say it (missing, of periods past their due date): one query,
-    summed in SQL by the split's keys (50,000 rows for 50,000 units over a year, not
-    600,000) and read as a stream. Returns the periods not kept
+    summed in SQL by the split's keys (by unit over a year: a row a unit, not one a unit
+    and period) and read as a stream of tuples. Returns the periods not kept
     (ReportingPeriod.figures_kept), to be counted live."""
     kept = [p.pk for p in split.periods if p.figures_kept]
     if not kept:
@@ -273,15 +273,17 @@ def _count_kept(split: "_Split", units) -> set[int]:
     if units is not None:
         rows = rows.filter(unit__in=units)
     column = {"unit": "unit_id", "directive": "period__directive_id"}
-    keys = (["period_id"] if split.by_period else []) + [column[d] for d in split.dims]
+    # By period when the split is, or has no other key (with no key at all, Django would
+    # group by every row).
+    by_period = split.by_period or not split.dims
+    keys = (["period_id"] if by_period else []) + [column[d] for d in split.dims]
     missing = F("expected") - F("received")
     sums = {f"sum_{n}": Sum(n) for n in KEPT}
     sums["sum_overdue"] = Sum(missing, filter=Q(period_id__in=split.past_due), default=0)
     rows = rows.values_list(*keys).annotate(**sums).values_list(*keys, *sums)
     width = len(keys)
     for row in rows.order_by().iterator(chunk_size=5000):
-        period_id = row[0] if split.by_period else None
-        figures = split[(period_id, *row[int(split.by_period) : width])]
+        figures = split[row[:width] if by_period else (None, *row[:width])]
         for name, value in zip(KEPT, row[width:], strict=False):
             setattr(figures, name, getattr(figures, name) + value)
         figures.on_time_extended += row[width + KEPT.index("on_time")]
