@@ -113,6 +113,8 @@ def test_the_secretary_cancels_from_the_export_page(queued, reviewer, leader):
     assert queued.status == Export.Status.CANCELLED
     again = login(reviewer).post(cancel, follow=True).content.decode()
     assert "Bản xuất đã kết thúc trước khi hủy" in again
+    history = login(reviewer).get(reverse("reports:summary", args=[queued.summary_id]))
+    assert '<span class="badge text-bg-secondary">Đã hủy</span>' in history.content.decode()
 
 
 def test_an_export_is_cancelled_through_the_api(queued, reviewer, leader):
