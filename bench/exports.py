@@ -31,8 +31,9 @@ from bench import peak, synthetic
 FORMATS = ("docx", "xlsx", "pdf")
 
 
-def run_once(number: str, format: str, out: Path) -> tuple[float, float]:
-    """One export in a child process: (seconds, peak MB of that process)."""
+def run_once(number: str, format: str, out: Path, env: dict | None = None) -> tuple[float, float]:
+    """One export of the directive's year in a child process (`env`: its environment, by
+    default this one's): (seconds, peak MB of that process)."""
     return peak.run(
         ROOT / "manage.py",
         "export_summary",
@@ -41,6 +42,7 @@ def run_once(number: str, format: str, out: Path) -> tuple[float, float]:
         "--to=2025-12",
         f"--format={format}",
         f"--out={out}",
+        env=env,
     )
 
 

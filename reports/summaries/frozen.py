@@ -2,7 +2,7 @@
 and read back as a stream, so that no step holds a table of 600,000 rows.
 
 A snapshot (its shape: this package's docstring) keeps each table's small parts in its
-JSON; the rows of its tables ("matrix", "annex", "deadlines") go where a `Keeper` puts
+JSON; the rows of its tables ("matrix", "annex", "deadlines") go where a keeper puts
 them:
 
 - `Inline` keeps them in the snapshot, as lists (a small summary, made at once: the

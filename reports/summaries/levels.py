@@ -13,9 +13,10 @@ from django.utils.translation import ngettext
 from directives.models import Addressee
 from units.models import Unit, UnitGroup
 
-ANNEX_UNITS_MAX = 500  # rows a document's annex lists one by one unless asked otherwise
-UNIT, AUTO, BELOW, BELOW_2, GROUP = "unit", "auto", "below", "below2", "group"
-DEPTH = {BELOW: 1, BELOW_2: 2}
+from .models import ANNEX_UNITS_MAX, Summary
+
+By = Summary.AnnexBy
+DEPTH = {By.BELOW: 1, By.BELOW_2: 2}  # levels below the issuer
 
 
 def row_of(unit_ids, issuer_id: int, depth: int = 1) -> dict[int, int]:
@@ -93,13 +94,13 @@ def annex(
     """The annex's (row name, figures), and its note ("" unit by unit): `figures_by_unit`
     {unit id: figures with an `add`} in the order the units are listed, `names` theirs,
     `by` the secretary's choice, `empty()` a zero."""
-    if by == AUTO:
-        by = UNIT if len(figures_by_unit) <= ANNEX_UNITS_MAX else BELOW
-    if by == UNIT:
+    if by == By.AUTO:
+        by = By.UNIT if len(figures_by_unit) <= ANNEX_UNITS_MAX else By.BELOW
+    if by == By.UNIT:
         return ((names[pk], figures) for pk, figures in figures_by_unit.items()), ""
     count = f"{len(figures_by_unit):,}".replace(",", ".")
     issuer = directive.issuer.name
-    if by == GROUP:
+    if by == By.GROUP:
         rows = _by_group(figures_by_unit, directive, empty)
         how = _(
             "theo nhóm đơn vị được giao nhiệm vụ (đơn vị thuộc nhiều nhóm được tính ở mỗi nhóm)"
@@ -108,7 +109,7 @@ def annex(
         rows = _by_level(figures_by_unit, directive.issuer_id, DEPTH[by], empty)
         how = (
             _("theo đơn vị trực thuộc %(issuer)s")
-            if by == BELOW
+            if by == By.BELOW
             else _("theo cấp dưới của các đơn vị trực thuộc %(issuer)s")
         ) % {"issuer": issuer}
     note = _(

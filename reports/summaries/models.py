@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from directives.models import Directive
@@ -28,6 +29,9 @@ def has_number(number: str) -> bool:
     return bool(number) and not number.startswith("-")
 
 
+ANNEX_UNITS_MAX = 500  # units a document's annex lists one by one unless asked otherwise
+
+
 class Summary(models.Model):
     """A báo cáo tổng hợp in the making: composed from the filed reports of a range of
     periods, then edited by the secretary before it is exported."""
@@ -37,7 +41,10 @@ class Summary(models.Model):
 
         AUTO = (
             "auto",
-            _("Tự động: từng đơn vị đến 500 đơn vị, nhiều hơn thì theo đơn vị trực thuộc"),
+            format_lazy(
+                _("Tự động: từng đơn vị đến {n} đơn vị, nhiều hơn thì theo đơn vị trực thuộc"),
+                n=ANNEX_UNITS_MAX,
+            ),
         )
         BELOW = "below", _("Cộng theo đơn vị trực thuộc")
         BELOW_2 = "below2", _("Cộng theo cấp dưới của các đơn vị trực thuộc")

@@ -112,8 +112,9 @@ def export_filename(export: Export) -> str:
     return f"{stem[:120]}.{export.format}"
 
 
-def _audit(export: Export, action: str, what: str) -> None:
-    """The person the export is for is its actor, the worker's outcome included."""
+def _audit(export: Export, action: str, what: str, actor=None) -> None:
+    """The person the export is for is its actor (the worker's outcome included), unless
+    someone else acted on it."""
     summary = _("%(what)s: %(format)s, văn bản %(number)s, %(periods)s") % {
         "what": what,
         "format": export.get_format_display(),
@@ -121,7 +122,7 @@ def _audit(export: Export, action: str, what: str) -> None:
         "periods": export.periods,
     }
     audit(
-        actor=export.created_by,
+        actor=actor or export.created_by,
         action=action,
         obj=export,
         summary=summary,
@@ -310,18 +311,7 @@ def export_cancel(*, export: Export, by) -> bool:
     ).update(status=Export.Status.CANCELLED, finished_at=finished_at)
     if cancelled:
         export.status, export.finished_at = Export.Status.CANCELLED, finished_at
-        audit(
-            actor=by,
-            action="export.cancelled",
-            obj=export,
-            summary=_("Hủy xuất báo cáo tổng hợp: %(format)s, văn bản %(number)s, %(periods)s")
-            % {
-                "format": export.get_format_display(),
-                "number": export.directive.number,
-                "periods": export.periods,
-            },
-            directive_id=export.directive_id,
-        )
+        _audit(export, "export.cancelled", _("Hủy xuất báo cáo tổng hợp"), actor=by)
     return bool(cancelled)
 
 

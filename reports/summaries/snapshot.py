@@ -178,7 +178,7 @@ def add_figures(
         "rows": keeper.keep(data.matrix(lambda done: report(0.2 + 0.7 * done)) if workbook else ()),
     }
     # A document's annexes as the secretary chose (levels.annex); a workbook's, every unit.
-    by = levels.UNIT if workbook else snapshot.get("annex_by", levels.AUTO)
+    by = levels.By.UNIT if workbook else snapshot.get("annex_by", levels.By.AUTO)
     names = {pk: u.name for pk, u in data.units.items()}
     counted = {pk: u.figures for pk, u in data.units.items() if u.figures.expected}
     rows, note = levels.annex(counted, names, by=by, directive=directive, empty=Figures)

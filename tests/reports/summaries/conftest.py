@@ -1,8 +1,11 @@
 # ruff: noqa: E501
 """A snapshot as `reports.summaries.snapshot` freezes it, for testing the renderers alone;
-and the small directive with its signer, as a summary needs one to be exported."""
+the small directive with its signer, as a summary needs one to be exported; and a draft
+summary of it."""
 
 import pytest
+
+from reports.summaries.compose import summary_compose
 
 LEGEND = {
     "accepted": "Đã tiếp nhận",
@@ -110,3 +113,16 @@ def small_directive(small_directive):
     directive.signer_name = "Nguyễn Đình Thuận"
     directive.save()
     return small_directive
+
+
+@pytest.fixture
+def summary(small_directive, submitted_a, draft_b, reviewer):
+    """A saved draft of the small directive's September: unit A sent, unit B a draft."""
+    made = summary_compose(
+        directive=small_directive.directive,
+        period_from=small_directive.period,
+        period_to=small_directive.period,
+        by=reviewer,
+    )
+    made.save()
+    return made

@@ -8,25 +8,12 @@ from django.urls import reverse
 from ops.models import AuditEvent
 from reports import tasks
 from reports.summaries import pipeline
-from reports.summaries.compose import summary_compose
 from reports.summaries.models import Export
 
 from ...api.conftest import token_client
 from ...conftest import login
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def summary(small_directive, submitted_a, draft_b, reviewer):
-    made = summary_compose(
-        directive=small_directive.directive,
-        period_from=small_directive.period,
-        period_to=small_directive.period,
-        by=reviewer,
-    )
-    made.save()
-    return made
 
 
 @pytest.fixture

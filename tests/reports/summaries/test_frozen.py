@@ -9,7 +9,6 @@ import zipfile
 import pytest
 
 from reports.summaries import frozen, pipeline, workbook
-from reports.summaries.compose import summary_compose
 
 from ...factories import ReportingPeriodFactory
 
@@ -44,18 +43,6 @@ def test_rows_kept_inline_stay_in_the_snapshot():
 def test_rows_in_a_file_the_export_lost_are_not_taken_for_none():
     with pytest.raises(ValueError, match="annex"):
         frozen.attached({"annex": {"rows": {"at": 0, "count": 3}}}, None)
-
-
-@pytest.fixture
-def summary(small_directive, submitted_a, draft_b, reviewer):
-    made = summary_compose(
-        directive=small_directive.directive,
-        period_from=small_directive.period,
-        period_to=small_directive.period,
-        by=reviewer,
-    )
-    made.save()
-    return made
 
 
 @pytest.mark.parametrize("format", ["docx", "xlsx", "pdf"])

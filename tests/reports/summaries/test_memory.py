@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from bench import peak, synthetic
+from bench import exports, synthetic
 from reports.summaries import levels
 
 pytestmark = [
@@ -25,7 +25,6 @@ pytestmark = [
     ),
 ]
 
-ROOT = Path(__file__).resolve().parents[3]
 SMALL, LARGE = 600, 6000  # units
 GROWTH = 0.2
 
@@ -49,16 +48,7 @@ def _peak_mb(number: str, format: str, folder: Path) -> float:
         "ALLOWED_HOSTS": "testserver",
         "TWO_FACTOR_ROLES": "",
     }
-    _seconds, peak_mb = peak.run(
-        ROOT / "manage.py",
-        "export_summary",
-        f"--directive={number}",
-        "--from=2025-01",
-        "--to=2025-12",
-        f"--format={format}",
-        f"--out={folder / f'{format}.out'}",
-        env=env,
-    )
+    _seconds, peak_mb = exports.run_once(number, format, folder / f"{format}.out", env=env)
     return peak_mb
 
 

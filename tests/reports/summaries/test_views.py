@@ -21,18 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def summary(small_directive, submitted_a, draft_b, reviewer):
-    made = summary_compose(
-        directive=small_directive.directive,
-        period_from=small_directive.period,
-        period_to=small_directive.period,
-        by=reviewer,
-    )
-    made.save()
-    return made
-
-
-@pytest.fixture
 def made_export(summary, reviewer):
     export = Export.objects.create(
         directive=summary.directive,
