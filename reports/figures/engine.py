@@ -199,7 +199,8 @@ def count(
     by: tuple[str, ...] = (),
     today: datetime.date | None = None,
     kept: bool = True,
-) -> dict[tuple, Figures]:
+    granted: dict | None = None,
+) -> "Counted":
     """The figures of `periods`, keyed by the values of `by` (any of "period", "unit",
     "task", "directive", in the key's order): by=() gives {(): the total}; with "period"
     left out, the periods are summed. The periods are one directive's (`directive`) or
@@ -215,7 +216,9 @@ def count(
     (reports.figures.kept): two queries, three where a granted extension concerns these
     slots; a period with none kept is counted live. Counted live (kept=False, or by task,
     or narrowed to some assignments): four queries, five the first time a directive
-    object is counted (its last cutoff), and one more for extensions."""
+    object is counted (its last cutoff), and one more for extensions. `granted`: the
+    periods' extensions already read (`extensions`), for a page that counts the same
+    period several ways; the kept totals use them where `units` is None or a list."""
     today = today or timezone.localdate()
     periods = list(periods)
     split = _Split(by, periods, today)
@@ -229,7 +232,10 @@ def count(
             live.figures = split.figures
             _count_live(live, directives, None, units, extensions=False)  # all, below
         everything = _Seen(dated=True, handed_down=True, done=True)
-        _count_extended(split, _of_units(units), everything)
+        if granted is not None and (units is None or isinstance(units, list)):
+            _count_extended(split, None, everything, _of(granted, split, units))
+        else:
+            _count_extended(split, _of_units(units), everything)
     else:
         _count_live(split, directives, assignments, units)
     return split.result()
@@ -237,6 +243,30 @@ def count(
 
 def _of_units(units):
     return None if units is None else Assignment.objects.filter(unit__in=units)
+
+
+def extensions(*, periods: list[ReportingPeriod]) -> dict:
+    """The granted extensions in force for the counted slots of `periods` (few: most
+    slots have none), each with its unit, task and directive: read once by a page that
+    counts the same period several ways (a matrix page: its total, its rows, its cells).
+    {(assignment id, period id): (new_due, unit id, task id, directive id)}."""
+    everything = _Seen(dated=True, handed_down=True, done=True)
+    granted = ExtensionRequest.objects.filter(period_id__in=[p.pk for p in periods])
+    return slots.granted_extensions(
+        _sent(granted, None, everything), *(column for _, column in DIMENSIONS.values())
+    )
+
+
+def _of(granted: dict, split: "_Split", units: list | None) -> dict:
+    """Of the extensions `extensions` read, those of the split's periods (and of `units`),
+    each with the values of the split's dimensions, as slots.granted_extensions gives."""
+    place = {name: i for i, name in enumerate(DIMENSIONS)}
+    keep = None if units is None else set(units)
+    return {
+        key: (new_due, *(facts[place[d]] for d in split.dims))
+        for key, (new_due, *facts) in granted.items()
+        if key[1] in split.period and (keep is None or facts[place["unit"]] in keep)
+    }
 
 
 def _count_live(split: "_Split", directives, assignments, units, extensions: bool = True):
@@ -280,14 +310,17 @@ def _count_kept(split: "_Split", units) -> set[int]:
     missing = F("expected") - F("received")
     sums = {f"sum_{n}": Sum(n) for n in KEPT}
     sums["sum_overdue"] = Sum(missing, filter=Q(period_id__in=split.past_due), default=0)
+    sums["units"] = Count("pk", filter=Q(expected__gt=0))
     rows = rows.values_list(*keys).annotate(**sums).values_list(*keys, *sums)
     width = len(keys)
     for row in rows.order_by().iterator(chunk_size=5000):
-        figures = split[row[:width] if by_period else (None, *row[:width])]
+        key = row[:width] if by_period else (None, *row[:width])
+        figures = split[key]
         for name, value in zip(KEPT, row[width:], strict=False):
             setattr(figures, name, getattr(figures, name) + value)
         figures.on_time_extended += row[width + KEPT.index("on_time")]
-        figures.overdue += row[-1]
+        figures.overdue += row[-2]
+        split.add_units(key, row[-1])
     return set(split.period) - set(kept)
 
 
@@ -305,20 +338,40 @@ class _Split:
             self.of_directive[period.directive_id].append(period)
         self.past_due = [p.pk for p in periods if slots.past(p.due, today)]
         self.figures: dict[tuple, Figures] = defaultdict(Figures)
+        self.units: dict[tuple, int] = defaultdict(int)  # units expected, from kept rows
 
     def __getitem__(self, key: tuple) -> Figures:
         """key: (period id, *values of the other dimensions)."""
         period_id, *values = key
-        return self.figures[(period_id, *values) if self.by_period else tuple(values)]
+        return self.figures[self._key(period_id, values)]
 
-    def result(self) -> dict[tuple, Figures]:
-        result = {}
+    def add_units(self, key: tuple, n: int) -> None:
+        period_id, *values = key
+        self.units[self._key(period_id, values)] += n
+
+    def _key(self, period_id, values) -> tuple:
+        return (period_id, *values) if self.by_period else tuple(values)
+
+    def result(self) -> "Counted":
+        result = Counted()
         for key, figures in self.figures.items():
             named = dict(zip(self.dims, key[1:] if self.by_period else key, strict=True))
             if self.by_period:
                 named["period"] = key[0]
-            result[tuple(named[d] for d in self.by)] = figures
+            by = tuple(named[d] for d in self.by)
+            result[by] = figures
+            if key in self.units:
+                result.units[by] = self.units[key]
         return result
+
+
+class Counted(dict):
+    """count()'s figures by key; `units`: how many units expect a report under each key
+    (summed over periods: unit-periods), where the kept totals were read."""
+
+    def __init__(self):
+        super().__init__()
+        self.units: dict[tuple, int] = {}
 
 
 @dataclass(frozen=True)
@@ -412,13 +465,15 @@ def _count_received(split: _Split, directives, narrowed_to, seen: _Seen) -> None
         figures.overdue -= row["received_past_due"] or 0
 
 
-def _count_extended(split: _Split, narrowed_to, seen: _Seen) -> None:
+def _count_extended(split: _Split, narrowed_to, seen: _Seen, extended=None) -> None:
     """On time after extension and overdue are so far on time and missing-past-due; a
-    granted extension's later due date (slots.due_date) corrects them for its slot."""
-    granted = _sent(
-        ExtensionRequest.objects.filter(period_id__in=list(split.period)), narrowed_to, seen
-    )
-    extended = slots.granted_extensions(granted, *(DIMENSIONS[d][1] for d in split.dims))
+    granted extension's later due date (slots.due_date) corrects them for its slot.
+    `extended`: the extensions already read (`_of`); else they are read here."""
+    if extended is None:
+        granted = _sent(
+            ExtensionRequest.objects.filter(period_id__in=list(split.period)), narrowed_to, seen
+        )
+        extended = slots.granted_extensions(granted, *(DIMENSIONS[d][1] for d in split.dims))
     if not extended:
         return
     sent_at = {
@@ -471,12 +526,29 @@ def total(
     assignments=None,
     units=None,
     today=None,
+    granted: dict | None = None,
 ) -> Figures:
     """The figures of `periods` together (of `assignments`, or of `units`, if given)."""
     counted = count(
-        directive=directive, periods=periods, assignments=assignments, units=units, today=today
+        directive=directive,
+        periods=periods,
+        assignments=assignments,
+        units=units,
+        today=today,
+        granted=granted,
     )
     return counted.get((), Figures())
+
+
+def total_expecting(
+    *, directive: Directive, period: ReportingPeriod, today=None, granted: dict | None = None
+) -> tuple[Figures, int | None]:
+    """The directive's figures for one period, and how many units it expects a report
+    from, in the same scan of the kept totals (a whole-directive matrix: its totals and
+    its number of rows); the number is None when the period is not kept."""
+    counted = count(directive=directive, periods=[period], today=today, granted=granted)
+    units = counted.units.get((), 0) if period.figures_kept else None
+    return counted.get((), Figures()), units
 
 
 def by_unit(
@@ -487,6 +559,7 @@ def by_unit(
     assignments=None,
     units=None,
     today=None,
+    granted: dict | None = None,
 ) -> dict[int, Figures]:
     """Each unit's figures for one period (or several, summed): only the units expected
     (of `units`, if given)."""
@@ -498,6 +571,7 @@ def by_unit(
         units=units,
         by=("unit",),
         today=today,
+        granted=granted,
     )
     return {unit_id: f for (unit_id,), f in counted.items() if f.expected}
 

@@ -126,12 +126,6 @@ def expected_units(*, period: ReportingPeriod, kind: str = "", query: str = "", 
     return units.select_related("parent").order_by("parent_id", "name", "pk")
 
 
-def expected_count(*, period: ReportingPeriod) -> int:
-    """How many units a kept period expects a report from: its kept rows (one per unit),
-    counted without reading the units (a whole-directive matrix's number of rows)."""
-    return KeptTotals.objects.filter(period=period, expected__gt=0).count()
-
-
 def period_matrix(
     *,
     directive: Directive,
@@ -140,12 +134,14 @@ def period_matrix(
     tasks: list[Task] | None = None,
     every_task: bool = False,
     today: datetime.date | None = None,
+    granted: dict | None = None,
 ) -> PeriodMatrix:
     """Units × tasks for one period: every unit, or only `units` (a page of them), in
     that order; the directive's tasks, or `tasks`. At most nine queries, whatever the
     number of units (tests/reports/figures/test_matrix.py pins them). With every task
     (`tasks` None, or `every_task`: they are the directive's all) and a page of units,
-    each row's figures are the unit's kept totals."""
+    each row's figures are the unit's kept totals. `granted`: the period's extensions,
+    if the page has read them (engine.extensions)."""
     today = today or timezone.localdate()
     every_task = every_task or tasks is None
     tasks = tasks if tasks is not None else matrix_tasks(directive=directive)
@@ -178,12 +174,15 @@ def period_matrix(
         if units is not None
         else Unit.objects.select_related("parent").in_bulk({c[2] for c in cells})
     )
-    granted = granted_extensions(
-        ExtensionRequest.objects.filter(period=period, assignment__in=shown)
-    )
+    if granted is None:
+        granted = granted_extensions(
+            ExtensionRequest.objects.filter(period=period, assignment__in=shown)
+        )
     if every_task and units is not None:  # the unit's whole row: what the kept totals hold
         shown_units = [u.pk for u in units]
-        figures = by_unit(directive=directive, period=period, units=shown_units, today=today)
+        figures = by_unit(
+            directive=directive, period=period, units=shown_units, today=today, granted=granted
+        )
     else:
         figures = by_unit(
             directive=directive, period=period, assignments=[c[0] for c in cells], today=today

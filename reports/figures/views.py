@@ -122,9 +122,16 @@ def dashboard(request, directive_id: int):
             units = matrix.expected_units(
                 period=period, kind=kind, query=query, missing=status == "missing"
             )
+        granted = engine.extensions(periods=[period])  # read once: totals, rows, cells
+        expecting = None
         if units is not None:
             shown = units if (status or kind or query) else None  # None: the whole directive
-            totals = engine.total(directive=directive, periods=[period], units=shown)
+            if shown is None:
+                totals, expecting = engine.total_expecting(
+                    directive=directive, period=period, granted=granted
+                )
+            else:
+                totals = engine.total(directive=directive, periods=[period], units=shown)
         else:
             assignments = matrix.matrix_assignments(
                 tasks=tasks, period=period, status=status, kind=kind, query=query
@@ -134,8 +141,8 @@ def dashboard(request, directive_id: int):
             shown = assignments if filtered else None
             totals = engine.total(directive=directive, periods=[period], assignments=shown)
         pages = Paginator(units, MATRIX_PAGE)
-        if shown is None and period.figures_kept:  # the whole directive: its kept rows
-            pages.count = matrix.expected_count(period=period)
+        if expecting is not None:  # the whole directive: counted with its totals
+            pages.count = expecting
         page = pages.get_page(request.GET.get("trang"))
         context |= {
             "page": page,
@@ -146,6 +153,7 @@ def dashboard(request, directive_id: int):
                 units=page.object_list,
                 tasks=tasks,
                 every_task=not section_id,
+                granted=granted,
             ),
             "query_string": request.GET.copy(),
             "links": link_patterns(directive, period),

@@ -51,17 +51,18 @@ def _badge(status: str, percent, completion: bool, language: str) -> SafeString:
 def matrix_cells(cells, links: dict[str, str], reviewer: bool, css: str = "cell") -> SafeString:
     """A matrix row's cells, each a `<td>` of `matrix_cell`: one tag a row, not one a cell
     (a page draws 450 of them)."""
-    td = f'<td class="{escape(css)}">'
-    return mark_safe("".join(f"{td}{matrix_cell(cell, links, reviewer)}</td>" for cell in cells))
+    td, language = f'<td class="{escape(css)}">', get_language()
+    return mark_safe(
+        "".join(f"{td}{matrix_cell(cell, links, reviewer, language)}</td>" for cell in cells)
+    )
 
 
-def matrix_cell(cell, links: dict[str, str], reviewer: bool) -> SafeString:
+def matrix_cell(cell, links: dict[str, str], reviewer: bool, language: str) -> SafeString:
     """One matrix cell's contents (reports.figures.matrix.Cell): its badge, linked to the
     report when the viewer may open it, or, for a reviewer, to following the slot up; a
     mark when it came late. Built here, not in the template: a page draws 450 of them."""
     if cell is None:
         return SafeString("")
-    language = get_language()
     if cell.report_id:
         badge = _badge(cell.status, cell.percent_done, False, language)
         html = f'<a href="{links["report"].format(cell.report_id)}">{badge}</a>'

@@ -61,8 +61,8 @@ PINNED = {
     # The indicators: one query to list them (none here); with some, two more and one
     # per indicator not summed over the periods (reports/figures/indicators.py).
     "overview": 10,  # with its tasks with a deadline
-    "matrix": 16,
-    "matrix, filtered": 16,
+    "matrix": 13,
+    "matrix, filtered": 15,
     "rollup": 14,  # the tree and the groups summed in SQL; what each unit was formed from
     "owed": 11,  # a page of the kept totals, its units' figures, when each was last reminded
     "unit page": 17,  # and the units it was formed from (units.models.lineage)

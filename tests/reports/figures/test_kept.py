@@ -16,7 +16,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from directives.models import Task
 from directives.services import assignments_sync
-from reports.figures.engine import count
+from reports.figures.engine import count, extensions, total_expecting
 from reports.figures.models import KeptTotals
 from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.filing.services import (
@@ -393,3 +393,63 @@ def test_the_kept_totals_are_summed_in_sql_a_row_a_key(kept_directive, by, rows)
     with connection.cursor() as cursor:
         cursor.execute(kept)
         assert len(cursor.fetchall()) == rows
+
+
+def _granted_to(directive, unit, days: int, by):
+    """A granted extension of `days` for `unit`'s slot of the directive's one period."""
+    period = directive.periods.get()
+    ExtensionRequest.objects.create(
+        assignment=directive.sections.get().tasks.get().assignments.get(unit=unit),
+        period=period,
+        new_due=period.due + datetime.timedelta(days=days),
+        reason="Xin thêm thời gian.",
+        status=ExtensionRequest.Status.GRANTED,
+        requested_by=by,
+    )
+    return period
+
+
+@pytest.mark.parametrize("by", [(), ("unit",), ("period", "unit"), ("directive",)])
+def test_extensions_read_once_count_as_those_read_by_each_count(
+    kept_directive, unit_a, unit_b, reporter_a, by
+):
+    """A matrix page reads the period's extensions once for its total, its rows and its
+    cells: every way of counting gives what reading them anew gives, and the truth."""
+    period = _granted_to(kept_directive, unit_b, 30, reporter_a)
+    periods = list(kept_directive.periods.select_related("directive"))
+    today = period.due + datetime.timedelta(days=5)  # B's report is missing, not overdue
+    granted = extensions(periods=periods)
+    assert len(granted) == 1
+
+    for units in (None, [unit_a.pk], [unit_b.pk]):
+        shared = count(periods=periods, today=today, by=by, units=units, granted=granted)
+        assert shared == count(periods=periods, today=today, by=by, units=units)
+    live = count(periods=periods, today=today, by=by, kept=False)
+    assert count(periods=periods, today=today, by=by, granted=granted) == live
+    assert sum(f.overdue for f in live.values()) == 0
+
+
+def test_extensions_read_once_are_not_read_again(kept_directive, unit_b, reporter_a):
+    _granted_to(kept_directive, unit_b, 30, reporter_a)
+    periods = list(kept_directive.periods.select_related("directive"))
+    granted = extensions(periods=periods)
+    with CaptureQueriesContext(connection) as queries:
+        count(periods=periods, today=TODAY, by=("unit",), units=[unit_b.pk], granted=granted)
+    assert not [q for q in queries if "reports_extensionrequest" in q["sql"]]
+
+
+def test_the_total_counts_the_units_expected_in_the_same_scan(kept_directive, unit_a):
+    """A whole-directive matrix's number of rows comes with its totals: the units the
+    period expects a report from, not its slots."""
+    period = kept_directive.periods.select_related("directive").get()
+    TaskFactory(section=kept_directive.sections.get(), order=2)  # two slots a unit
+    assignments_sync(directive=kept_directive)
+    period.refresh_from_db()
+    with CaptureQueriesContext(connection) as queries:
+        totals, units = total_expecting(directive=kept_directive, period=period, today=TODAY)
+    assert (totals.expected, units) == (4, 2)
+    assert len([q for q in queries if "reports_kepttotals" in q["sql"]]) == 1
+
+    ReportingPeriod.objects.update(figures_kept=False)
+    period.refresh_from_db()
+    assert total_expecting(directive=kept_directive, period=period, today=TODAY)[1] is None
