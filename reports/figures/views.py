@@ -38,6 +38,7 @@ def link_patterns(directive: Directive, period) -> dict[str, str]:
         "report": pattern("reports:detail", marker),
         "follow_up": pattern("reports:follow_up", marker, period.pk),
         "unit": pattern("reports:unit_page", directive.pk, marker),
+        "task": pattern("reports:task_page", directive.pk, marker),
     }
 
 

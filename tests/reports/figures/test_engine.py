@@ -272,3 +272,18 @@ def test_the_chart_geometry_is_not_localised(submitted_a, leader, small_directiv
     numbers = re.findall(r'(?:x|y|width|height|x1|x2|y1|y2)="([^"]*)"', svg)
     assert numbers
     assert all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
+
+
+def test_a_matrix_row_escapes_its_unit_and_links_it(submitted_a, leader, small_directive, unit_b):
+    """A row is one tag (report_tags.matrix_row): the unit's name is still escaped, and the
+    unit and each task still link to their pages."""
+    unit_b.name = 'Chi bộ <b>"B"</b>'
+    unit_b.save()
+    directive, period = small_directive.directive, small_directive.period
+
+    page = login(leader).get(reverse("reports:dashboard", args=[directive.pk])).content.decode()
+
+    assert "Chi bộ &lt;b&gt;&quot;B&quot;&lt;/b&gt;" in page and "<b>" not in page
+    assert reverse("reports:unit_page", args=[directive.pk, unit_b.pk]) in page
+    task_page = reverse("reports:task_page", args=[directive.pk, small_directive.task.pk])
+    assert f"{task_page}?ky={period.pk}" in page
