@@ -4,10 +4,11 @@
 
 For each page: median and p95 server time over R requests (Django's test client, in
 process, signed in as leadership), its number of SQL queries and the time they took
-("SQL ms": the request's time inside the database driver), and the ratios of the page
-and of its SQL to the raw SQL that reads the same figures.
+("SQL ms": the request's time inside the database driver), the CPU time the request
+took in this process ("CPU ms": steadier than the wall clock on a busy machine), and the
+ratios of the page and of its SQL to the raw SQL that reads the same figures.
 
-    python bench/dashboards.py --units 5000 --requests 20
+    python bench/dashboards.py --units 5000 --requests 20 [--only "Ma trận, trang 1"]
 """
 
 import argparse
@@ -93,9 +94,10 @@ def timed(run, repeat: int) -> list[float]:
     return times
 
 
-def timed_page(client, url: str, repeat: int) -> tuple[list[float], list[float]]:
-    """Each request's whole time and the part of it spent in its SQL (ms)."""
-    times, in_sql, spent = [], [], [0.0]
+def timed_page(client, url: str, repeat: int) -> tuple[list[float], list[float], list[float]]:
+    """Each request's whole time, the part of it spent in its SQL, and its CPU time in
+    this process (ms)."""
+    times, in_sql, cpu, spent = [], [], [], [0.0]
 
     def clock(execute, *args):
         start = time.perf_counter()
@@ -106,12 +108,13 @@ def timed_page(client, url: str, repeat: int) -> tuple[list[float], list[float]]
 
     for _ in range(repeat):
         spent[0] = 0.0
-        start = time.perf_counter()
+        start, started_cpu = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(clock):
             client.get(url)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         in_sql.append(spent[0] * 1000)
-    return times, in_sql
+    return times, in_sql, cpu
 
 
 def raw(sql, params) -> None:
@@ -143,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--only", action="append", help="time only this page (repeatable)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -186,18 +190,21 @@ def main() -> None:
           f"{len(periods)} periods = {reports} reports (built in {built:.1f} s)")  # fmt: skip
     print(
         f"{'page':32} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'SQL ms':>6} "
-        f"{'raw ms':>6} {'ratio':>5} {'SQL/raw':>7}"
+        f"{'CPU ms':>6} {'raw ms':>6} {'ratio':>5} {'SQL/raw':>7}"
     )
     for name, url, sql, params in pages:
+        if args.only and name not in args.only:
+            continue
         assert client.get(url).status_code == 200, url  # warm up, and check it works
         executed = count_queries(lambda url=url: client.get(url))
-        page_times, sql_times = timed_page(client, url, args.requests)
+        page_times, sql_times, cpu_times = timed_page(client, url, args.requests)
         raw_times = timed(lambda sql=sql, params=params: raw(sql, params), args.requests)
         median, raw_median = statistics.median(page_times), statistics.median(raw_times)
         in_sql = statistics.median(sql_times)
         print(
             f"{name:32} {median:9.0f} {p95(page_times):8.0f} {executed:7d} {in_sql:6.0f} "
-            f"{raw_median:6.0f} {median / raw_median:5.1f} {in_sql / raw_median:7.1f}"
+            f"{statistics.median(cpu_times):6.0f} {raw_median:6.0f} "
+            f"{median / raw_median:5.1f} {in_sql / raw_median:7.1f}"
         )
 
 
