@@ -589,18 +589,24 @@ def by_unit(
 
 
 def count_mapped(
-    *, directive: Directive, period: ReportingPeriod, mapping: str, params: list, today=None
+    *,
+    directive: Directive,
+    period: ReportingPeriod,
+    mapping: str,
+    params: list,
+    today=None,
+    granted: dict | None = None,
 ) -> dict:
     """One period's figures summed by a key each unit maps to, in the database: `mapping`
     defines the common table expression "mapping(key, unit_id)" (recursive where it must
     be: a subtree), `params` its parameters. From the kept totals: two queries, three
     where a granted extension concerns the period. A period not kept is counted live by
-    unit, then summed here by the same mapping."""
+    unit, then summed here by the same mapping. `granted`: as for count()."""
     today = today or timezone.localdate()
     figures: dict = defaultdict(Figures)
     with connection.cursor() as cursor:
         if not period.figures_kept:
-            per_unit = by_unit(directive=directive, period=period, today=today)
+            per_unit = by_unit(directive=directive, period=period, today=today, granted=granted)
             cursor.execute(f"WITH RECURSIVE {mapping} SELECT key, unit_id FROM mapping", params)
             for key, unit_id in cursor.fetchall():
                 if unit_id in per_unit:
@@ -620,7 +626,9 @@ def count_mapped(
             if past_due:
                 counted.overdue = counted.expected - counted.received
         split = _Split(("unit",), [period], today)
-        _count_extended(split, None, _Seen(dated=True, handed_down=True, done=True))
+        everything = _Seen(dated=True, handed_down=True, done=True)
+        extended = None if granted is None else _of(granted, split, None)
+        _count_extended(split, None, everything, extended)
         if extended := split.result():
             marks = ", ".join(["%s"] * len(extended))
             cursor.execute(

@@ -35,14 +35,24 @@ def _subtrees(parent_id: int | None) -> tuple[str, list]:
 
 
 def tree_rollup(
-    *, directive: Directive, period: ReportingPeriod, parent_id: int | None, today=None
+    *,
+    directive: Directive,
+    period: ReportingPeriod,
+    parent_id: int | None,
+    today=None,
+    granted: dict | None = None,
 ) -> list[RollupRow]:
     """The figures of each child of `parent_id` (None: the top of the tree) with a unit
     expected in its subtree, every one the sum over its whole subtree, by name. Five
     queries, whatever the tree's size and depth."""
     mapping, params = _subtrees(parent_id)
     summed = engine.count_mapped(
-        directive=directive, period=period, mapping=mapping, params=params, today=today
+        directive=directive,
+        period=period,
+        mapping=mapping,
+        params=params,
+        today=today,
+        granted=granted,
     )
     children = Unit.objects.filter(pk__in=[u for u, f in summed.items() if f.expected])
     children = children.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
@@ -51,14 +61,14 @@ def tree_rollup(
 
 
 def group_rollup(
-    *, directive: Directive, period: ReportingPeriod, today=None
+    *, directive: Directive, period: ReportingPeriod, today=None, granted: dict | None = None
 ) -> list[tuple[UnitGroup, Figures]]:
     """Each group with an expected member, and the sum of its members' figures, by name.
     A unit in two groups counts in both."""
     members = UnitGroup.members.through._meta.db_table
     mapping = f"mapping(key, unit_id) AS (SELECT unitgroup_id, unit_id FROM {members})"
     summed = engine.count_mapped(
-        directive=directive, period=period, mapping=mapping, params=[], today=today
+        directive=directive, period=period, mapping=mapping, params=[], today=today, granted=granted
     )
     groups = UnitGroup.objects.filter(pk__in=[g for g, f in summed.items() if f.expected])
     return [(group, summed[group.pk]) for group in groups.order_by("name")]

@@ -174,7 +174,8 @@ def rollup(request, directive_id: int):
         if parent_id := request.GET.get("don_vi", ""):
             parent = Unit.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
         parent_id = parent.pk if parent else None
-        rows = tree_rollup(directive=directive, period=period, parent_id=parent_id)
+        granted = engine.extensions(periods=[period])  # read once: the tree, the groups
+        rows = tree_rollup(directive=directive, period=period, parent_id=parent_id, granted=granted)
         history = formed_from([row.unit.pk for row in rows])
         for row in rows:
             row.formed_from = history.get(row.unit.pk, [])
@@ -182,7 +183,9 @@ def rollup(request, directive_id: int):
             "parent": parent,
             "ancestors": ancestors(parent),
             "rows": rows,
-            "groups": group_rollup(directive=directive, period=period) if not parent else [],
+            "groups": group_rollup(directive=directive, period=period, granted=granted)
+            if not parent
+            else [],
             "indicators": indicator_totals(
                 indicators=directive_indicators(directive),
                 periods=_up_to(periods, period),

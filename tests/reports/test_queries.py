@@ -63,7 +63,7 @@ PINNED = {
     "overview": 10,  # with its tasks with a deadline
     "matrix": 13,
     "matrix, filtered": 15,
-    "rollup": 14,  # the tree and the groups summed in SQL; what each unit was formed from
+    "rollup": 13,  # the tree and the groups summed in SQL; what each unit was formed from
     "owed": 11,  # a page of the kept totals, its units' figures, when each was last reminded
     "unit page": 17,  # and the units it was formed from (units.models.lineage)
     "task page": 21,

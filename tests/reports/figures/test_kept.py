@@ -454,3 +454,31 @@ def test_the_total_counts_the_units_expected_in_the_same_scan(kept_directive, un
     ReportingPeriod.objects.update(figures_kept=False)
     period.refresh_from_db()
     assert total_expecting(directive=kept_directive, period=period, today=TODAY)[1] is None
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_the_roll_up_counts_extensions_read_once_as_read_anew(
+    kept_directive, unit_a, unit_b, reporter_a, kept
+):
+    """The roll-up reads the period's extensions once for the tree and the groups: each
+    sums what reading them anew sums, kept or counted live."""
+    from reports.figures.rollup import group_rollup, tree_rollup
+
+    UnitGroupFactory(name="Nhóm xã", members=[unit_a, unit_b])
+    period = _granted_to(kept_directive, unit_b, 30, reporter_a)
+    if not kept:
+        ReportingPeriod.objects.update(figures_kept=False)
+    period = ReportingPeriod.objects.select_related("directive").get(pk=period.pk)
+    today = period.due + datetime.timedelta(days=5)
+    granted = extensions(periods=[period])
+
+    def figures(**given):
+        tree = tree_rollup(
+            directive=kept_directive, period=period, parent_id=None, today=today, **given
+        )
+        groups = group_rollup(directive=kept_directive, period=period, today=today, **given)
+        return [(r.unit.pk, r.figures) for r in tree], [(g.pk, f) for g, f in groups]
+
+    shared, anew = figures(granted=granted), figures()
+    assert shared == anew
+    assert sum(f.overdue for _, f in anew[1]) == 0 and anew[1]  # B's slot is not overdue
