@@ -294,7 +294,8 @@ def _count_kept(split: "_Split", units) -> set[int]:
     """The kept counts of the split's periods (of `units`, if given), with overdue as
     far as the kept counts say it (missing, of periods past their due date): one query,
     summed in SQL by the split's keys (by unit over a year: a row a unit, not one a unit
-    and period) and read as a stream of tuples. Returns the periods not kept
+    and period, read as a stream of tuples), with how many units expect a report
+    (`Counted.units`). Returns the periods not kept
     (ReportingPeriod.figures_kept), to be counted live."""
     kept = [p.pk for p in split.periods if p.figures_kept]
     if not kept:
