@@ -66,7 +66,7 @@ PINNED = {
     "rollup": 13,  # the tree and the groups summed in SQL; what each unit was formed from
     "owed": 11,  # a page of the kept totals, its units' figures, when each was last reminded
     "unit page": 17,  # and the units it was formed from (units.models.lineage)
-    "task page": 21,
+    "task page": 20,
     "unit work": 10,
     "directive": 9,
 }

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from directives.models import Assignment
+from directives.models import Assignment, Task
 from directives.services import assignments_sync
 from reports.figures import engine as figures
 from reports.figures.engine import Figures
@@ -29,6 +29,7 @@ from ...conftest import login
 from ...factories import (
     VN,
     AddresseeFactory,
+    AssignmentFactory,
     DirectiveFactory,
     ProgressReportFactory,
     ReportingPeriodFactory,
@@ -287,3 +288,24 @@ def test_a_matrix_row_escapes_its_unit_and_links_it(submitted_a, leader, small_d
     assert reverse("reports:unit_page", args=[directive.pk, unit_b.pk]) in page
     task_page = reverse("reports:task_page", args=[directive.pk, small_directive.task.pk])
     assert f"{task_page}?ky={period.pk}" in page
+
+
+def test_the_task_page_counts_the_units_it_lists(small_directive, leader, unit_a, unit_b):
+    """The task page's number of units is its total's expected slots (one a unit): a unit
+    closed before the period, a unit done with the task before it, and a unit the task was
+    handed down to are neither listed nor counted."""
+    sd = small_directive
+    closed = UnitFactory(name="Đảng bộ xã đã sáp nhập", valid_to=datetime.date(2021, 8, 1))
+    done = UnitFactory(name="Đảng bộ xã đã xong")
+    AssignmentFactory(task=sd.task, unit=closed)
+    AssignmentFactory(task=sd.task, unit=done, done_on=datetime.date(2021, 8, 1))
+    AssignmentFactory(task=sd.task, unit=UnitFactory(parent=unit_a), parent=sd.assignment_a)
+    sd.task.kind, sd.task.deadline = Task.Kind.BOTH, datetime.date(2021, 12, 31)
+    sd.task.save()
+    url = reverse("reports:task_page", args=[sd.directive.pk, sd.task.pk])
+
+    response = login(leader).get(url, {"ky": sd.period.pk})
+
+    listed = {row.unit.name for row in response.context["matrix"].rows}
+    assert listed == {unit_a.name, unit_b.name}
+    assert response.context["page"].paginator.count == response.context["totals"].expected == 2
