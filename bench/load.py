@@ -31,6 +31,7 @@ class Request:
     seconds: float
     at: float  # seconds since the run started
     clean_503: bool = False  # a 503 with the outage page and a Retry-After
+    error: str = ""  # with no answer: what went wrong (the exception, in short)
 
 
 @dataclasses.dataclass
@@ -45,14 +46,24 @@ class Run:
     stop: threading.Event = dataclasses.field(default_factory=threading.Event)
     failures: list[str] = dataclasses.field(default_factory=list)  # clients that gave up
 
-    def record(self, kind: str, started: float, response: requests.Response | None) -> None:
+    def record(
+        self, kind: str, started: float, response: requests.Response | None, error: str = ""
+    ) -> None:
         status = response.status_code if response is not None else None
         clean = bool(
             status == 503 and response.headers.get("Retry-After") and "gián đoạn" in response.text
         )
         self.calls.append(
-            Request(kind, status, time.monotonic() - started, started - self.started, clean)
+            Request(kind, status, time.monotonic() - started, started - self.started, clean, error)
         )
+
+
+def _closed_unanswered(error: requests.RequestException) -> bool:
+    """A request sent on a kept-alive connection that the server closed before any answer
+    began: nginx closes its idle connections as it reloads (bench/scaleout.py takes a web
+    host out so). A browser sends such a request again at once, as this client does, once,
+    for a GET; a timeout or a refused connection is never sent again."""
+    return isinstance(error, requests.ConnectionError) and "Connection aborted" in str(error)
 
 
 class Client(threading.Thread):
@@ -78,13 +89,18 @@ class Client(threading.Thread):
                 "csrftoken", ""
             )
             kwargs["headers"] = {"Referer": self.base_url + path}
-        try:
-            response = self.http.request(
-                method, self.base_url + path, allow_redirects=False, timeout=TIMEOUT, **kwargs
-            )
-        except requests.RequestException:
-            response = None
-        self.run_.record(kind, started, response)
+        for attempt in (1, 2):
+            error = ""
+            try:
+                response = self.http.request(
+                    method, self.base_url + path, allow_redirects=False, timeout=TIMEOUT, **kwargs
+                )
+            except requests.RequestException as failed:
+                response, error = None, f"{type(failed).__name__}: {failed}"[:300]
+                if attempt == 1 and method == "GET" and _closed_unanswered(failed):
+                    continue
+            break
+        self.run_.record(kind, started, response, error)
         if self.think:
             self.run_.stop.wait(self.think * self.random.uniform(0.5, 1.5))
         return response

@@ -245,6 +245,8 @@ def main() -> int:
         faults.check(not run.failures, f"clients stopped: {run.failures[:3]}", failures)
         statuses = sorted({str(r.status) for r in errors})
         faults.check(not errors, f"{len(errors)} errors (status {', '.join(statuses)})", failures)
+        for r in errors[:5]:  # what went wrong, and when: the run's times above say what ran
+            print(f"    error: {r.kind} at {r.at:.1f} s, status {r.status} {r.error}")
         faults.check(result["web1_requests"] > 0, "the first web process served nothing", failures)
         faults.check(
             result["web2_requests_before"] > 0, "the second web process served nothing", failures
