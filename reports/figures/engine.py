@@ -599,10 +599,11 @@ def count_mapped(
     granted: dict | None = None,
 ) -> dict:
     """One period's figures summed by a key each unit maps to, in the database: `mapping`
-    defines the common table expression "mapping(key, unit_id)" (recursive where it must
-    be: a subtree), `params` its parameters. From the kept totals: two queries, three
-    where a granted extension concerns the period. A period not kept is counted live by
-    unit, then summed here by the same mapping. `granted`: as for count()."""
+    defines the common table expressions that end with "mapping(key, unit_id)"
+    (recursive where they must be: a subtree), `params` their parameters. From the kept
+    totals: two queries, three where a granted extension concerns the period. A period
+    not kept is counted live by unit, then summed here by the same mapping. `granted`:
+    as for count()."""
     today = today or timezone.localdate()
     figures: dict = defaultdict(Figures)
     with connection.cursor() as cursor:

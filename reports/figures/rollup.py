@@ -24,12 +24,21 @@ class RollupRow:
 
 def _subtrees(parent_id: int | None) -> tuple[str, list]:
     """Each child of `parent_id` (None: the top of the tree) and every unit below it, as
-    the mapping (key: the child) engine.count_mapped sums by."""
+    the mapping (key: the child) engine.count_mapped sums by. The recursion walks only
+    the units with children (a few hundred, even above 50,000 communes); the units without
+    take the key of their parent in one join. (Walking every unit: 82 ms at 50,000 units,
+    this: 54; bench/README.md.)"""
     units = Unit._meta.db_table
     top = "parent_id = %s" if parent_id is not None else "parent_id IS NULL"
     mapping = (
-        f"mapping(key, unit_id) AS (SELECT id, id FROM {units} WHERE {top} "
-        f"UNION ALL SELECT m.key, u.id FROM {units} u JOIN mapping m ON u.parent_id = m.unit_id)"
+        f"branching(id, parent_id) AS MATERIALIZED (SELECT id, parent_id FROM {units} "
+        f"WHERE id IN (SELECT parent_id FROM {units})), "
+        f"branches(key, unit_id) AS (SELECT id, id FROM {units} WHERE {top} "
+        "UNION ALL SELECT b.key, u.id FROM branching u "
+        "JOIN branches b ON u.parent_id = b.unit_id), "
+        "mapping(key, unit_id) AS (SELECT key, unit_id FROM branches "
+        f"UNION ALL SELECT b.key, u.id FROM {units} u JOIN branches b ON u.parent_id = b.unit_id "
+        "WHERE NOT EXISTS (SELECT 1 FROM branching x WHERE x.id = u.id))"
     )
     return mapping, [parent_id] if parent_id is not None else []
 

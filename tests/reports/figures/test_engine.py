@@ -198,6 +198,45 @@ def test_the_rollup_sums_in_the_database_what_each_unit_counts(kept):
     }
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_rollup_sums_every_subtree_of_a_tree_of_any_shape(seed):
+    """Units hung at random under one another (leaves at every depth, a unit expected with
+    no parent, branches expected themselves): opened at the top or at any unit with
+    children, each child's figures are the sum of its whole subtree's."""
+    rng = random.Random(seed)
+    units = []
+    for i in range(30):
+        parent = rng.choice([None, None, *units]) if units else None
+        units.append(UnitFactory(name=f"Đơn vị {seed}-{i}", parent=parent))
+    directive = DirectiveFactory()
+    section = SectionFactory(directive=directive)
+    TaskFactory(section=section)
+    for unit in rng.sample(units, 20):
+        AddresseeFactory(section=section, unit=unit)
+    assignments_sync(directive=directive)
+    periods_generate(directive=directive, until=datetime.date(2021, 9, 20))
+    period = directive.periods.order_by("start").last()
+    for assignment in Assignment.objects.filter(task__section=section):
+        if rng.random() < 0.6:
+            ProgressReportFactory(assignment=assignment, period=period, submitted=True)
+    per_unit = figures.by_unit(directive=directive, period=period)
+    children = {u.pk: [c for c in units if c.parent_id == u.pk] for u in units}
+
+    def summed(unit) -> Figures:
+        total = Figures()
+        total.add(per_unit.get(unit.pk, Figures()))
+        for child in children[unit.pk]:
+            total.add(summed(child))
+        return total
+
+    for parent in [None, *(u for u in units if children[u.pk])]:
+        below = [u for u in units if u.parent_id == (parent.pk if parent else None)]
+        rows = tree_rollup(directive=directive, period=period, parent_id=parent and parent.pk)
+        expected = {u: summed(u) for u in below if summed(u).expected}
+        assert {r.unit: r.figures for r in rows} == expected
+        assert {r.unit: r.has_children for r in rows} == {u: bool(children[u.pk]) for u in expected}
+
+
 @pytest.mark.parametrize(
     "typed", ["phuoc son", "PHƯỚC SƠN", "Phu\u031bo\u031b\u0301c So\u031bn", "son phuoc"]
 )
