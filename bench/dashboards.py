@@ -6,7 +6,9 @@ For each page: median and p95 server time over R requests (Django's test client,
 process, signed in as leadership), its number of SQL queries and the time they took
 ("SQL ms": the request's time inside the database driver), the CPU time the request
 took in this process ("CPU ms": steadier than the wall clock on a busy machine), and the
-ratios of the page and of its SQL to the raw SQL that reads the same figures.
+ratios of the page and of its SQL to the raw SQL that reads the same figures. The last
+line is a page with no figures (the leader's notifications): what any signed-in page
+costs, the floor under each page's ratio.
 
     python bench/dashboards.py --units 5000 --requests 20 [--only "Ma trận, trang 1"]
 """
@@ -83,6 +85,9 @@ JOIN directives_assignment a ON a.id = r.assignment_id
 WHERE r.period_id = %s AND r.submitted_at IS NOT NULL
 GROUP BY a.unit_id
 """
+
+
+FLOOR = "(nền: trang thông báo)"
 
 
 def timed(run, repeat: int) -> list[float]:
@@ -184,6 +189,9 @@ def main() -> None:
          RAW_BY_PERIOD.format(period=one_period), [directive.pk]),
         ("Một đơn vị", reverse("reports:unit_page", args=[directive.pk, unit.pk]),
          RAW_BY_PERIOD.format(period=""), [directive.pk]),
+        # No figures: what any signed-in page costs (session, user, roles, the base
+        # template), the floor under every ratio above.
+        (FLOOR, reverse("reports:notifications"), None, None),
     ]  # fmt: skip
 
     print(f"Đôn đốc bench — {connection.vendor}, {args.units} units × 9 tasks × "
@@ -198,14 +206,16 @@ def main() -> None:
         assert client.get(url).status_code == 200, url  # warm up, and check it works
         executed = count_queries(lambda url=url: client.get(url))
         page_times, sql_times, cpu_times = timed_page(client, url, args.requests)
-        raw_times = timed(lambda sql=sql, params=params: raw(sql, params), args.requests)
-        median, raw_median = statistics.median(page_times), statistics.median(raw_times)
-        in_sql = statistics.median(sql_times)
-        print(
+        median, in_sql = statistics.median(page_times), statistics.median(sql_times)
+        line = (
             f"{name:32} {median:9.0f} {p95(page_times):8.0f} {executed:7d} {in_sql:6.0f} "
-            f"{statistics.median(cpu_times):6.0f} {raw_median:6.0f} "
-            f"{median / raw_median:5.1f} {in_sql / raw_median:7.1f}"
+            f"{statistics.median(cpu_times):6.0f}"
         )
+        if sql is not None:
+            raw_times = timed(lambda sql=sql, params=params: raw(sql, params), args.requests)
+            raw_median = statistics.median(raw_times)
+            line += f" {raw_median:6.0f} {median / raw_median:5.1f} {in_sql / raw_median:7.1f}"
+        print(line)
 
 
 if __name__ == "__main__":
