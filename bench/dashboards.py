@@ -6,9 +6,10 @@ For each page: median and p95 server time over R requests (Django's test client,
 process, signed in as leadership), its number of SQL queries and the time they took
 ("SQL ms": the request's time inside the database driver), the CPU time the request
 took in this process ("CPU ms": steadier than the wall clock on a busy machine), and the
-ratios of the page and of its SQL to the raw SQL that reads the same figures. The last
-line is a page with no figures (the leader's notifications): what any signed-in page
-costs, the floor under each page's ratio.
+ratios of the page and of its SQL to the raw SQL that reads the same figures (run once
+after each request, A B A B: the median of each pair's ratio). The last line is a page
+with no figures (the leader's notifications): what any signed-in page costs, the floor
+under each page's ratio.
 
     python bench/dashboards.py --units 5000 --requests 20 [--only "Ma trận, trang 1"]
 """
@@ -99,10 +100,13 @@ def timed(run, repeat: int) -> list[float]:
     return times
 
 
-def timed_page(client, url: str, repeat: int) -> tuple[list[float], list[float], list[float]]:
-    """Each request's whole time, the part of it spent in its SQL, and its CPU time in
-    this process (ms)."""
-    times, in_sql, cpu, spent = [], [], [], [0.0]
+def timed_page(client, url: str, repeat: int, against=None) -> dict[str, list[float]]:
+    """Each request's whole time ("page"), the part of it spent in its SQL ("sql"), and
+    its CPU time in this process ("cpu"), in ms; with `against` (the raw SQL, as a
+    function), that run once after each request ("raw"): page and raw side by side, A B
+    A B, so that both see the machine as it is at that moment."""
+    times = {"page": [], "sql": [], "cpu": [], "raw": []}
+    spent = [0.0]
 
     def clock(execute, *args):
         start = time.perf_counter()
@@ -116,10 +120,12 @@ def timed_page(client, url: str, repeat: int) -> tuple[list[float], list[float],
         start, started_cpu = time.perf_counter(), time.process_time()
         with connection.execute_wrapper(clock):
             client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-        in_sql.append(spent[0] * 1000)
-    return times, in_sql, cpu
+        times["page"].append((time.perf_counter() - start) * 1000)
+        times["cpu"].append((time.process_time() - started_cpu) * 1000)
+        times["sql"].append(spent[0] * 1000)
+        if against is not None:
+            times["raw"].extend(timed(against, 1))
+    return times
 
 
 def raw(sql, params) -> None:
@@ -205,16 +211,21 @@ def main() -> None:
             continue
         assert client.get(url).status_code == 200, url  # warm up, and check it works
         executed = count_queries(lambda url=url: client.get(url))
-        page_times, sql_times, cpu_times = timed_page(client, url, args.requests)
-        median, in_sql = statistics.median(page_times), statistics.median(sql_times)
-        line = (
-            f"{name:32} {median:9.0f} {p95(page_times):8.0f} {executed:7d} {in_sql:6.0f} "
-            f"{statistics.median(cpu_times):6.0f}"
+        times = timed_page(
+            client, url, args.requests, against=sql and (lambda s=sql, p=params: raw(s, p))
         )
-        if sql is not None:
-            raw_times = timed(lambda sql=sql, params=params: raw(sql, params), args.requests)
-            raw_median = statistics.median(raw_times)
-            line += f" {raw_median:6.0f} {median / raw_median:5.1f} {in_sql / raw_median:7.1f}"
+        median, in_sql = statistics.median(times["page"]), statistics.median(times["sql"])
+        line = (
+            f"{name:32} {median:9.0f} {p95(times['page']):8.0f} {executed:7d} {in_sql:6.0f} "
+            f"{statistics.median(times['cpu']):6.0f}"
+        )
+        if sql is not None:  # the ratios: medians of each request's to the run beside it
+            ratios = [a / b for a, b in zip(times["page"], times["raw"], strict=True)]
+            of_sql = [a / b for a, b in zip(times["sql"], times["raw"], strict=True)]
+            line += (
+                f" {statistics.median(times['raw']):6.0f} {statistics.median(ratios):5.1f} "
+                f"{statistics.median(of_sql):7.1f}"
+            )
         print(line)
 
 
