@@ -28,7 +28,8 @@ MATRIX_PAGE = 50  # units per page
 
 
 def link_patterns(directive: Directive, period) -> dict[str, str]:
-    """The matrix's links, reversed once with placeholders for the template's link_to."""
+    """The links of a page's many rows (the matrix's, Cần đôn đốc's), reversed once with
+    placeholders for the template's link_to."""
     marker = 987654321
 
     def pattern(name: str, *args) -> str:
@@ -39,6 +40,7 @@ def link_patterns(directive: Directive, period) -> dict[str, str]:
         "follow_up": pattern("reports:follow_up", marker, period.pk),
         "unit": pattern("reports:unit_page", directive.pk, marker),
         "task": pattern("reports:task_page", directive.pk, marker),
+        "remind": pattern("reports:remind_unit", directive.pk, marker),
     }
 
 
@@ -225,11 +227,10 @@ def owed(request, directive_id: int):
         else {}
     )
     page.object_list = [(unit, f, reminded.get(unit.pk)) for unit, f in page.object_list]
-    return render(
-        request,
-        "reports/owed.html",
-        {"directive": directive, "periods": periods, "period": period, "page": page},
-    )
+    context = {"directive": directive, "periods": periods, "period": period, "page": page}
+    if period:
+        context["links"] = link_patterns(directive, period)  # a hundred rows link twice
+    return render(request, "reports/owed.html", context)
 
 
 @requires("dashboard.view")

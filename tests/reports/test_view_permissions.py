@@ -333,6 +333,21 @@ def test_only_a_reviewer_sends_the_one_click_reminder(persona, world, client_for
     assert sent is (persona == "reviewer")
 
 
+@pytest.mark.parametrize("persona", ["reviewer", "leader"])
+def test_each_unit_owing_links_its_page_and_only_a_reviewer_sees_its_reminder(
+    persona, world, client_for
+):
+    """Cần đôn đốc's rows link with patterns reversed once (views.link_patterns)."""
+    owed = reverse("reports:owed", args=[world.directive.pk]) + f"?ky={world.period.pk}"
+    unit = world.assignment_b.unit_id
+
+    page = client_for(persona).get(owed).content.decode()
+
+    assert f'href="{reverse("reports:unit_page", args=[world.directive.pk, unit])}"' in page
+    remind = f'action="{reverse("reports:remind_unit", args=[world.directive.pk, unit])}"'
+    assert (remind in page) is (persona == "reviewer")
+
+
 @pytest.mark.parametrize("persona", REMIND)
 def test_only_a_reviewer_reminds_every_unit_owing(
     persona, world, client_for, reporter_b, django_capture_on_commit_callbacks
