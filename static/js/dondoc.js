@@ -31,12 +31,19 @@ document.addEventListener("click", (event) => {
 });
 
 // table.table-stack: on a phone each row is drawn as a list (static/css/dondoc.css); each
-// cell is labelled with its column's heading, read from the table's last heading row.
+// cell is labelled with its column's heading, read from the table's last heading row. A
+// heading only screen readers see (a column of buttons) labels nothing.
+function visibleText(heading) {
+  const copy = heading.cloneNode(true);
+  copy.querySelectorAll(".visually-hidden").forEach((hidden) => hidden.remove());
+  return copy.textContent.trim();
+}
+
 function labelStackedTables(root) {
   root.querySelectorAll("table.table-stack").forEach((table) => {
     const headings = table.querySelectorAll("thead tr");
     if (!headings.length) return;
-    const labels = Array.from(headings[headings.length - 1].children, (th) => th.textContent.trim());
+    const labels = Array.from(headings[headings.length - 1].children, visibleText);
     table.querySelectorAll("tbody tr").forEach((row) => {
       if (row.children.length !== labels.length) return;
       Array.from(row.children).forEach((cell, i) => {

@@ -1,6 +1,7 @@
 """Every page each persona reaches, tried on a phone: no page is wider than a 390 px
-screen (a table becomes a list per row there), and axe-core (from the npm registry,
-node_modules/axe-core) finds nothing serious or critical on them, at 390 and at 1,366 px.
+screen and nothing in it scrolls sideways (a table becomes a list per row there), and
+axe-core (from the npm registry, node_modules/axe-core) finds nothing serious or
+critical on them, at 390 and at 1,366 px.
 
 The walk follows the links a persona sees, from its start page, one page per kind of URL
 (numbers in the path do not make a new kind), as a new user clicking around would."""
@@ -34,6 +35,12 @@ WIDTH = """() => Math.max(document.documentElement.scrollWidth, ...Array.from(
   document.querySelectorAll('*'),
   (e) => e.scrollWidth > e.clientWidth + 1
     && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) ? e.scrollWidth : 0))"""
+# On a phone, a region of the page that scrolls sideways inside it (a table too wide for
+# its list form): what it is, and how wide against the room it has.
+SIDEWAYS = """() => Array.from(document.querySelectorAll('*'))
+  .filter((e) => e.scrollWidth > e.clientWidth + 1
+    && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+  .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${e.scrollWidth}/${e.clientWidth} px`)"""
 SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
   .filter((v) => ['serious', 'critical'].includes(v.impact) || v.id === 'empty-table-header')
   .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)"""
@@ -75,6 +82,8 @@ def _walk(page, base: str, source: str) -> tuple[list[str], dict[str, list[str]]
         width = page.evaluate(WIDTH)
         if width > PHONE:
             wide.append(f"{path}: {width} px")
+        elif not NOT_AXED.search(path) and (inside := page.evaluate(SIDEWAYS)):
+            wide.append(f"{path}: {', '.join(inside[:3])}")
         if not NOT_AXED.search(path) and (found := _axe(page, source)):
             findings[path] = found
         for href in page.eval_on_selector_all("a[href]", "links => links.map((a) => a.href)"):
