@@ -50,17 +50,21 @@ FROM reports_progressreport r JOIN reports_reportingperiod p ON p.id = r.period_
 WHERE p.directive_id = %s AND r.submitted_at IS NOT NULL {period}
 GROUP BY r.period_id
 """
-# A matrix page: its 50 units' cells (then the period's totals: RAW_BY_PERIOD).
-RAW_MATRIX_CELLS = """
+# A matrix page: its 50 units' cells, each with its report if ever sent (a draft never
+# sent is no report to the matrix), then their rows' kept totals (RAW_KEPT_OF_UNITS) and
+# the period's (RAW_KEPT_BY_PERIOD).
+PAGE_UNITS = """
+SELECT u.id FROM units_unit u
+WHERE EXISTS (SELECT 1 FROM directives_assignment x
+              WHERE x.unit_id = u.id AND x.task_id = ANY(%s::bigint[]))
+ORDER BY u.parent_id, u.name, u.id LIMIT 50
+"""
+RAW_MATRIX_CELLS = f"""
 SELECT a.unit_id, a.task_id, r.status, r.percent_done, r.submitted_at
 FROM directives_assignment a
-LEFT JOIN reports_progressreport r ON r.assignment_id = a.id AND r.period_id = %s
-WHERE a.unit_id IN (
-    SELECT u.id FROM units_unit u
-    WHERE EXISTS (SELECT 1 FROM directives_assignment x
-                  WHERE x.unit_id = u.id AND x.task_id = ANY(%s::bigint[]))
-    ORDER BY u.parent_id, u.name, u.id LIMIT 50
-) AND a.task_id = ANY(%s::bigint[])
+LEFT JOIN reports_progressreport r
+       ON r.assignment_id = a.id AND r.period_id = %s AND r.submitted_at IS NOT NULL
+WHERE a.unit_id IN ({PAGE_UNITS}) AND a.task_id = ANY(%s::bigint[])
 """
 # The same figures as the pages now read them: the kept totals (reports/figures/kept.py).
 KEPT_SUMS = (
@@ -74,6 +78,10 @@ WHERE p.directive_id = %s {{period}} GROUP BY k.period_id
 """
 RAW_KEPT_BY_UNIT = f"""
 SELECT k.unit_id, {KEPT_SUMS} FROM reports_kepttotals k WHERE k.period_id = %s GROUP BY k.unit_id
+"""
+RAW_KEPT_OF_UNITS = f"""
+SELECT k.unit_id, {KEPT_SUMS} FROM reports_kepttotals k
+WHERE k.period_id = %s AND k.unit_id IN ({PAGE_UNITS}) GROUP BY k.unit_id
 """
 RAW_BY_UNIT = """
 SELECT a.unit_id, COUNT(*),
@@ -176,6 +184,7 @@ def main() -> None:
     task_ids = list(Task.objects.filter(section__directive=directive).values_list("pk", flat=True))
     matrix_sql = [
         (RAW_MATRIX_CELLS, [period.pk, task_ids, task_ids]),
+        (RAW_KEPT_OF_UNITS, [period.pk, task_ids]),
         (RAW_KEPT_BY_PERIOD.format(period=f"AND k.period_id = {period.pk}"), [directive.pk]),
     ]
     one_period = f"AND r.period_id = {period.pk}"
