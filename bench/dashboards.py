@@ -7,9 +7,10 @@ process, signed in as leadership), its number of SQL queries and the time they t
 ("SQL ms": the request's time inside the database driver), the CPU time the request
 took in this process ("CPU ms": steadier than the wall clock on a busy machine), and the
 ratios of the page and of its SQL to the raw SQL that reads the same figures (run once
-after each request, A B A B: the median of each pair's ratio). The last line is a page
-with no figures (the leader's notifications): what any signed-in page costs, the floor
-under each page's ratio.
+after each request, A B A B: the median of each pair's ratio). The last two lines are
+floors: a bench-only page that serves a matrix page's raw SQL and nothing more (the
+least any page of those figures costs), and a page with no figures (the leader's
+notifications: what any signed-in page costs).
 
     python bench/dashboards.py --units 5000 --requests 20 [--only "Ma trận, trang 1"]
 """
@@ -28,16 +29,22 @@ import django
 
 django.setup()
 
+from types import ModuleType
+
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.test import Client
-from django.urls import reverse
+from django.http import HttpResponse
+from django.template import engines
+from django.test import Client, override_settings
+from django.urls import include, path, reverse
+from django.utils.html import format_html_join
 
 from bench import synthetic
 from bench.stats import p95
-from directives.models import Assignment, Task
+from directives.models import Assignment
 from reports.filing.models import ProgressReport
 from units.models import Membership
+from units.permissions import requires
 
 # The figures each page shows, computed by hand in one statement.
 RAW_BY_PERIOD = """
@@ -53,10 +60,14 @@ GROUP BY r.period_id
 # A matrix page: its 50 units' cells, each with its report if ever sent (a draft never
 # sent is no report to the matrix), then their rows' kept totals (RAW_KEPT_OF_UNITS) and
 # the period's (RAW_KEPT_BY_PERIOD).
-PAGE_UNITS = """
+TASKS = """
+SELECT t.id FROM directives_task t JOIN directives_section s ON s.id = t.section_id
+WHERE s.directive_id = %s
+"""
+PAGE_UNITS = f"""
 SELECT u.id FROM units_unit u
 WHERE EXISTS (SELECT 1 FROM directives_assignment x
-              WHERE x.unit_id = u.id AND x.task_id = ANY(%s::bigint[]))
+              WHERE x.unit_id = u.id AND x.task_id IN ({TASKS}))
 ORDER BY u.parent_id, u.name, u.id LIMIT 50
 """
 RAW_MATRIX_CELLS = f"""
@@ -64,7 +75,7 @@ SELECT a.unit_id, a.task_id, r.status, r.percent_done, r.submitted_at
 FROM directives_assignment a
 LEFT JOIN reports_progressreport r
        ON r.assignment_id = a.id AND r.period_id = %s AND r.submitted_at IS NOT NULL
-WHERE a.unit_id IN ({PAGE_UNITS}) AND a.task_id = ANY(%s::bigint[])
+WHERE a.unit_id IN ({PAGE_UNITS}) AND a.task_id IN ({TASKS})
 """
 # The same figures as the pages now read them: the kept totals (reports/figures/kept.py).
 KEPT_SUMS = (
@@ -97,6 +108,45 @@ GROUP BY a.unit_id
 
 
 FLOOR = "(nền: trang thông báo)"
+BARE = "(nền: ma trận chỉ có SQL thô)"
+BARE_PAGE = """{% extends "base.html" %}{% block content %}<p>{{ totals }}</p><table>
+{% for unit, cells, received in rows %}
+<tr><th>{{ unit }}</th>{{ cells }}<td>{{ received }}</td></tr>
+{% endfor %}</table>{% endblock %}"""
+
+
+def bare_matrix(statements):
+    """The app's URLs, and "bench/ma-tran-tho/": a page showing a matrix page's figures
+    that does nothing else. It runs the raw SQL (`statements`: the cells, the rows' kept
+    totals, the period's) behind the same sign-in, permission and base template, and
+    draws each cell as a plain string: no filters, links, late marks or cell rules.
+    Bench-only (a URL conf of its own): the least any page of those figures costs."""
+    page = engines["django"].from_string(BARE_PAGE)
+
+    @requires("dashboard.view")
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute(*statements[0])
+            cells = cursor.fetchall()
+            cursor.execute(*statements[1])
+            kept = {row[0]: row for row in cursor.fetchall()}
+            cursor.execute(*statements[2])
+            totals = cursor.fetchall()
+        rows = {}
+        for unit, _task, status, percent, _submitted in cells:
+            rows.setdefault(unit, []).append((status or "—", percent or ""))
+        context = {
+            "totals": totals,
+            "rows": [
+                (unit, format_html_join("", "<td>{} {}</td>", cells), kept[unit][2])
+                for unit, cells in rows.items()
+            ],
+        }
+        return HttpResponse(page.render(context, request))
+
+    urls = ModuleType("bench_urls")
+    urls.urlpatterns = [path("bench/ma-tran-tho/", view), path("", include("config.urls"))]
+    return urls
 
 
 def timed(run, repeat: int) -> list[float]:
@@ -143,7 +193,6 @@ def raw(sql, params) -> None:
         for statement, values in statements:
             if connection.vendor == "sqlite":  # date arithmetic differs; PG is the target
                 statement = statement.replace("p.due + 1", "date(p.due, '+1 day')")
-                statement = statement.replace("::bigint[]", "")
             cursor.execute(statement, values)
             cursor.fetchall()
 
@@ -181,10 +230,9 @@ def main() -> None:
     unit = Assignment.objects.filter(task__section__directive=directive).first().unit
     task = directive.sections.order_by("order").first().tasks.first()
     ky = f"?ky={period.pk}"
-    task_ids = list(Task.objects.filter(section__directive=directive).values_list("pk", flat=True))
     matrix_sql = [
-        (RAW_MATRIX_CELLS, [period.pk, task_ids, task_ids]),
-        (RAW_KEPT_OF_UNITS, [period.pk, task_ids]),
+        (RAW_MATRIX_CELLS, [period.pk, directive.pk, directive.pk]),
+        (RAW_KEPT_OF_UNITS, [period.pk, directive.pk]),
         (RAW_KEPT_BY_PERIOD.format(period=f"AND k.period_id = {period.pk}"), [directive.pk]),
     ]
     one_period = f"AND r.period_id = {period.pk}"
@@ -204,6 +252,8 @@ def main() -> None:
          RAW_BY_PERIOD.format(period=one_period), [directive.pk]),
         ("Một đơn vị", reverse("reports:unit_page", args=[directive.pk, unit.pk]),
          RAW_BY_PERIOD.format(period=""), [directive.pk]),
+        # The matrix page's figures and nothing more: the least such a page costs.
+        (BARE, "/bench/ma-tran-tho/", matrix_sql, None),
         # No figures: what any signed-in page costs (session, user, roles, the base
         # template), the floor under every ratio above.
         (FLOOR, reverse("reports:notifications"), None, None),
@@ -215,27 +265,31 @@ def main() -> None:
         f"{'page':32} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'SQL ms':>6} "
         f"{'CPU ms':>6} {'raw ms':>6} {'ratio':>5} {'SQL/raw':>7}"
     )
-    for name, url, sql, params in pages:
-        if args.only and name not in args.only:
-            continue
-        assert client.get(url).status_code == 200, url  # warm up, and check it works
-        executed = count_queries(lambda url=url: client.get(url))
-        times = timed_page(
-            client, url, args.requests, against=sql and (lambda s=sql, p=params: raw(s, p))
+    with override_settings(ROOT_URLCONF=bare_matrix(matrix_sql)):
+        for name, url, sql, params in pages:
+            if args.only and name not in args.only:
+                continue
+            time_page(client, name, url, sql, params, args.requests)
+
+
+def time_page(client, name: str, url: str, sql, params, requests: int) -> None:
+    """Print one page's line: its times, queries and ratios to its raw SQL."""
+    assert client.get(url).status_code == 200, url  # warm up, and check it works
+    executed = count_queries(lambda url=url: client.get(url))
+    times = timed_page(client, url, requests, against=sql and (lambda s=sql, p=params: raw(s, p)))
+    median, in_sql = statistics.median(times["page"]), statistics.median(times["sql"])
+    line = (
+        f"{name:32} {median:9.0f} {p95(times['page']):8.0f} {executed:7d} {in_sql:6.0f} "
+        f"{statistics.median(times['cpu']):6.0f}"
+    )
+    if sql is not None:  # the ratios: medians of each request's to the run beside it
+        ratios = [a / b for a, b in zip(times["page"], times["raw"], strict=True)]
+        of_sql = [a / b for a, b in zip(times["sql"], times["raw"], strict=True)]
+        line += (
+            f" {statistics.median(times['raw']):6.0f} {statistics.median(ratios):5.1f} "
+            f"{statistics.median(of_sql):7.1f}"
         )
-        median, in_sql = statistics.median(times["page"]), statistics.median(times["sql"])
-        line = (
-            f"{name:32} {median:9.0f} {p95(times['page']):8.0f} {executed:7d} {in_sql:6.0f} "
-            f"{statistics.median(times['cpu']):6.0f}"
-        )
-        if sql is not None:  # the ratios: medians of each request's to the run beside it
-            ratios = [a / b for a, b in zip(times["page"], times["raw"], strict=True)]
-            of_sql = [a / b for a, b in zip(times["sql"], times["raw"], strict=True)]
-            line += (
-                f" {statistics.median(times['raw']):6.0f} {statistics.median(ratios):5.1f} "
-                f"{statistics.median(of_sql):7.1f}"
-            )
-        print(line)
+    print(line)
 
 
 if __name__ == "__main__":
