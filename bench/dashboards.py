@@ -94,21 +94,11 @@ RAW_KEPT_OF_UNITS = f"""
 SELECT k.unit_id, {KEPT_SUMS} FROM reports_kepttotals k
 WHERE k.period_id = %s AND k.unit_id IN ({PAGE_UNITS}) GROUP BY k.unit_id
 """
-RAW_BY_UNIT = """
-SELECT a.unit_id, COUNT(*),
-       COUNT(*) FILTER (WHERE r.submitted_at < p.due + 1),
-       COUNT(*) FILTER (WHERE r.status <> 'draft'),
-       SUM(r.percent_done) FILTER (WHERE r.status <> 'draft')
-FROM reports_progressreport r
-JOIN reports_reportingperiod p ON p.id = r.period_id
-JOIN directives_assignment a ON a.id = r.assignment_id
-WHERE r.period_id = %s AND r.submitted_at IS NOT NULL
-GROUP BY a.unit_id
-"""
 
 
 FLOOR = "(nền: trang thông báo)"
 BARE = "(nền: ma trận chỉ có SQL thô)"
+RECEIVED = 2  # in a row of RAW_KEPT_OF_UNITS: the unit, SUM(expected), SUM(received)
 BARE_PAGE = """{% extends "base.html" %}{% block content %}<p>{{ totals }}</p><table>
 {% for unit, cells, received in rows %}
 <tr><th>{{ unit }}</th>{{ cells }}<td>{{ received }}</td></tr>
@@ -129,7 +119,7 @@ def bare_matrix(statements):
             cursor.execute(*statements[0])
             cells = cursor.fetchall()
             cursor.execute(*statements[1])
-            kept = {row[0]: row for row in cursor.fetchall()}
+            kept = {row[0]: row for row in cursor.fetchall()}  # unit, then KEPT_SUMS
             cursor.execute(*statements[2])
             totals = cursor.fetchall()
         rows = {}
@@ -138,7 +128,7 @@ def bare_matrix(statements):
         context = {
             "totals": totals,
             "rows": [
-                (unit, format_html_join("", "<td>{} {}</td>", cells), kept[unit][2])
+                (unit, format_html_join("", "<td>{} {}</td>", cells), kept[unit][RECEIVED])
                 for unit, cells in rows.items()
             ],
         }

@@ -30,17 +30,16 @@ SKIP = re.compile(r"/tai-ve|/xuat/|/quan-tri/|/api/v1/|/api/schema/|/minh-chung/
 # not its colours.
 NOT_AXED = re.compile(r"/api/tai-lieu/")
 
-# The widest of the page and of any region that scrolls sideways inside it.
-WIDTH = """() => Math.max(document.documentElement.scrollWidth, ...Array.from(
-  document.querySelectorAll('*'),
-  (e) => e.scrollWidth > e.clientWidth + 1
-    && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) ? e.scrollWidth : 0))"""
-# On a phone, a region of the page that scrolls sideways inside it (a table too wide for
-# its list form): what it is, and how wide against the room it has.
-SIDEWAYS = """() => Array.from(document.querySelectorAll('*'))
-  .filter((e) => e.scrollWidth > e.clientWidth + 1
-    && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
-  .map((e) => `${e.tagName.toLowerCase()}.${e.className} ${e.scrollWidth}/${e.clientWidth} px`)"""
+# The page's width, and each region that scrolls sideways inside it (on a phone, a table
+# too wide for its list form): what it is, how wide, and how much room it has.
+WIDTHS = """() => ({
+  page: document.documentElement.scrollWidth,
+  inside: Array.from(document.querySelectorAll('*'))
+    .filter((e) => e.scrollWidth > e.clientWidth + 1
+      && ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+    .map((e) => [`${e.tagName.toLowerCase()}.${e.className} ${e.scrollWidth}/${e.clientWidth} px`,
+                 e.scrollWidth]),
+})"""
 SERIOUS = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
   .filter((v) => ['serious', 'critical'].includes(v.impact) || v.id === 'empty-table-header')
   .map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)"""
@@ -79,11 +78,12 @@ def _walk(page, base: str, source: str) -> tuple[list[str], dict[str, list[str]]
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
         visited.append(path)
-        width = page.evaluate(WIDTH)
+        widths = page.evaluate(WIDTHS)
+        width = max([widths["page"], *(px for _, px in widths["inside"])])
         if width > PHONE:
             wide.append(f"{path}: {width} px")
-        elif not NOT_AXED.search(path) and (inside := page.evaluate(SIDEWAYS)):
-            wide.append(f"{path}: {', '.join(inside[:3])}")
+        elif not NOT_AXED.search(path) and widths["inside"]:
+            wide.append(f"{path}: {', '.join(what for what, _ in widths['inside'][:3])}")
         if not NOT_AXED.search(path) and (found := _axe(page, source)):
             findings[path] = found
         for href in page.eval_on_selector_all("a[href]", "links => links.map((a) => a.href)"):

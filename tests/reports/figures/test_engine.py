@@ -232,7 +232,7 @@ def test_the_rollup_sums_every_subtree_of_a_tree_of_any_shape(seed):
     for parent in [None, *(u for u in units if children[u.pk])]:
         below = [u for u in units if u.parent_id == (parent.pk if parent else None)]
         rows = tree_rollup(directive=directive, period=period, parent_id=parent and parent.pk)
-        expected = {u: summed(u) for u in below if summed(u).expected}
+        expected = {u: total for u in below if (total := summed(u)).expected}
         assert {r.unit: r.figures for r in rows} == expected
         assert {r.unit: r.has_children for r in rows} == {u: bool(children[u.pk]) for u in expected}
 
