@@ -25,11 +25,11 @@ def test_the_dashboards_bench_times_every_page_beside_its_raw_sql(monkeypatch, c
     timed = {
         name: line
         for line in lines
-        for name in ("Tổng quan", "Ma trận, trang 1", "Cần đôn đốc", dashboards.BARE)
+        for name in ("Tổng quan", "Ma trận, trang 1", "Cần đôn đốc", "Một đơn vị", dashboards.BARE)
         if line.startswith(name)
     }
     # Median, p95, queries, SQL ms, CPU ms; then raw ms, ratio, SQL / raw.
-    assert len(timed) == 4
+    assert len(timed) == 5
     for name, line in timed.items():
         assert re.fullmatch(re.escape(name) + NUMBER * 8, line), line
     floor = next(line for line in lines if line.startswith(dashboards.FLOOR))
