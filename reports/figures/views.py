@@ -127,6 +127,8 @@ def dashboard(request, directive_id: int):
             )
         granted = engine.extensions(periods=[period])  # read once: totals, rows, cells
         expecting = None
+        # The totals line sums the rows listed, on every page: each listed unit's slots
+        # of the tasks shown, whatever filter chose the units.
         if units is not None:
             shown = units if (status or kind or query) else None  # None: the whole directive
             if shown is None:
@@ -141,8 +143,14 @@ def dashboard(request, directive_id: int):
             )
             units = matrix.matrix_units(assignments=assignments, period=period)
             filtered = section_id or status or kind or query
-            shown = assignments if filtered else None
-            totals = engine.total(directive=directive, periods=[period], assignments=shown)
+            totals = engine.total(
+                directive=directive,
+                periods=[period],
+                assignments=matrix.matrix_assignments(tasks=tasks, period=period)
+                if filtered
+                else None,
+                units=units if filtered else None,
+            )
         pages = Paginator(units, MATRIX_PAGE)
         if expecting is not None:  # the whole directive: counted with its totals
             pages.count = expecting

@@ -12,6 +12,7 @@ from directives.models import Assignment, Task
 from directives.services import assignments_sync
 from reports.figures import engine as figures
 from reports.figures.engine import Figures
+from reports.figures.kept import recount as kept_recount
 from reports.figures.matrix import (
     expected_units,
     matrix_assignments,
@@ -290,6 +291,35 @@ def test_the_matrix_filters_by_report_status(status, shown, submitted_a, leader,
     response = login(leader).get(url, {"ky": small_directive.period.pk, "trang_thai": status})
 
     assert {row.unit.name for row in response.context["matrix"].rows} == shown
+
+
+@pytest.mark.parametrize("kept", [True, False])
+@pytest.mark.parametrize("status", ["missing", "submitted"])
+def test_a_filtered_matrix_totals_the_rows_it_lists(
+    kept, status, small_directive, submitted_a, leader
+):
+    """The totals line sums the rows the matrix lists (every cell of each), whatever
+    filter chose them, and whether the period's totals are kept or counted live. (With
+    the period not kept, "Chưa nộp" once totalled only the slots not sent: 0 received,
+    against the owing units' whole rows when kept.)"""
+    TaskFactory(section=small_directive.section, order=2)
+    assignments_sync(directive=small_directive.directive)  # unit A: one sent, one owed
+    period = small_directive.period
+    ReportingPeriod.objects.filter(pk=period.pk).update(figures_kept=kept)
+    if kept:
+        kept_recount(period_ids=[period.pk])
+    url = reverse("reports:dashboard", args=[small_directive.directive.pk])
+
+    page = login(leader).get(url, {"ky": period.pk, "trang_thai": status}).context
+
+    listed = page["matrix"].totals  # the rows of the one page, summed
+    assert page["matrix"].rows
+    assert (page["totals"].expected, page["totals"].received, page["totals"].on_time) == (
+        listed.expected,
+        listed.received,
+        listed.on_time,
+    )
+    assert page["totals"].received == 1  # unit A's report, listed by either filter
 
 
 def test_the_overview_offers_its_chart_as_a_table(submitted_a, leader, small_directive):
