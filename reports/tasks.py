@@ -4,7 +4,6 @@ import math
 
 from celery import shared_task
 from celery.exceptions import Ignore
-from django.db import transaction
 
 from ops.outbox import outbox_task
 from reports.figures.kept import figures_check, recount
@@ -40,9 +39,10 @@ def open_periods() -> int:
 @outbox_task
 def recount_figures(directive_id: int) -> int:
     """A large directive's kept totals, dropped by a change of what is expected, counted
-    again (reports.figures.kept.stale); its pages count live meanwhile."""
-    with transaction.atomic():
-        return recount(directive_ids=[directive_id])
+    again (reports.figures.kept.stale); its pages count live meanwhile. A period at a
+    time, each its own transaction: the reports of a period being counted wait a
+    moment, never those of the others."""
+    return recount(directive_ids=[directive_id])
 
 
 @shared_task

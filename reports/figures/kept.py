@@ -16,7 +16,7 @@ import logging
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max, OuterRef, Subquery
 
 from directives.models import Assignment, Directive, Task, reports_in
@@ -135,7 +135,7 @@ def report_changed(report: ProgressReport, before, after) -> None:
     if UNKNOWN not in (before, after) and not _sent(before) and not _sent(after):
         return  # a draft never sent counts nowhere
     slot = _slot(report.assignment_id, report.period_id)
-    if slot is None or not slot["kept"]:
+    if slot is None or not (slot["kept"] or _kept(report.period_id)):
         return  # a period not kept is counted live, and recounted whole to be kept
     if UNKNOWN in (before, after):
         recount(period_ids=[report.period_id], unit_ids=[slot["unit_id"]])
@@ -147,6 +147,20 @@ def report_changed(report: ProgressReport, before, after) -> None:
     row = KeptTotals.objects.filter(period_id=report.period_id, unit_id=slot["unit_id"])
     if not row.update(**changes):  # the unit had nothing kept in the period: count it
         recount(period_ids=[report.period_id], unit_ids=[slot["unit_id"]])
+
+
+def _kept(period_id: int) -> bool:
+    """Whether a period found not kept is kept now, once a recount of it under way has
+    ended. The period's row is held (FOR SHARE) until this transaction ends, so that a
+    recount starting meanwhile waits to count what this transaction writes. (SQLite
+    writes one transaction at a time: there is nothing to hold.)"""
+    sql = f"SELECT figures_kept FROM {ReportingPeriod._meta.db_table} WHERE id = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [period_id])
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def recount(
@@ -182,9 +196,14 @@ def _recount_period(period: ReportingPeriod, units: list[int] | None) -> int:
 
     The rows are locked before anything is counted, until the transaction ends: a report
     changed meanwhile either committed its difference first (then it is counted here) or
-    waits to add it to what is written here, never both, never neither."""
-    if units is not None and not period.figures_kept:
-        return 0  # counted live until it is recounted whole
+    waits to add it to what is written here, never both, never neither. A period not
+    kept has no rows to lock: a recount of it whole holds the period's own row instead,
+    which a report sent in a period not kept holds too (`_kept`)."""
+    if units is None:
+        held = ReportingPeriod.objects.select_for_update(no_key=True).filter(pk=period.pk)
+        period.figures_kept = bool(held.values_list("figures_kept", flat=True).first())
+    elif not (period.figures_kept or _kept(period.pk)):
+        return 0  # counted live until it is recounted whole (which waits for this)
     rows = KeptTotals.objects.filter(period=period)
     if units is not None:
         rows = rows.filter(unit_id__in=units)

@@ -359,6 +359,125 @@ def test_a_report_sent_while_its_period_is_recounted_is_counted_once(
     assert live[(small_directive.assignment_a.unit_id,)].received == 1
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
+)
+def test_a_report_sent_while_a_dropped_period_is_recounted_is_counted(
+    small_directive, reporter_a, monkeypatch
+):
+    """A large directive's totals dropped (kept.stale), the worker recounts a period with
+    no rows to lock: a report sent meanwhile waits for the period it found not kept, then
+    adds its part to what the recount kept. (Before, it saw the period not kept and
+    counted nowhere, and the recount kept the period without it: a row one short until
+    the nightly check.)"""
+    import threading
+
+    from reports.figures import kept
+    from reports.filing.services import report_submit
+
+    report = ProgressReportFactory(
+        assignment=small_directive.assignment_a,
+        period=small_directive.period,
+        achievements="Đã triển khai.",
+        percent_done=40,
+    )
+    # Dropped as kept.stale drops a large directive's, the worker's recount not yet run.
+    ReportingPeriod.objects.filter(pk=small_directive.period.pk).update(figures_kept=False)
+    KeptTotals.objects.filter(period=small_directive.period).delete()
+    period = ReportingPeriod.objects.select_related("directive").get(pk=small_directive.period.pk)
+    assert not period.figures_kept and not KeptTotals.objects.filter(period=period).exists()
+    seen = {}
+
+    def send():
+        try:
+            report_submit(report=report, by=reporter_a)
+        finally:
+            connection.close()
+
+    sending = threading.Thread(target=send)
+    counting = kept.engine.count
+
+    def count_while_a_report_is_sent(*args, **kwargs):
+        counted = counting(*args, **kwargs)
+        sending.start()
+        sending.join(timeout=2)
+        seen["waited"] = sending.is_alive()
+        return counted
+
+    monkeypatch.setattr(kept.engine, "count", count_while_a_report_is_sent)
+    kept._recount_period(period, None)
+    monkeypatch.undo()
+    sending.join(timeout=20)
+
+    assert seen["waited"]
+    periods = list(ReportingPeriod.objects.filter(pk=period.pk).select_related("directive"))
+    assert periods[0].figures_kept
+    live = count(periods=periods, today=TODAY, by=("unit",), kept=False)
+    assert count(periods=periods, today=TODAY, by=("unit",)) == live
+    assert live[(small_directive.assignment_a.unit_id,)].received == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
+)
+def test_a_recount_of_a_dropped_period_waits_for_a_report_being_sent(small_directive, reporter_a):
+    """The other order: a report sent in a period not kept, its transaction not yet
+    committed, holds the period; the worker's recount of that period waits for it, then
+    counts it. (Before, the recount counted without it and kept the period: the report,
+    committed after, counted nowhere.)"""
+    import threading
+
+    from django.db import transaction
+
+    from reports.figures import kept
+    from reports.filing.services import report_submit
+
+    report = ProgressReportFactory(
+        assignment=small_directive.assignment_a,
+        period=small_directive.period,
+        achievements="Đã triển khai.",
+        percent_done=40,
+    )
+    ReportingPeriod.objects.filter(pk=small_directive.period.pk).update(figures_kept=False)
+    KeptTotals.objects.filter(period=small_directive.period).delete()
+    period = ReportingPeriod.objects.select_related("directive").get(pk=small_directive.period.pk)
+    sent, commit = threading.Event(), threading.Event()
+
+    def send():
+        try:
+            with transaction.atomic():
+                report_submit(report=report, by=reporter_a)
+                sent.set()
+                commit.wait(timeout=20)
+        finally:
+            connection.close()
+
+    def recount():
+        try:
+            kept._recount_period(period, None)
+        finally:
+            connection.close()
+
+    sending, counting = threading.Thread(target=send), threading.Thread(target=recount)
+    sending.start()
+    assert sent.wait(timeout=20)
+    counting.start()
+    counting.join(timeout=2)
+    waited = counting.is_alive()
+    commit.set()
+    sending.join(timeout=20)
+    counting.join(timeout=20)
+
+    assert waited
+    periods = list(ReportingPeriod.objects.filter(pk=period.pk).select_related("directive"))
+    assert periods[0].figures_kept
+    live = count(periods=periods, today=TODAY, by=("unit",), kept=False)
+    assert count(periods=periods, today=TODAY, by=("unit",)) == live
+    assert live[(small_directive.assignment_a.unit_id,)].received == 1
+
+
 def test_a_period_not_kept_counts_its_extensions_once(kept_directive, reporter_a):
     """Counted live as a fallback, a period's granted extensions correct its figures
     once, not once live and again with the kept periods."""
