@@ -1,6 +1,8 @@
 """A directive (văn bản chỉ đạo), its sections and tasks, and who must carry each task out;
 the file it was read from (LetterFile)."""
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -328,6 +330,13 @@ class Task(models.Model):
     def code(self) -> str:
         """The task's short reference as users say it: "1.2" is the second task of mục 1."""
         return f"{self.section.number}.{self.order}"
+
+
+def reporting_start(starts_on, issued_on):
+    """The first day a directive is reported on: its reporting_starts_on, else the day
+    after it was issued. Its first period is the one holding that day (periods_generate),
+    and how far a report should have come ("behind") is measured from it."""
+    return starts_on or issued_on + datetime.timedelta(days=1)
 
 
 def reports_in(kind: str, done_on, start) -> bool:

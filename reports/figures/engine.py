@@ -42,7 +42,15 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives.models import Assignment, Directive, Task, held_q, reports_in, reports_in_q
+from directives.models import (
+    Assignment,
+    Directive,
+    Task,
+    held_q,
+    reporting_start,
+    reports_in,
+    reports_in_q,
+)
 from reports.filing import slots
 from reports.filing.models import ExtensionRequest, ProgressReport
 from reports.periods.models import ReportingPeriod
@@ -141,8 +149,8 @@ def _last_cutoffs(directives: dict[int, Directive]) -> None:
 
 def behind_below(start, last_cutoff, cutoff) -> int | None:
     """The percent done under which a report is behind, for a period ending on `cutoff`
-    of a directive reporting from `start` (its reporting_starts_on, else its issue date)
-    to `last_cutoff`: the share of that time elapsed, less BEHIND_MARGIN. None: no time
+    of a directive reporting from `start` (directives.models.reporting_start) to
+    `last_cutoff`: the share of that time elapsed, less BEHIND_MARGIN. None: no time
     to measure against."""
     if not last_cutoff or last_cutoff <= start:
         return None
@@ -169,7 +177,7 @@ def _aggregates(directives: dict[int, Directive], periods: list[ReportingPeriod]
 
     def behind(period):
         directive = directives[period.directive_id]
-        start = directive.reporting_starts_on or directive.issued_on
+        start = reporting_start(directive.reporting_starts_on, directive.issued_on)
         return behind_below(start, directive._last_cutoff, period.cutoff)
 
     readable = ~Q(status=ProgressReport.Status.DRAFT)

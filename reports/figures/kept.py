@@ -19,7 +19,7 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.db.models import F, Max, OuterRef, Subquery
 
-from directives.models import Assignment, Directive, Task, reports_in
+from directives.models import Assignment, Directive, Task, reporting_start, reports_in
 from ops.outbox import outbox_add
 from reports.filing import slots
 from reports.filing.models import ProgressReport
@@ -105,7 +105,7 @@ def part(facts: ReportFacts | None, slot: dict) -> tuple[int, ...]:
         return NOTHING
     readable = facts.status != ProgressReport.Status.DRAFT
     below = engine.behind_below(
-        slot["starts_on"] or slot["issued_on"],
+        reporting_start(slot["starts_on"], slot["issued_on"]),
         slot["ends_on"] or slot["last_cutoff"],
         slot["cutoff"],
     )

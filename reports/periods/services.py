@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
-from directives.models import Directive
+from directives.models import Directive, reporting_start
 from units.signals import figures_stale
 from workdays import calendar as workdays
 
@@ -27,7 +27,7 @@ def periods_generate(*, directive: Directive, until: datetime.date | None = None
     """
     today = until or timezone.localdate()
     exceptions = workdays.exceptions()
-    first_day = directive.reporting_starts_on or directive.issued_on + datetime.timedelta(days=1)
+    first_day = reporting_start(directive.reporting_starts_on, directive.issued_on)
     last_cutoff = directive.reporting_ends_on
     if directive.schedule == Directive.Schedule.ONCE:
         # A one-off report is due on reporting_ends_on; until that is set, there is no period.

@@ -12,6 +12,7 @@ from directives.models import Assignment, Task
 from directives.services import assignments_sync
 from reports.figures import engine as figures
 from reports.figures.engine import Figures
+from reports.figures.engine import count as figures_count
 from reports.figures.kept import recount as kept_recount
 from reports.figures.matrix import (
     expected_units,
@@ -115,6 +116,33 @@ def test_behind_schedule_compares_percent_with_the_time_elapsed(small_directive,
     trend = figures.trend(directive=directive)
 
     assert trend[1].figures.behind == 1
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_behind_is_measured_from_the_day_after_the_issue_date(kept):
+    """With no reporting start date, reporting starts the day after the directive was
+    issued (the first period is the one holding that day), and "behind" measures the
+    time elapsed from that day, kept or counted live. (It once measured from the issue
+    date itself: a point more here, and this report was behind.)"""
+    unit = UnitFactory()
+    directive = DirectiveFactory(issued_on=D(2021, 8, 2), reporting_ends_on=D(2021, 10, 31))
+    section = SectionFactory(directive=directive)
+    TaskFactory(section=section)
+    AddresseeFactory(section=section, unit=unit)
+    assignments_sync(directive=directive)
+    periods_generate(directive=directive, until=D(2021, 9, 20))
+    period = directive.periods.select_related("directive").get(cutoff=D(2021, 9, 14))
+    # From 03/08 to 14/09, 42 of the 89 days to 31/10: 47%, less 25 points: 22.
+    ProgressReportFactory(
+        assignment=unit.assignments.get(), period=period, submitted=True, percent_done=22
+    )
+    if not kept:
+        ReportingPeriod.objects.update(figures_kept=False)
+        period.refresh_from_db()
+
+    (figures,) = figures_count(periods=[period], directive=directive).values()
+
+    assert (figures.received, figures.behind) == (1, 0)
 
 
 def test_the_rollup_sums_each_subtree(small_directive):
