@@ -304,7 +304,14 @@ def loaded(facts: tuple[str, ...]):
 
 
 def _changed(instance, facts, created: bool) -> bool:
-    return created or getattr(instance, "_kept", UNKNOWN) != _loaded(instance, facts)
+    """Whether a save may have changed these facts: created, or one differs from what was
+    loaded; with some not loaded (unknown before), one set since."""
+    before = getattr(instance, "_kept", UNKNOWN)
+    if created:
+        return True
+    if before == UNKNOWN:
+        return any(name in instance.__dict__ for name in facts)
+    return before != _loaded(instance, facts)
 
 
 def _directive_of_task(task_id: int) -> int | None:

@@ -249,6 +249,23 @@ def kept_directive(small_directive, submitted_a):
     return small_directive.directive
 
 
+def test_a_unit_closed_through_a_partly_loaded_instance_is_recounted(
+    kept_directive, small_directive
+):
+    """A unit loaded with only its name (its dates unknown, not fetched) and closed
+    before the period: its rows are counted again. (Its dates unknown before the save
+    and after it once read as unchanged: the unit stayed expected until the nightly
+    check.)"""
+    from units.models import Unit
+
+    unit = Unit.objects.only("name").get(pk=small_directive.assignment_a.unit_id)
+    unit.valid_to = small_directive.period.start - datetime.timedelta(days=1)
+    unit.save()
+
+    assert Unit.objects.get(pk=unit.pk).valid_to == unit.valid_to
+    _assert_kept_is_a_recount(kept_directive)
+
+
 def test_figures_check_finds_and_repairs_a_total_that_drifted(kept_directive):
     row = KeptTotals.objects.filter(received__gt=0).first()
     assert row is not None
