@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from units.text import whole_number
 from workdays import calendar as workdays
 
 from .forms import TaskForm
@@ -164,8 +165,8 @@ class HeaderForm(forms.Form):
         lines = {}
         for pair in str(self["evidence"].value() or "").split()[:20]:
             name, _sep, line = pair.partition(":")
-            if name in self.fields and line.isdigit() and len(line) < 7:
-                lines[name] = int(line)
+            if name in self.fields and (number := whole_number(line, most=999_999)) is not None:
+                lines[name] = number
         return lines
 
     def clean_number(self):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.administration.forms import DATE_HELP, UnitChoiceField
 from accounts.administration.selectors import administered_units
 from units.models import Unit
+from units.text import whole_number
 
 from . import plans
 from .models import Reorganisation
@@ -129,7 +130,7 @@ class ActForm(forms.Form):
         if "chia" not in self.data:
             return None
         ticked = self.data.getlist(f"nhan_{index}")
-        return frozenset(int(v) for v in ticked if v.isdigit() and len(v) < 10)
+        return frozenset(n for v in ticked if (n := whole_number(v)) is not None)
 
     def plan(self) -> plans.Plan:
         data = self.cleaned_data

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from units.forms import add_validation_error
 from units.permissions import can, ensure, requires
+from units.text import whole_number
 
 from . import plans
 from .forms import ActForm
@@ -28,8 +29,8 @@ def act_new(request):
     """Entered, then previewed ("Xem trước"), then applied ("Áp dụng") with the same
     fields: nothing changes before the preview has been seen."""
     initial = {"kind": request.GET.get("kieu")}
-    if (unit := request.GET.get("don_vi", "")).isdigit() and len(unit) < 10:
-        initial["sources"] = [int(unit)]  # from a unit's page: that unit chosen
+    if (unit := whole_number(request.GET.get("don_vi"))) is not None:
+        initial["sources"] = [unit]  # from a unit's page: that unit chosen
     form = ActForm(request.POST or None, admin=request.user, initial=initial)
     seen = None
     if request.method == "POST" and form.is_valid():

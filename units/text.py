@@ -1,6 +1,7 @@
 """Text as it enters the system, whoever sends it (a form, the API, a spreadsheet, a
 letter): `clean_text` drops what no document may hold; `is_blank` says whether a text
-says anything at all. The bottom of the house, so every app may use them."""
+says anything at all; `whole_number` reads a number from a link or a form. The bottom of
+the house, so every app may use them."""
 
 import re
 import unicodedata
@@ -56,3 +57,16 @@ def is_blank(text: str | None) -> bool:
         and not _ALSO_INVISIBLE.match(char)
         for char in text or ""
     )
+
+
+BIGGEST_ID = 2**63 - 1  # PostgreSQL's bigint: a larger id is an error, not "no such row"
+
+
+def whole_number(text, *, most: int = BIGGEST_ID) -> int | None:
+    """`text` (an id in a link, a year, a line number) as a whole number from 0 to
+    `most`, or None. ASCII digits only: str.isdigit() also says yes to "²" and "١",
+    which int() or the database then refuse."""
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if number <= most else None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from units.text import clean_text
+from units.text import clean_text, whole_number
 
 from .page_text import bold_marked, page_text
 
@@ -232,7 +232,7 @@ class _Numbering:
         fmt, text = self.formats.get((num_id, ilvl), ("bullet", ""))
         if fmt == "bullet":
             return "- "
-        level = int(ilvl) if ilvl.isdigit() else 0
+        level = whole_number(ilvl) or 0
         key = (num_id, level)
         self.counters[key] = self.counters.get(key, 0) + 1
         for k in [k for k in self.counters if k[0] == num_id and k[1] > level]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from units.permissions import ensure, requires
+from units.text import whole_number
 from workdays import calendar as workdays
 
 from ..letter_files import letter_file_keep
@@ -102,7 +103,7 @@ def _checks(header: HeaderForm, rows, issuer_matches) -> list[Check]:
     checks += [_match_check(found, where, lines.get("issuer")) for found in issuer_matches]
     for form, matches, _tasks in rows:
         line = form["line"].value()
-        line = int(line) if str(line or "").isdigit() else None
+        line = whole_number(str(line or ""))
         where = _("Mục %(number)s") % {"number": form["number"].value()}
         checks += [_match_check(found, where, line) for found in matches]
         if not matches:
@@ -151,10 +152,10 @@ def _review(request, header: HeaderForm, formset, issued_on=None, warnings=(), l
 
 def _carried(request, header: HeaderForm) -> LetterFile | None:
     """The upload the review carries, if any: one the reviewer may see, else a 404."""
-    value = str(header["letter_file"].value() or "").strip()
-    if not value.isdigit() or len(value) > 18:
+    pk = whole_number(str(header["letter_file"].value() or "").strip())
+    if pk is None:
         return None
-    letter_file = get_object_or_404(LetterFile.objects.select_related("directive"), pk=value)
+    letter_file = get_object_or_404(LetterFile.objects.select_related("directive"), pk=pk)
     ensure(request.user, "letter_file.view", letter_file)
     return letter_file
 

@@ -19,6 +19,7 @@ from directives.models import Assignment, Directive
 from reports.periods.models import ReportingPeriod
 from reports.periods.selectors import current_period
 from units.models import Unit, UnitGroup, subtree_ids
+from units.text import whole_number
 
 from . import engine
 from .engine import DeadlineFigures, Figures
@@ -27,7 +28,8 @@ QUARTERS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
 
 
 def _int(value: str, low: int, high: int) -> int | None:
-    return int(value) if value.isdigit() and low <= int(value) <= high else None
+    number = whole_number(value, most=high)
+    return number if number is not None and number >= low else None
 
 
 STATUSES = {
@@ -59,8 +61,8 @@ class Slice:
         """Read from a page's GET parameters; whatever names nothing is left out."""
 
         def get(model, name):
-            value = query.get(name, "")
-            return model.objects.filter(pk=value).first() if value.isdigit() else None
+            pk = whole_number(query.get(name))
+            return model.objects.filter(pk=pk).first() if pk is not None else None
 
         year = _int(query.get("nam", ""), 2000, 2100)
         doc_type = query.get("loai", "")

@@ -17,6 +17,7 @@ from reports.reminders.selectors import last_reminded
 from reports.reminders.services import remind_all_queue, remind_owing_now
 from units.models import Unit, formed_from, lineage
 from units.permissions import requires
+from units.text import whole_number
 
 from . import charts, engine, matrix
 from .engine import DeadlineFigures
@@ -181,8 +182,8 @@ def rollup(request, directive_id: int):
     context = {"directive": directive, "periods": periods, "period": period}
     if period:
         parent = None
-        if parent_id := request.GET.get("don_vi", ""):
-            parent = Unit.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
+        if (parent_id := whole_number(request.GET.get("don_vi"))) is not None:
+            parent = Unit.objects.filter(pk=parent_id).first()
         parent_id = parent.pk if parent else None
         granted = engine.extensions(periods=[period])  # read once: the tree, the groups
         rows = tree_rollup(directive=directive, period=period, parent_id=parent_id, granted=granted)
