@@ -19,17 +19,19 @@ class RollupRow:
     unit: Unit
     figures: Figures
     has_children: bool
+    own: bool = False  # the opened unit's own slots, not its subtree's
     formed_from: list[Unit] = field(default_factory=list)  # set by the page, to show
 
 
 def _subtrees(parent_id: int | None) -> tuple[str, list]:
     """Each child of `parent_id` (None: the top of the tree) and every unit below it, as
-    the mapping (key: the child) engine.count_mapped sums by. The recursion walks only
-    the units with children (a few hundred, even above 50,000 communes); the units without
-    take the key of their parent in one join. (Walking every unit: 82 ms at 50,000 units,
-    this: 54; bench/README.md.)"""
+    the mapping (key: the child) engine.count_mapped sums by; and `parent_id` itself, for
+    its own slots (key: itself). The recursion walks only the units with children (a few
+    hundred, even above 50,000 communes); the units without take the key of their parent
+    in one join. (Walking every unit: 82 ms at 50,000 units, this: 54; bench/README.md.)"""
     units = Unit._meta.db_table
     top = "parent_id = %s" if parent_id is not None else "parent_id IS NULL"
+    own = f" UNION ALL SELECT id, id FROM {units} WHERE id = %s" if parent_id is not None else ""
     mapping = (
         f"branching(id, parent_id) AS MATERIALIZED (SELECT id, parent_id FROM {units} "
         f"WHERE id IN (SELECT parent_id FROM {units})), "
@@ -38,9 +40,9 @@ def _subtrees(parent_id: int | None) -> tuple[str, list]:
         "JOIN branches b ON u.parent_id = b.unit_id), "
         "mapping(key, unit_id) AS (SELECT key, unit_id FROM branches "
         f"UNION ALL SELECT b.key, u.id FROM {units} u JOIN branches b ON u.parent_id = b.unit_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM branching x WHERE x.id = u.id))"
+        f"WHERE NOT EXISTS (SELECT 1 FROM branching x WHERE x.id = u.id){own})"
     )
-    return mapping, [parent_id] if parent_id is not None else []
+    return mapping, [parent_id, parent_id] if parent_id is not None else []
 
 
 def tree_rollup(
@@ -52,8 +54,9 @@ def tree_rollup(
     granted: dict | None = None,
 ) -> list[RollupRow]:
     """The figures of each child of `parent_id` (None: the top of the tree) with a unit
-    expected in its subtree, every one the sum over its whole subtree, by name. Five
-    queries, whatever the tree's size and depth."""
+    expected in its subtree, every one the sum over its whole subtree, by name; first,
+    if it is expected itself, `parent_id`'s own (so the rows add up to its row a level
+    up). Five queries, whatever the tree's size and depth."""
     mapping, params = _subtrees(parent_id)
     summed = engine.count_mapped(
         directive=directive,
@@ -65,8 +68,11 @@ def tree_rollup(
     )
     children = Unit.objects.filter(pk__in=[u for u, f in summed.items() if f.expected])
     children = children.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
-    rows = [RollupRow(u, summed[u.pk], u.has_children) for u in children]
-    return sorted(rows, key=lambda r: r.unit.name)
+    rows = [
+        RollupRow(u, summed[u.pk], u.has_children and u.pk != parent_id, own=u.pk == parent_id)
+        for u in children
+    ]
+    return sorted(rows, key=lambda r: (not r.own, r.unit.name))
 
 
 def group_rollup(

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from directives.models import Assignment, Task
+from directives.models import Assignment, Role, Task
 from directives.services import assignments_sync
 from reports.figures import engine as figures
 from reports.figures.engine import Figures
@@ -164,6 +164,35 @@ def test_the_rollup_sums_each_subtree(small_directive):
     assert sorted(r.figures.received for r in children) == [0, 1]
 
 
+def test_inside_a_unit_the_rollup_shows_its_own_work_first(leader):
+    """A unit with tasks of its own and units below: opened, its own slots come first
+    ("việc của chính đơn vị", linked to its unit page), so the rows inside add up to its
+    row outside. (They were left out: one slot gone, and no way to reach them here.)"""
+    district = UnitFactory(name="Huyện ủy X")
+    commune = UnitFactory(name="Xã A", parent=district)
+    directive = DirectiveFactory()
+    section = SectionFactory(directive=directive)
+    TaskFactory(section=section)
+    AddresseeFactory(section=section, unit=district, role=Role.LEAD)
+    AddresseeFactory(section=section, unit=commune, role=Role.SUPPORT)
+    assignments_sync(directive=directive)
+    periods_generate(directive=directive, until=D(2021, 9, 14))
+    period = directive.periods.get()
+
+    (top,) = tree_rollup(directive=directive, period=period, parent_id=None)
+    inside = tree_rollup(directive=directive, period=period, parent_id=district.pk)
+
+    assert [(r.unit.name, r.own, r.figures.expected) for r in inside] == [
+        ("Huyện ủy X", True, 1),
+        ("Xã A", False, 1),
+    ]
+    assert top.figures.expected == sum(r.figures.expected for r in inside) == 2
+    url = reverse("reports:rollup", args=[directive.pk])
+    page = login(leader).get(url, {"ky": period.pk, "don_vi": district.pk}).content.decode()
+    own = reverse("reports:unit_page", args=[directive.pk, district.pk])
+    assert f'href="{own}"' in page and "việc của chính đơn vị" in page
+
+
 @pytest.mark.parametrize("kept", [True, False])
 def test_the_rollup_sums_in_the_database_what_each_unit_counts(kept):
     """A random tree three levels deep, some units in two groups, reports sent late and on
@@ -231,7 +260,8 @@ def test_the_rollup_sums_in_the_database_what_each_unit_counts(kept):
 def test_the_rollup_sums_every_subtree_of_a_tree_of_any_shape(seed):
     """Units hung at random under one another (leaves at every depth, a unit expected with
     no parent, branches expected themselves): opened at the top or at any unit with
-    children, each child's figures are the sum of its whole subtree's."""
+    children, each child's figures are the sum of its whole subtree's, and the opened
+    unit's own come first, so that the rows add up to its row a level up."""
     rng = random.Random(seed)
     units = []
     for i in range(30):
@@ -262,8 +292,20 @@ def test_the_rollup_sums_every_subtree_of_a_tree_of_any_shape(seed):
         below = [u for u in units if u.parent_id == (parent.pk if parent else None)]
         rows = tree_rollup(directive=directive, period=period, parent_id=parent and parent.pk)
         expected = {u: total for u in below if (total := summed(u)).expected}
+        own = per_unit.get(parent.pk, Figures()) if parent else Figures()
+        if own.expected:
+            expected[parent] = own
         assert {r.unit: r.figures for r in rows} == expected
-        assert {r.unit: r.has_children for r in rows} == {u: bool(children[u.pk]) for u in expected}
+        assert {r.unit: r.has_children for r in rows} == {
+            u: bool(children[u.pk]) and u != parent for u in expected
+        }
+        assert [r.unit for r in rows if r.own] == ([parent] if own.expected else [])
+        assert not own.expected or rows[0].own
+        if parent:
+            total = Figures()
+            for row in rows:
+                total.add(row.figures)
+            assert total == summed(parent)
 
 
 @pytest.mark.parametrize(
