@@ -5,7 +5,8 @@ primary (docs/deploy.md, "Read replica").
 What stays on the primary:
 - every request that is not a read (GET, HEAD), and every query inside a transaction;
 - for REPLICA_STICKY_SECONDS after a person wrote, their reads: they see what they just
-  saved, whatever the replica's lag (a mark in the cache, by account);
+  saved, whatever the replica's lag (a mark in the cache, by account, and in a signed
+  cookie, for a browser while the cache is down);
 - sign-in, sessions, the second factor and API tokens (they must hold the moment they
   are written);
 - while the replica cannot be reached: a read it fails is read again on the primary,
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 REPLICA = "replica"
 READS = ("GET", "HEAD")
 PRIMARY_ONLY = {"sessions", "auth", "axes", "otp_totp", "otp_static", "django_otp", "api"}
+WROTE_COOKIE = "dondoc_wrote"  # signed: the account that wrote, for REPLICA_STICKY_SECONDS
 _request = contextvars.ContextVar("dondoc_replica_request", default=None)
 _down_until = 0.0
 
@@ -34,6 +36,17 @@ def configured() -> bool:
 
 def _wrote_key(user_id: int) -> str:
     return f"dondoc:wrote:{user_id}"
+
+
+def _wrote(request, user) -> bool:
+    """Whether this person wrote in the last REPLICA_STICKY_SECONDS: the cache's mark, or
+    this browser's cookie (which holds while the cache is down)."""
+    if cache.get(_wrote_key(user.pk)):
+        return True
+    cookie = request.get_signed_cookie(
+        WROTE_COOKIE, default=None, salt=WROTE_COOKIE, max_age=settings.REPLICA_STICKY_SECONDS
+    )
+    return cookie == str(user.pk)
 
 
 def replica_up() -> bool:
@@ -64,7 +77,7 @@ class ReplicaRouter:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return self._replica(request)  # not remembered: the API names its user later
-        request._dondoc_db = "default" if cache.get(_wrote_key(user.pk)) else REPLICA
+        request._dondoc_db = "default" if _wrote(request, user) else REPLICA
         return self._replica(request) if request._dondoc_db == REPLICA else "default"
 
     def _replica(self, request):
@@ -98,6 +111,16 @@ class ReadFromReplica:
         user = getattr(request, "user", None)
         if request.method not in READS and user is not None and user.is_authenticated:
             cache.set(_wrote_key(user.pk), 1, settings.REPLICA_STICKY_SECONDS)
+            if configured():
+                response.set_signed_cookie(
+                    WROTE_COOKIE,
+                    str(user.pk),
+                    salt=WROTE_COOKIE,
+                    max_age=settings.REPLICA_STICKY_SECONDS,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
         return response
 
     def process_exception(self, request, exception):

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import OperationalError
+from django.http import HttpResponse
 from django.test import RequestFactory
 
 from config import replica
@@ -34,7 +35,9 @@ def _routed(method: str, user, model=ProgressReport):
     request = getattr(RequestFactory(), method.lower())("/tong-hop/")
     request.user = user
     seen = []
-    middleware = replica.ReadFromReplica(lambda r: seen.append(ROUTER.db_for_read(model)) or "ok")
+    middleware = replica.ReadFromReplica(
+        lambda r: seen.append(ROUTER.db_for_read(model)) or HttpResponse()
+    )
     middleware(request)
     return seen[0] or "default"
 
@@ -110,3 +113,37 @@ def test_a_failure_of_the_primary_is_not_the_replicas():
 def test_migrations_run_on_the_primary_only():
     assert ROUTER.allow_migrate("default", "reports")
     assert not ROUTER.allow_migrate("replica", "reports")
+
+
+class _CacheDown:
+    """The cache while Redis is down (config/cache.TolerantRedisCache): nothing kept."""
+
+    def get(self, *args, **kwargs):
+        return None
+
+    def set(self, *args, **kwargs):
+        return None
+
+
+def test_whoever_wrote_reads_the_primary_while_the_cache_is_down(monkeypatch):
+    """The mark is also a signed cookie, short-lived: with Redis down, the browser that
+    just saved still reads it back from the primary. (With the mark only in the cache,
+    it read the replica, perhaps from before the save.)"""
+    monkeypatch.setattr(replica, "cache", _CacheDown())
+    someone = _person(1)
+
+    def routed(method, cookies=None):
+        request = getattr(RequestFactory(), method.lower())("/tong-hop/")
+        request.user, request.COOKIES = someone, cookies or {}
+        seen = []
+        view = lambda r: seen.append(ROUTER.db_for_read(ProgressReport)) or HttpResponse()  # noqa: E731
+        response = replica.ReadFromReplica(view)(request)
+        return seen[0] or "default", response
+
+    _, response = routed("POST")
+    mark = response.cookies[replica.WROTE_COOKIE]
+    assert mark["max-age"] == 10 and mark["httponly"]
+
+    assert routed("GET", {replica.WROTE_COOKIE: mark.value})[0] == "default"
+    assert routed("GET")[0] == "replica"  # another browser, or the mark expired
+    assert routed("GET", {replica.WROTE_COOKIE: "1"})[0] == "replica"  # not signed by us
