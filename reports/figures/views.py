@@ -143,15 +143,13 @@ def dashboard(request, directive_id: int):
                 tasks=tasks, period=period, status=status, kind=kind, query=query
             )
             units = matrix.matrix_units(assignments=assignments, period=period)
-            filtered = section_id or status or kind or query
-            totals = engine.total(
-                directive=directive,
-                periods=[period],
-                assignments=matrix.matrix_assignments(tasks=tasks, period=period)
-                if filtered
-                else None,
-                units=units if filtered else None,
-            )
+            if section_id or status or kind or query:  # the listed units' slots shown
+                shown = matrix.matrix_assignments(tasks=tasks, period=period)
+                totals = engine.total(
+                    directive=directive, periods=[period], assignments=shown, units=units
+                )
+            else:
+                totals = engine.total(directive=directive, periods=[period])
         pages = Paginator(units, MATRIX_PAGE)
         if expecting is not None:  # the whole directive: counted with its totals
             pages.count = expecting
