@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from directives.models import Addressee, Assignment
 from ops.audit import audit
 from reports.filing.models import ExtensionRequest, ProgressReport
-from units.models import Membership, Unit, UnitGroup
+from units.models import Membership, Unit, UnitGroup, tree_hold
 from units.permissions import ensure
 from units.signals import figures_stale
 
@@ -46,6 +46,7 @@ def reorganisation_apply(*, by, plan: Plan) -> Reorganisation:
     groups and the sections that addressed the old ones. The kept figures of every
     directive touched are counted again."""
     ensure(by, "unit.reorganise", plan)
+    tree_hold()  # the preview's checks hold until the act is written
     seen: Preview = preview(plan)
     if seen.problems:
         raise ValidationError(seen.problems)

@@ -4,7 +4,7 @@ import datetime
 import unicodedata
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -158,6 +158,19 @@ def formed_from(unit_ids: list[int]) -> dict[int, list["Unit"]]:
     for link in links.select_related("to_unit").order_by("to_unit__name"):
         found.setdefault(link.from_unit_id, []).append(link.to_unit)
     return found
+
+
+TREE_LOCK = 7_301_160  # any number of our own: PostgreSQL's advisory lock for the tree
+
+
+def tree_hold() -> None:
+    """Hold the unit tree against other moves until this transaction ends, so that a move
+    checked "never below itself" stays so when it is written (two moves checked at once,
+    each putting one unit under the other, made a cycle). SQLite writes one transaction
+    at a time: nothing to hold."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TREE_LOCK])
 
 
 def subtree_ids(unit: "Unit") -> list[int]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ops.audit import audit
 from ops.outbox import outbox_add
-from units.models import Membership, Unit, UnitGroup, subtree_ids
+from units.models import Membership, Unit, UnitGroup, subtree_ids, tree_hold
 from units.permissions import ensure
 
 from ..models import RoleRequest
@@ -39,12 +39,15 @@ def unit_save(*, by, unit: Unit, changed: list[str] | None = None) -> Unit:
     before = None if creating else Unit.objects.get(pk=unit.pk)
     if before is not None:
         ensure(by, "unit.administer", before)
-        if unit.parent_id is not None and unit.parent_id in subtree_ids(unit):
-            raise ValidationError({"parent": _("Không thể chuyển đơn vị vào dưới chính nó.")})
-    if before is None or before.parent_id != unit.parent_id:
+    moves = before is None or before.parent_id != unit.parent_id
+    if moves:
         ensure(by, "unit.place", unit.parent)  # None: the top of the tree, a reviewer's
     unit.full_clean()
     with transaction.atomic():
+        if moves and before is not None and unit.parent_id is not None:
+            tree_hold()  # checked and written with no other move between
+            if unit.parent_id in subtree_ids(unit):
+                raise ValidationError({"parent": _("Không thể chuyển đơn vị vào dưới chính nó.")})
         unit.save()
         action = "unit.created" if creating else "unit.changed"
         what = "" if creating else f" ({', '.join(changed or []) or '—'})"

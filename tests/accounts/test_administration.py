@@ -177,6 +177,53 @@ def test_a_locked_account_is_signed_out(reviewer, reporter_a):
 # Units and groups ----------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
+)
+def test_two_moves_at_once_never_put_two_units_under_each_other(reviewer):
+    """A moves under B while B moves under A: each checked alone sees no cycle. The tree
+    is held from the check to the commit, so the second waits, checks again and is
+    refused. (Both were written: a cycle, on which the roll-up and the unit lists loop.)"""
+    import threading
+
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    a, b = UnitFactory(name="Đơn vị A"), UnitFactory(name="Đơn vị B")
+    moved, commit, refused = threading.Event(), threading.Event(), []
+
+    def move(unit_id, under_id, hold_open):
+        try:
+            unit = Unit.objects.get(pk=unit_id)
+            unit.parent_id = under_id
+            with transaction.atomic():
+                services.unit_save(by=reviewer, unit=unit)
+                if hold_open:
+                    moved.set()
+                    commit.wait(timeout=20)
+        except ValidationError:
+            refused.append(unit_id)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=move, args=(a.pk, b.pk, True))
+    second = threading.Thread(target=move, args=(b.pk, a.pk, False))
+    first.start()
+    assert moved.wait(timeout=20)
+    second.start()
+    second.join(timeout=2)
+    waited = second.is_alive()
+    commit.set()
+    first.join(timeout=20)
+    second.join(timeout=20)
+
+    assert waited and refused == [b.pk]
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.parent_id, b.parent_id) == (b.pk, None)
+
+
 def test_units_are_created_moved_and_closed_through_the_service(reviewer, unit_a, district):
     client = login(reviewer)
     data = {"name": "Đảng bộ xã Phước Thuận", "kind": Unit.Kind.GRASSROOTS_PARTY}
