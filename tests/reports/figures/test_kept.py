@@ -324,115 +324,73 @@ def test_a_large_directive_is_recounted_by_the_worker(kept_directive, monkeypatc
     assert count(periods=periods, directive=kept_directive, today=TODAY) == truth
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
-)
-def test_a_report_sent_while_its_period_is_recounted_is_counted_once(
-    small_directive, reporter_a, monkeypatch
-):
-    """A recount locks the period's rows before it counts: a report sent meanwhile waits,
-    then adds its part to what the recount wrote. (Without the lock the recount wrote over
-    the report's part: a row one short until the next check.)"""
-    import threading
-
-    from reports.figures import kept
-    from reports.filing.services import report_submit
-
+def _a_report_to_send(sd, *, dropped: bool) -> tuple[ProgressReport, ReportingPeriod]:
+    """Unit A's report of the period, filled in and not yet sent; with `dropped`, the
+    period's kept totals dropped as kept.stale drops a large directive's, the worker's
+    recount not yet run."""
     report = ProgressReportFactory(
-        assignment=small_directive.assignment_a,
-        period=small_directive.period,
-        achievements="Đã triển khai.",
-        percent_done=40,
+        assignment=sd.assignment_a, period=sd.period, achievements="Đã triển khai.", percent_done=40
     )
-    period = ReportingPeriod.objects.select_related("directive").get(pk=small_directive.period.pk)
-    seen = {}
-
-    def send():
-        try:
-            report_submit(report=report, by=reporter_a)
-        finally:
-            connection.close()
-
-    sending = threading.Thread(target=send)
-    counting = kept.engine.count
-
-    def count_while_a_report_is_sent(*args, **kwargs):
-        counted = counting(*args, **kwargs)
-        sending.start()
-        sending.join(timeout=2)
-        seen["waited"] = sending.is_alive()
-        return counted
-
-    monkeypatch.setattr(kept.engine, "count", count_while_a_report_is_sent)
-    kept._recount_period(period, None)
-    monkeypatch.undo()
-    sending.join(timeout=20)
-
-    assert seen["waited"]
-    periods = list(ReportingPeriod.objects.filter(pk=period.pk).select_related("directive"))
-    live = count(periods=periods, today=TODAY, by=("unit",), kept=False)
-    assert count(periods=periods, today=TODAY, by=("unit",)) == live
-    assert live[(small_directive.assignment_a.unit_id,)].received == 1
+    if dropped:
+        ReportingPeriod.objects.filter(pk=sd.period.pk).update(figures_kept=False)
+        KeptTotals.objects.filter(period=sd.period).delete()
+    return report, ReportingPeriod.objects.select_related("directive").get(pk=sd.period.pk)
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
-)
-def test_a_report_sent_while_a_dropped_period_is_recounted_is_counted(
-    small_directive, reporter_a, monkeypatch
-):
-    """A large directive's totals dropped (kept.stale), the worker recounts a period with
-    no rows to lock: a report sent meanwhile waits for the period it found not kept, then
-    adds its part to what the recount kept. (Before, it saw the period not kept and
-    counted nowhere, and the recount kept the period without it: a row one short until
-    the nightly check.)"""
-    import threading
-
-    from reports.figures import kept
-    from reports.filing.services import report_submit
-
-    report = ProgressReportFactory(
-        assignment=small_directive.assignment_a,
-        period=small_directive.period,
-        achievements="Đã triển khai.",
-        percent_done=40,
-    )
-    # Dropped as kept.stale drops a large directive's, the worker's recount not yet run.
-    ReportingPeriod.objects.filter(pk=small_directive.period.pk).update(figures_kept=False)
-    KeptTotals.objects.filter(period=small_directive.period).delete()
-    period = ReportingPeriod.objects.select_related("directive").get(pk=small_directive.period.pk)
-    assert not period.figures_kept and not KeptTotals.objects.filter(period=period).exists()
-    seen = {}
-
-    def send():
-        try:
-            report_submit(report=report, by=reporter_a)
-        finally:
-            connection.close()
-
-    sending = threading.Thread(target=send)
-    counting = kept.engine.count
-
-    def count_while_a_report_is_sent(*args, **kwargs):
-        counted = counting(*args, **kwargs)
-        sending.start()
-        sending.join(timeout=2)
-        seen["waited"] = sending.is_alive()
-        return counted
-
-    monkeypatch.setattr(kept.engine, "count", count_while_a_report_is_sent)
-    kept._recount_period(period, None)
-    monkeypatch.undo()
-    sending.join(timeout=20)
-
-    assert seen["waited"]
+def _assert_counted_once(sd, period) -> None:
     periods = list(ReportingPeriod.objects.filter(pk=period.pk).select_related("directive"))
     assert periods[0].figures_kept
     live = count(periods=periods, today=TODAY, by=("unit",), kept=False)
     assert count(periods=periods, today=TODAY, by=("unit",)) == live
-    assert live[(small_directive.assignment_a.unit_id,)].received == 1
+    assert live[(sd.assignment_a.unit_id,)].received == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks need PostgreSQL (CI runs it)"
+)
+@pytest.mark.parametrize("dropped", [False, True])
+def test_a_report_sent_while_its_period_is_recounted_is_counted_once(
+    dropped, small_directive, reporter_a, monkeypatch
+):
+    """A recount locks the period's rows before it counts: a report sent meanwhile waits,
+    then adds its part to what the recount wrote. (Without the lock the recount wrote over
+    the report's part: a row one short until the next check.) A period dropped (a large
+    directive's, kept.stale) has no rows to lock: the recount holds the period, and the
+    report, finding it not kept, waits for it too. (Before, it counted nowhere, and the
+    recount kept the period without it.)"""
+    import threading
+
+    from reports.figures import kept
+    from reports.filing.services import report_submit
+
+    report, period = _a_report_to_send(small_directive, dropped=dropped)
+    assert period.figures_kept is not dropped
+    seen = {}
+
+    def send():
+        try:
+            report_submit(report=report, by=reporter_a)
+        finally:
+            connection.close()
+
+    sending = threading.Thread(target=send)
+    counting = kept.engine.count
+
+    def count_while_a_report_is_sent(*args, **kwargs):
+        counted = counting(*args, **kwargs)
+        sending.start()
+        sending.join(timeout=2)
+        seen["waited"] = sending.is_alive()
+        return counted
+
+    monkeypatch.setattr(kept.engine, "count", count_while_a_report_is_sent)
+    kept._recount_period(period, None)
+    monkeypatch.undo()
+    sending.join(timeout=20)
+
+    assert seen["waited"]
+    _assert_counted_once(small_directive, period)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -451,15 +409,7 @@ def test_a_recount_of_a_dropped_period_waits_for_a_report_being_sent(small_direc
     from reports.figures import kept
     from reports.filing.services import report_submit
 
-    report = ProgressReportFactory(
-        assignment=small_directive.assignment_a,
-        period=small_directive.period,
-        achievements="Đã triển khai.",
-        percent_done=40,
-    )
-    ReportingPeriod.objects.filter(pk=small_directive.period.pk).update(figures_kept=False)
-    KeptTotals.objects.filter(period=small_directive.period).delete()
-    period = ReportingPeriod.objects.select_related("directive").get(pk=small_directive.period.pk)
+    report, period = _a_report_to_send(small_directive, dropped=True)
     sent, commit = threading.Event(), threading.Event()
 
     def send():
@@ -488,11 +438,7 @@ def test_a_recount_of_a_dropped_period_waits_for_a_report_being_sent(small_direc
     counting.join(timeout=20)
 
     assert waited
-    periods = list(ReportingPeriod.objects.filter(pk=period.pk).select_related("directive"))
-    assert periods[0].figures_kept
-    live = count(periods=periods, today=TODAY, by=("unit",), kept=False)
-    assert count(periods=periods, today=TODAY, by=("unit",)) == live
-    assert live[(small_directive.assignment_a.unit_id,)].received == 1
+    _assert_counted_once(small_directive, period)
 
 
 def test_a_period_not_kept_counts_its_extensions_once(kept_directive, reporter_a):
