@@ -101,7 +101,8 @@ def test_upload_review_save_publish(kind, page_for):
     if kind in READ_BY_OCR:
         expect(images).to_have_count(1)
         expect(images.first).to_be_visible()
-        assert images.first.evaluate("img => img.complete && img.naturalWidth > 0")
+        # decode() waits for the picture to load (visible is not loaded), and fails if broken.
+        assert images.first.evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
         expect(page.get_by_text("Văn bản được đọc bằng nhận dạng chữ (OCR)")).to_be_visible()
     else:
         expect(images).to_have_count(0)
