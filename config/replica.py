@@ -1,6 +1,7 @@
 """Reads from a PostgreSQL streaming replica, when one is configured
 (DATABASE_REPLICA_URL): the pages and the API's reads go there, writes always to the
-primary (docs/deploy.md, "Read replica").
+primary (docs/deploy.md, "Read replica"). A streamed answer (the reports' CSV, NDJSON)
+reads where its request read, while the server writes it.
 
 What stays on the primary:
 - every request that is not a read (GET, HEAD), and every query inside a transaction;
@@ -20,6 +21,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connections
+from django.http import FileResponse, StreamingHttpResponse
 
 log = logging.getLogger(__name__)
 REPLICA = "replica"
@@ -94,6 +96,35 @@ class ReplicaRouter:
         return db == "default"
 
 
+def _written_later(response) -> bool:
+    """A generator streamed by the server (not a file, whose bytes are read as they are)."""
+    return (
+        isinstance(response, StreamingHttpResponse)
+        and not isinstance(response, FileResponse)
+        and not response.is_async
+    )
+
+
+def _routed_stream(request, content):
+    """A streamed answer reads as the server writes it, after the middleware returned: each
+    chunk is read routed as its request was (set and reset around each, since a server
+    may write the chunks from different contexts)."""
+    chunks = iter(content)
+    while True:
+        token = _request.set(request if replica_up() else None)
+        try:
+            chunk = next(chunks)
+        except StopIteration:
+            return
+        except (OperationalError, InterfaceError):
+            if getattr(request, "_dondoc_replica_read", False):
+                replica_down()  # the download breaks; the next one reads the primary
+            raise
+        finally:
+            _request.reset(token)
+        yield chunk
+
+
 class ReadFromReplica:
     """Routes a request's reads (ReplicaRouter) and remembers who just wrote. Last in
     MIDDLEWARE, so that a read the replica fails in the view is read again here."""
@@ -108,6 +139,8 @@ class ReadFromReplica:
             response = self.get_response(request)
         finally:
             _request.reset(token)
+        if reads and _written_later(response):
+            response.streaming_content = _routed_stream(request, response.streaming_content)
         user = getattr(request, "user", None)
         if request.method not in READS and user is not None and user.is_authenticated:
             cache.set(_wrote_key(user.pk), 1, settings.REPLICA_STICKY_SECONDS)

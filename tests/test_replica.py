@@ -7,7 +7,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import OperationalError
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import RequestFactory
 
 from config import replica
@@ -55,6 +55,44 @@ def test_whoever_wrote_reads_the_primary_for_a_while():
     assert _routed("GET", other) == "replica"
     cache.delete(replica._wrote_key(someone.pk))  # REPLICA_STICKY_SECONDS passed
     assert _routed("GET", someone) == "replica"
+
+
+def test_a_stream_reads_the_replica_as_it_is_written():
+    """A streamed answer (the reports' CSV and NDJSON) reads while the server writes it,
+    after the middleware returned: its reads go where the request's went."""
+    seen = []
+
+    def rows():
+        for _chunk in range(2):
+            seen.append(ROUTER.db_for_read(ProgressReport) or "default")
+            yield "rows\n"
+
+    def routed(user):
+        request = RequestFactory().get("/api/v1/reports/stream/")
+        request.user = user
+        seen.clear()
+        response = replica.ReadFromReplica(lambda r: StreamingHttpResponse(rows()))(request)
+        assert b"".join(response.streaming_content) == b"rows\nrows\n"
+        return seen
+
+    assert routed(_person(1)) == ["replica", "replica"]
+    _routed("POST", _person(2))
+    assert routed(_person(2)) == ["default", "default"]  # who just wrote
+    assert ROUTER.db_for_read(ProgressReport) is None  # and nothing leaks out of it
+
+
+def test_a_stream_the_replica_fails_breaks_and_the_replica_rests():
+    def rows():
+        ROUTER.db_for_read(ProgressReport)
+        raise OperationalError("the replica is gone")
+        yield "never"
+
+    request = RequestFactory().get("/api/v1/reports/stream/")
+    request.user = _person()
+    response = replica.ReadFromReplica(lambda r: StreamingHttpResponse(rows()))(request)
+    with pytest.raises(OperationalError):
+        b"".join(response.streaming_content)
+    assert not replica.replica_up()  # the next download reads the primary
 
 
 def test_sign_in_and_sessions_stay_on_the_primary():
