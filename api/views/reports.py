@@ -346,9 +346,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
             raise ValidationError({"output": [_("Chọn một trong: csv, ndjson.")]})
         reports = self.filter_queryset(self._readable(request))
         lines = _csv_lines if output == "csv" else _ndjson_lines
-        answer = StreamingHttpResponse(
-            lines(selectors.report_rows(reports)), content_type=STREAM_TYPES[output]
-        )
+        # HEAD: the same headers, no reports read (a server reads the body to drop it).
+        rows = () if request.method == "HEAD" else selectors.report_rows(reports)
+        answer = StreamingHttpResponse(lines(rows), content_type=STREAM_TYPES[output])
         answer["Content-Disposition"] = f'attachment; filename="bao-cao.{output}"'
         return answer
 

@@ -7,9 +7,12 @@ import io
 import json
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from api.models import ApiToken
 from directives.services import assignments_sync
 from reports.filing.models import ProgressReport
 from reports.filing.selectors import report_rows
@@ -155,3 +158,24 @@ def test_a_bad_stream_request_is_400_in_vietnamese(query, reviewer):
     answer = token_client(reviewer).get(f"{V1}/reports/stream/?{query}")
     assert answer.status_code == 400
     assert any(ord(c) > 127 for c in json.dumps(answer.json(), ensure_ascii=False))
+
+
+def test_head_on_the_stream_answers_its_headers_without_reading_the_reports(reviewer):
+    """A server runs the view for HEAD and reads its whole answer to throw it away
+    (gunicorn does): the stream must not read a directive's reports to write nothing."""
+    directive, _period = _many(4)
+    _token, key = ApiToken.issue(user=reviewer, name="kiểm thử")
+    environ = (
+        RequestFactory()
+        .head(
+            f"{V1}/reports/stream/?output=csv&directive={directive.pk}",
+            HTTP_AUTHORIZATION=f"Token {key}",
+        )
+        .environ
+    )
+    started = []
+    with CaptureQueriesContext(connection) as queries:
+        body = b"".join(WSGIHandler()(environ, lambda status, headers: started.append(status)))
+    assert started == ["200 OK"]
+    assert body.decode().count("\n") == 1  # the CSV's header, which the server drops
+    assert not [q for q in queries if "reports_progressreport" in q["sql"]]
