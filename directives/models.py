@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
@@ -24,6 +25,23 @@ class DirectiveQuerySet(models.QuerySet):
 
     def in_force(self) -> "DirectiveQuerySet":
         return self.filter(status=Directive.Status.ACTIVE)
+
+
+# The years a directive's dates may fall in: its periods are reckoned from them by date
+# arithmetic, which fails near year 1 and 9999. (1930: the Party's founding.)
+DIRECTIVE_YEARS = (1930, 2199)
+LOCK_DAYS_MAX = 366
+
+
+def reckonable_day(day: datetime.date | None) -> None:
+    """Refuse a directive's date outside DIRECTIVE_YEARS."""
+    first, last = DIRECTIVE_YEARS
+    if day is not None and not first <= day.year <= last:
+        raise ValidationError(
+            _("Chọn một ngày từ năm %(first)s đến năm %(last)s."),
+            code="out_of_range",
+            params={"first": first, "last": last},
+        )
 
 
 class Directive(models.Model):
@@ -56,7 +74,7 @@ class Directive(models.Model):
     doc_type = models.CharField(
         _("loại văn bản"), max_length=16, choices=DocType.choices, default=DocType.CONG_VAN
     )
-    issued_on = models.DateField(_("ngày ban hành"))
+    issued_on = models.DateField(_("ngày ban hành"), validators=[reckonable_day])
     place = models.CharField(_("địa danh"), max_length=128, blank=True)
     issuer = models.ForeignKey(
         Unit,
@@ -88,6 +106,7 @@ class Directive(models.Model):
     )
     reporting_starts_on = models.DateField(
         _("báo cáo từ ngày"),
+        validators=[reckonable_day],
         null=True,
         blank=True,
         help_text=_("Để trống: kỳ đầu tiên là kỳ sau ngày ban hành."),
@@ -95,6 +114,12 @@ class Directive(models.Model):
     lock_days = models.PositiveSmallIntegerField(
         _("khóa nhập sau hạn (ngày)"),
         default=10,
+        validators=[
+            MaxValueValidator(
+                LOCK_DAYS_MAX,
+                _("Số ngày khóa nhập tối đa %(limit_value)s (một năm)."),
+            )
+        ],
         help_text=_(
             "Số ngày sau hạn nộp mà đơn vị còn được báo cáo; sau đó chỉ nhập được khi bộ "
             "phận theo dõi mở lại. 0: không khóa."
@@ -102,6 +127,7 @@ class Directive(models.Model):
     )
     reporting_ends_on = models.DateField(
         _("báo cáo đến ngày"),
+        validators=[reckonable_day],
         null=True,
         blank=True,
         help_text=_("Để trống: báo cáo cho đến khi văn bản kết thúc."),

@@ -25,6 +25,7 @@ from .models import (
     Role,
     Section,
     Task,
+    reckonable_day,
 )
 from .signals import directive_published, schedule_changed
 
@@ -258,6 +259,10 @@ def directive_publish(
 
 
 def _check_reporting_start(directive: Directive, starts: datetime.date) -> None:
+    try:
+        reckonable_day(starts)
+    except ValidationError as refusal:
+        raise ValidationError({"reporting_starts_on": refusal.messages}) from refusal
     if starts < directive.issued_on:
         raise ValidationError(
             {

@@ -358,6 +358,7 @@ def test_publishing_an_old_letter_asks_when_reporting_starts_and_opens_no_backlo
         ({}, "Chọn ngày các đơn vị bắt đầu báo cáo."),
         ({"reporting_starts_on": "31/02/2026"}, "Ngày bắt đầu báo cáo viết theo dạng"),
         ({"reporting_starts_on": "01/01/2020"}, "không được trước ngày ban hành (10/03/2022)"),
+        ({"reporting_starts_on": "31/12/9999"}, "Chọn một ngày từ năm 1930 đến năm 2199."),
     ],
 )
 def test_a_wrong_reporting_start_leaves_the_letter_a_draft(posted, message, reviewer):
@@ -534,6 +535,32 @@ def test_a_bad_directive_form_keeps_the_users_text(reviewer, unit_a):
     assert 'value="150-CV/HU"' in page
     assert "Lưu Văn phòng" in page
     assert not Directive.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"issued_on": "01/01/0001"},
+        {"issued_on": "31/12/9999"},
+        {"reporting_starts_on": "01/01/0001"},
+        {"reporting_ends_on": "31/12/9999"},
+        {"lock_days": "9999999"},
+    ],
+)
+def test_a_date_or_lock_no_period_can_be_reckoned_from_is_refused(change, world, reviewer):
+    """Periods are reckoned from these dates by date arithmetic, which fails near year 1
+    and 9999 (and a lock of millions of days past 9999): such a value was saved, then the
+    page and the daily job that opens periods broke on it."""
+    directive = world.directive
+    before = Directive.objects.filter(pk=directive.pk).values().get()
+    data = _directive_data(number=directive.number, issuer=directive.issuer_id) | change
+
+    response = login(reviewer).post(reverse("directives:edit", args=[directive.pk]), data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Chọn một ngày từ năm 1930 đến năm 2199." in page or "tối đa 366" in page
+    assert Directive.objects.filter(pk=directive.pk).values().get() == before
 
 
 def test_a_directive_number_is_unique(world, reviewer):
