@@ -28,6 +28,8 @@ FIGURES = gettext_lazy("Số liệu tổng hợp")
 class FiguresViewSet(ApiViewSet):
     """Figures read what leadership reads: the dashboard's rule."""
 
+    serializer_class = AggregateRequestSerializer  # the one write's body, as OPTIONS tells
+
     rules = {
         "figures": "dashboard.view",
         "statistics": "dashboard.view",
