@@ -5,8 +5,9 @@ entered into a plans.Plan."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.administration.forms import DATE_HELP, UnitChoiceField
+from accounts.administration.forms import DATE_HELP
 from accounts.administration.selectors import administered_units
+from units.forms import UnitChoiceField, UnitsChoiceField
 from units.models import Unit
 from units.text import whole_number
 
@@ -14,11 +15,6 @@ from . import plans
 from .models import Reorganisation
 
 Kind = Reorganisation.Kind
-
-
-class UnitsChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, unit):
-        return unit.name if unit.parent is None else f"{unit.name} ({unit.parent.display_name})"
 
 
 def _date(label, help_text=DATE_HELP):

@@ -409,3 +409,13 @@ def test_a_number_in_a_link_that_is_not_one_is_ignored(value, small_directive, l
         client.raise_request_exception = False
 
         assert client.get(url, {name: value}).status_code == 200, (url, name)
+
+
+def test_a_directive_id_too_big_for_the_database_finds_no_letter(reviewer):
+    """The letter is looked up by its directive's id: on SQLite a number past 64 bits
+    was a server error (PostgreSQL: not found)."""
+    url = reverse("directives:letter_download", args=["9" * 20])
+    client = login(reviewer)
+    client.raise_request_exception = False
+
+    assert client.get(url).status_code == 404

@@ -4,17 +4,13 @@ services'; the forms offer only the units and roles the administrator may give."
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from units.forms import UnitChoiceField, UnitsChoiceField
 from units.models import Unit, UnitGroup
 from units.permissions import roles_of
 
 from .selectors import administered_units, grantable_roles
 
 DATE_HELP = _("Ngày/tháng/năm, ví dụ 30/06/2025.")
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return unit.name if unit.parent is None else f"{unit.name} ({unit.parent.display_name})"
 
 
 class UnitForm(forms.ModelForm):
@@ -47,7 +43,7 @@ class UnitCloseForm(forms.Form):
 
 
 class GroupForm(forms.ModelForm):
-    members = forms.ModelMultipleChoiceField(
+    members = UnitsChoiceField(
         label=_("Đơn vị thành viên"),
         queryset=Unit.objects.none(),
         required=False,

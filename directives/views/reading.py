@@ -47,7 +47,10 @@ def directive_detail(request, pk: int):
 @login_required
 def letter_download(request, pk: int):
     """The file the directive was read from, as it was uploaded."""
-    letter_file = get_object_or_404(LetterFile.objects.select_related("directive"), directive_id=pk)
+    # By the directive's own id, which Django checks fits the database (a foreign key's
+    # is not checked: a number past 64 bits was a 500 on SQLite).
+    letters = LetterFile.objects.select_related("directive")
+    letter_file = get_object_or_404(letters, directive__pk=pk)
     ensure(request.user, "letter_file.view", letter_file)
     return download(
         letter_file.file, filename=letter_file.name, content_type=letter_file.content_type

@@ -91,6 +91,7 @@ def test_bad_input_is_answered_in_vietnamese_and_changes_nothing(case):
         _merge(case, kind="rename", name=""),
         _merge(case, kind="teleport"),
         _merge(case, sources=["abc"]),
+        _merge(case, sources=[case.a.pk, "9" * 20]),  # no id is that big (SQLite: a 500)
         _merge(case, basis="x" * 300),
         _merge(case, ap_dung="", basis_date="02/07/2025"),
     ]
@@ -101,6 +102,7 @@ def test_bad_input_is_answered_in_vietnamese_and_changes_nothing(case):
         "Ghi tên mới của đơn vị.",
         "Hãy chọn một lựa chọn hợp lệ.",
         "“abc” không phải là giá trị hợp lệ.",
+        f"“{'9' * 20}” không phải là giá trị hợp lệ.",
         "Giá trị này chỉ có tối đa 255 kí tự (hiện có 300)",
         "Ngày có hiệu lực không thể trước ngày ban hành văn bản.",
     ]
