@@ -8,11 +8,18 @@ import binascii
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ParseError, ValidationError
+from rest_framework.exceptions import (
+    NotAcceptable,
+    NotFound,
+    ParseError,
+    UnsupportedMediaType,
+    ValidationError,
+)
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -152,6 +159,7 @@ def _described(paginated: dict) -> dict:
 
 class Pages(PageNumberPagination):
     page_query_description = _("Số trang (mỗi trang 50 mục), từ 1.")
+    invalid_page_message = _("Không có trang {page_number}.")
 
     def paginate_queryset(self, queryset, request, view=None):
         query_id(request, self.page_query_param)
@@ -211,6 +219,22 @@ def checked(body: serializers.Serializer) -> dict:
     raise Conflict(detail)
 
 
+def _in_vietnamese(exc, request):
+    """DRF's and Django's refusals whose words their Vietnamese catalogues lack."""
+    if isinstance(exc, Http404):  # get_object_or_404: "No Directive matches …"
+        return NotFound(_("Không có, hoặc bạn không được xem."))
+    if isinstance(exc, NotAcceptable):
+        return NotAcceptable(_("API chỉ trả lời JSON: gửi Accept: application/json."))
+    if isinstance(exc, UnsupportedMediaType):
+        return UnsupportedMediaType(
+            request.content_type,
+            _("API chỉ nhận JSON (Content-Type: application/json), không nhận “{type}”.").format(
+                type=request.content_type
+            ),
+        )
+    return exc
+
+
 class ApiViewSet(GenericViewSet):
     permission_classes = [Rules]
     pagination_class = Pages
@@ -222,6 +246,7 @@ class ApiViewSet(GenericViewSet):
     def handle_exception(self, exc):
         if isinstance(exc, DjangoValidationError):
             exc = as_drf(exc)
+        exc = _in_vietnamese(exc, self.request)
         if isinstance(exc, TOO_BIG):  # met while DRF reads the body: JSON, not Django's page
             exc = ParseError(too_big_message(exc))
         if isinstance(exc, Conflict):

@@ -188,3 +188,40 @@ def test_options_on_every_endpoint_answers_without_a_server_error(persona, world
     answers = {url: client.options(url).status_code for url in urls}
 
     assert {url: code for url, code in answers.items() if code >= 500} == {}
+
+
+def _refusals(w):
+    """Requests the API refuses with DRF's or Django's own words: each must come back in
+    Vietnamese. (method, url, body, content type, accept)"""
+    missing = f"{V1}/reports/{w.draft_b.pk}/"  # unit B's draft: not there for the reviewer
+    return {
+        "no such report": ("get", missing, None, None, None),
+        "no such report to accept": ("post", f"{missing}accept/", {}, "application/json", None),
+        "no such directive": ("get", f"{V1}/directives/999999/", None, None, None),
+        "no such page": ("get", f"{V1}/reports/?page=999", None, None, None),
+        "HTML asked for": ("get", f"{V1}/reports/", None, None, "text/html"),
+        "not JSON sent": ("post", f"{V1}/reports/", "văn bản", "text/plain", None),
+        "broken JSON": ("post", f"{V1}/reports/", "{", "application/json", None),
+    }
+
+
+REFUSALS = ["no such report", "no such report to accept", "no such directive", "no such page",
+            "HTML asked for", "not JSON sent", "broken JSON"]  # fmt: skip
+ENGLISH = ("matches the given query", "Invalid page", "Could not satisfy", "Unsupported media",
+           "Expecting", "line 1 column")  # fmt: skip
+
+
+@pytest.mark.parametrize("refusal", REFUSALS)
+def test_every_refusal_is_in_vietnamese(refusal, world, api_for):
+    method, url, body, content_type, accept = _refusals(world)[refusal]
+    client = api_for("reviewer")
+    extra = {"HTTP_ACCEPT": accept} if accept else {}
+    if content_type:
+        extra["content_type"] = content_type
+
+    response = getattr(client, method)(url, body, **extra)
+
+    assert 400 <= response.status_code < 500
+    detail = response.json()["detail"]
+    assert not [words for words in ENGLISH if words in detail], detail
+    assert any(letter in detail for letter in "ăâđêôơưạảấầẩậắằẳặẹẻẽếềểệịọỏốồổộớờởợụủứừửựỳỷ"), detail
