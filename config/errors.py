@@ -1,13 +1,14 @@
 """The site's handler500: an unreachable database is a 503 ("try again in a minute"),
 any other failure the usual 500. Nothing here may touch the database: the request's
 session, user and the context processors all need it, so templates render without a
-request. And `NotFoundPage`: the Vietnamese 404 page with DEBUG on too."""
+request. And `ErrorPages`: the Vietnamese 404 page with DEBUG on too, and a 405 page."""
 
 import sys
 
 from django.conf import settings
 from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
@@ -58,10 +59,12 @@ def server_error(request):
     return response
 
 
-class NotFoundPage:
+class ErrorPages:
     """With DEBUG on (`make run`), Django answers a missing page with its English debug
     page; users of the demo get the site's own 404 page, as in production. (With DEBUG
-    off Django renders 404.html itself; 403.html is rendered in every mode.)"""
+    off Django renders 404.html itself; 403.html is rendered in every mode.) An action's
+    link opened in the browser (require_POST's empty 405) gets 405.html; the API answers
+    its own 405 in JSON."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,6 +73,10 @@ class NotFoundPage:
         response = self.get_response(request)
         if settings.DEBUG and response.status_code == 404 and request.resolver_match is None:
             return defaults.page_not_found(request, Http404())  # no URL matched
+        if response.status_code == 405 and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
         return response
 
     def process_exception(self, request, exception):

@@ -78,9 +78,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # The site's own 404 page with DEBUG on too (config/errors.py).
-    "config.errors.NotFoundPage",
     "csp.middleware.CSPMiddleware",
+    # The site's own 404 page with DEBUG on too, and its 405 page (config/errors.py);
+    # inside CSP, so that its pages carry the policy.
+    "config.errors.ErrorPages",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -419,3 +419,17 @@ def test_a_directive_id_too_big_for_the_database_finds_no_letter(reviewer):
     client.raise_request_exception = False
 
     assert client.get(url).status_code == 404
+
+
+def test_a_get_of_a_post_only_page_says_so_in_vietnamese(small_directive, reviewer):
+    """A link to an action (accept, publish …) opened in the browser: 405 with the site's
+    page in Vietnamese, not an empty one. The API's 405 stays JSON."""
+    url = reverse("reports:accept", args=[1])
+    response = login(reviewer).get(url)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "script-src" in response["Content-Security-Policy"]
+    assert "Thao tác này chỉ thực hiện bằng nút bấm trên trang" in response.content.decode()
+    api = token_client(reviewer).get("/api/v1/reports/1/accept/")
+    assert api.status_code == 405 and api["Content-Type"] == "application/json"
