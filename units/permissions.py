@@ -27,7 +27,8 @@ class Roles:
     reporter_unit_ids: frozenset[int]  # the units it files for: FILING_ROLES
     is_reviewer: bool
     is_leadership: bool
-    member_unit_ids: frozenset[int] = frozenset()  # any role: nobody judges its own unit
+    # Any role, and the units those were formed from: nobody judges its own unit.
+    member_unit_ids: frozenset[int] = frozenset()
     head_unit_ids: frozenset[int] = frozenset()  # lãnh đạo đơn vị
     admin_unit_ids: frozenset[int] = frozenset()  # quản trị đơn vị: the unit and below it
     is_superuser: bool = False
@@ -79,7 +80,7 @@ def roles_of(user) -> Roles:
         ),
         is_reviewer=user.is_superuser or any(r == Membership.Role.REVIEWER for _, r, _ in rows),
         is_leadership=user.is_superuser or any(r == Membership.Role.LEADERSHIP for _, r, _ in rows),
-        member_unit_ids=frozenset(u for u, _, _ in rows),
+        member_unit_ids=frozenset({u for u, _, _ in rows} | {old for _, _, old in rows if old}),
         head_unit_ids=frozenset(u for u, r, _ in rows if r == Membership.Role.UNIT_HEAD),
         admin_unit_ids=frozenset(u for u, r, _ in rows if r == Membership.Role.UNIT_ADMIN),
         is_superuser=user.is_superuser,
@@ -149,9 +150,11 @@ def _judges(user, unit_id: int) -> bool:
 
 def _decide(user, assignment) -> bool:
     """Reviews, confirms, extends and reopens for this unit's task: a reviewer, for
-    another unit than its own; for a task handed down, the unit that handed it down."""
+    another unit than its own; for a task handed down, the unit that handed it down,
+    never through someone of the unit below."""
     if assignment.parent_id is not None:
-        return _follows(user, assignment)
+        own = assignment.unit_id in roles_of(user).member_unit_ids
+        return not own and _follows(user, assignment)
     return _judges(user, assignment.unit_id)
 
 

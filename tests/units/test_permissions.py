@@ -8,7 +8,7 @@ from django.http import Http404
 from units.models import Membership
 from units.permissions import can, ensure, roles_of
 
-from ..factories import MembershipFactory, ProgressReportFactory, UserFactory
+from ..factories import MembershipFactory, ProgressReportFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +160,25 @@ def test_a_reviewer_never_judges_the_unit_it_reviews_from(reviewer, report_a, sm
     assert not can(reviewer, "report.review", report)
     assert not can(reviewer, "extension.decide", small_directive.assignment_a)
     assert not can(reviewer, "period.reopen", small_directive.assignment_a)
+
+
+def test_a_reviewer_never_judges_a_unit_its_own_was_formed_from(
+    reviewer, report_a, small_directive
+):
+    """A rename (or merger) moves the reviewer's membership to the new unit, formed from
+    its old one, whose reports it still files: they stay its own, not its to judge."""
+    own_unit = reviewer.memberships.get().unit
+    small_directive.assignment_a.unit = own_unit
+    small_directive.assignment_a.save()
+    report = report_a("submitted")
+    renamed = UnitFactory(name="Ban Tuyên giáo (tên mới)", parent=own_unit.parent)
+    renamed.formed_from.set([own_unit])
+    reviewer.memberships.update(unit=renamed)
+    reviewer._dondoc_roles = None
+
+    assert can(reviewer, "assignment.file", small_directive.assignment_a)  # still files it
+    assert not can(reviewer, "report.review", report)
+    assert not can(reviewer, "extension.decide", small_directive.assignment_a)
 
 
 @pytest.mark.parametrize(

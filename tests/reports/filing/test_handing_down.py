@@ -109,6 +109,30 @@ def test_the_office_declares_and_the_head_not_the_reviewer_confirms(w, ubnd_dead
     assert sub.done_on is not None
 
 
+def test_the_head_never_confirms_what_it_filed_for_the_office_below(w, ubnd_deadline):
+    """The head of the unit that handed the task down, also a reporter of the office it
+    went to, files the office's report: the unit above follows it, not that person."""
+    from units.models import Membership
+
+    from ...factories import MembershipFactory
+
+    (sub,) = _hand_down(w, ubnd_deadline, office_a=D(2021, 9, 20))
+    MembershipFactory(user=w.head, unit=w.office_a, role=Membership.Role.REPORTER)
+    w.head._dondoc_roles = None
+    sub = Assignment.objects.select_related("unit", "task__section__directive", "parent").get(
+        pk=sub.pk
+    )
+    report = services.report_save_draft(assignment=sub, period=None, by=w.head, data=RESULT)
+    report = services.report_submit(report=report, by=w.head)
+
+    assert not permissions.can(w.head, "report.review", report)
+    assert not permissions.can(w.head, "extension.decide", sub)
+    response = login(w.head).post(reverse("reports:accept", args=[report.pk]))
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.status == ProgressReport.Status.SUBMITTED
+
+
 def test_no_office_reads_its_siblings_report(w, ubnd_deadline):
     subs = _hand_down(w, ubnd_deadline, office_a=D(2021, 9, 20), office_b=D(2021, 9, 20))
     sub_a = next(a for a in subs if a.unit == w.office_a)
