@@ -277,15 +277,22 @@ def _problems(plan: Plan) -> list[str]:
                 _("%(unit)s bắt đầu hoạt động từ %(day)s, không trước ngày có hiệu lực.")
                 % {"unit": unit.name, "day": unit.valid_from.strftime("%d/%m/%Y")}
             )
-    closing = {u.pk for u in plan.sources}
+    # A new unit takes the place of those that close, and the units below them: placed
+    # below one of them, it would be its own ancestor. (A move says so in its own words.)
+    replaced = set()
+    if plan.kind != Kind.MOVE and any(new.parent for new in plan.results):
+        replaced = {pk for unit in plan.sources for pk in subtree_ids(unit)}
     for new in plan.results:
         if not new.name.strip():
             problems.append(_("Cần ghi tên đơn vị mới."))
         if new.kind not in Unit.Kind.values:
             problems.append(_("Loại đơn vị không hợp lệ."))
-        if new.parent is not None and new.parent.pk in closing:
+        if new.parent is not None and new.parent.pk in replaced:
             problems.append(
-                _("%(unit)s không thể trực thuộc một đơn vị đang được sắp xếp.")
+                _(
+                    "%(unit)s không thể trực thuộc một đơn vị đang được sắp xếp hay đơn vị "
+                    "cấp dưới của nó."
+                )
                 % {"unit": new.name}
             )
     if plan.kind == Kind.MERGE and len(plan.sources) < 2:

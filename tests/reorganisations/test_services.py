@@ -297,7 +297,7 @@ def test_what_stops_an_act(case):
         "Cần ghi căn cứ (số, ký hiệu văn bản quyết định).",
         "Đảng bộ xã B đã ngừng hoạt động từ 01/04/2025.",
         "Cần ghi tên đơn vị mới.",
-        " không thể trực thuộc một đơn vị đang được sắp xếp.",
+        " không thể trực thuộc một đơn vị đang được sắp xếp hay đơn vị cấp dưới của nó.",
     ]
     with pytest.raises(ValidationError):
         _apply(plan, case)
@@ -305,6 +305,29 @@ def test_what_stops_an_act(case):
     assert plans.preview(plans.move(source=case.a, parent=case.below_a, **BASIS)).problems == [
         "Không thể chuyển đơn vị vào dưới chính nó."
     ]
+
+
+def test_no_act_puts_a_new_unit_below_the_units_it_replaces(case):
+    """The units below those that close go under the new unit: placed below one of
+    them, the new unit would be its own ancestor, and every walk of the tree loops."""
+    below = plans.NewUnit("Đảng bộ xã Tuy Phước", kind=case.a.kind, parent=case.below_a)
+    acts = [
+        plans.merge(sources=[case.a, case.b], new=below, **BASIS),
+        plans.split(
+            source=case.a,
+            parts=[below, plans.NewUnit("Xã A2", kind=case.a.kind, parent=case.district)],
+            **BASIS,
+        ),
+    ]
+    for plan in acts:
+        assert plans.preview(plan).problems == [
+            "Đảng bộ xã Tuy Phước không thể trực thuộc một đơn vị đang được sắp xếp hay đơn "
+            "vị cấp dưới của nó."
+        ]
+        with pytest.raises(ValidationError):
+            _apply(plan, case)
+    assert not Reorganisation.objects.exists()
+    assert case.below_a.parent_id == case.a.pk
 
 
 def test_a_unit_administrator_reorganises_only_units_it_administers(case):
