@@ -61,6 +61,37 @@ class Plan:
             return None
         return next((i for i, r in enumerate(self.results) if r.staff), 0)
 
+    @property
+    def places(self) -> list[Unit | None]:
+        """Where the act puts units (what units.permissions' unit.reorganise checks): each
+        new unit's parent; with none (a unit dissolved with no heir), the parent of each
+        unit it closes that has units below, which go there."""
+        if self.results:
+            return [new.parent for new in self.results]
+        return [unit.parent for unit in self.sources if unit.children.exists()]
+
+    @property
+    def accounts_ended(self) -> list:
+        """The accounts the act deactivates (unit.reorganise checks each may be)."""
+        return ended_accounts(self)
+
+
+def ended_accounts(plan: Plan) -> list:
+    """With accounts="deactivate", every active account whose roles are all in units the
+    act closes, by username; else none."""
+    if plan.accounts != "deactivate":
+        return []
+    closing = [u.pk for u in plan.sources]
+    users = {m.user for m in Membership.objects.filter(unit_id__in=closing).select_related("user")}
+    elsewhere = set(
+        Membership.objects.filter(user__in=users)
+        .exclude(unit_id__in=closing)
+        .values_list("user_id", flat=True)
+    )
+    return sorted(
+        (u for u in users if u.pk not in elsewhere and u.is_active), key=lambda u: u.username
+    )
+
 
 def _as_new(unit: Unit, **changes) -> NewUnit:
     facts = {
@@ -366,19 +397,9 @@ def preview(plan: Plan) -> Preview:
     memberships = list(
         Membership.objects.filter(unit_id__in=closing).select_related("user", "unit")
     )
-    deactivated = []
     if plan.accounts == "move" and staff is not None:
         outcomes[staff].accounts = memberships
-    elif plan.accounts == "deactivate":
-        users = {m.user for m in memberships}
-        elsewhere = set(
-            Membership.objects.filter(user__in=users)
-            .exclude(unit_id__in=closing)
-            .values_list("user_id", flat=True)
-        )
-        deactivated = sorted(
-            (u for u in users if u.pk not in elsewhere and u.is_active), key=lambda u: u.username
-        )
+    deactivated = ended_accounts(plan)
     children = list(
         Unit.objects.filter(parent_id__in=closing)
         .exclude(pk__in=closing)

@@ -189,8 +189,16 @@ def _iso(day):
 
 def act_scope(act: Reorganisation) -> SimpleNamespace:
     """What the permission module's unit.reorganise reads of an applied act, as of a
-    plan: the units it closed (`sources`) and opened (`results`, each with its parent)."""
-    return SimpleNamespace(sources=list(act.sources.all()), results=list(act.results.all()))
+    plan: the units it closed (`sources`) and opened (`results`), where it put units (the
+    parents of those it opened; undone, the units below go back to the units it closed)
+    and the accounts it deactivated, which undoing reactivates."""
+    results = list(act.results.select_related("parent"))
+    return SimpleNamespace(
+        sources=list(act.sources.all()),
+        results=results,
+        places=[unit.parent for unit in results],
+        accounts_ended=list(User.objects.filter(pk__in=act.journal.get("deactivated", []))),
+    )
 
 
 def undoable(act: Reorganisation) -> str:

@@ -251,11 +251,15 @@ def _place_unit(user, parent=None) -> bool:
 
 
 def _reorganise(user, act) -> bool:
-    """act: what a reorganisation closes (`sources`, units) and opens (`results`, each
-    with its `parent`): every unit it closes is the user's to administer, and every
-    unit it opens stands where the user may place one."""
-    return all(_administer_unit(user, unit) for unit in act.sources) and all(
-        _place_unit(user, new.parent) for new in act.results
+    """act: what a reorganisation closes (`sources`, units), where it puts units (`places`,
+    parents: of the units it opens, or of the units below one dissolved) and whose
+    accounts it deactivates or reactivates (`accounts_ended`): every unit it closes is the
+    user's to administer, every unit it puts stands where the user may place one, and
+    every such account is one the user may administer."""
+    return (
+        all(_administer_unit(user, unit) for unit in act.sources)
+        and all(_place_unit(user, parent) for parent in act.places)
+        and all(_administer_account(user, account) for account in act.accounts_ended)
     )
 
 

@@ -330,6 +330,30 @@ def test_no_act_puts_a_new_unit_below_the_units_it_replaces(case):
     assert case.below_a.parent_id == case.a.pk
 
 
+def test_a_unit_administrator_dissolves_only_what_it_could_change_itself(case):
+    """A dissolve moves the units below to the parent and may deactivate accounts: the
+    administrator of the unit alone may place neither above its scope, nor deactivate
+    accounts it could not deactivate by hand (a reviewer's, its own)."""
+    admin_a = MembershipFactory(unit=case.a, role=Membership.Role.UNIT_ADMIN).user
+    admin_c = MembershipFactory(unit=case.c, role=Membership.Role.UNIT_ADMIN).user
+    reviewer_c = MembershipFactory(unit=case.c, role=Membership.Role.REVIEWER).user
+
+    with pytest.raises(PermissionDenied):  # xã A's chi bộ would go under the Huyện ủy
+        reorganisation_apply(by=admin_a, plan=plans.dissolve(source=case.a, **BASIS))
+    with pytest.raises(PermissionDenied):  # a reviewer's account, and its own
+        reorganisation_apply(
+            by=admin_c, plan=plans.dissolve(source=case.c, accounts="deactivate", **BASIS)
+        )
+    assert not Reorganisation.objects.exists()
+    reviewer_c.refresh_from_db()
+    assert reviewer_c.is_active
+    case.below_a.refresh_from_db()
+    assert case.below_a.parent == case.a
+
+    reorganisation_apply(by=admin_c, plan=plans.dissolve(source=case.c, **BASIS))
+    assert Reorganisation.objects.count() == 1
+
+
 def test_a_unit_administrator_reorganises_only_units_it_administers(case):
     admin_a = MembershipFactory(unit=case.a, role=Membership.Role.UNIT_ADMIN).user
     new = plans.NewUnit("Đảng bộ xã Tuy Phước", kind=case.a.kind, parent=case.district)
