@@ -6,16 +6,24 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from units.forms import add_validation_error
-from units.permissions import can, ensure, requires
+from units.permissions import can, requires
 from units.text import whole_number
 
 from . import plans
 from .forms import ActForm
 from .selectors import visible_acts
 from .services import act_scope, reorganisation_apply, reorganisation_undo, undoable
+
+BEYOND_SCOPE = gettext_lazy(
+    "Sắp xếp này vượt quá phạm vi bạn quản lý: nó đặt đơn vị vào nơi bạn không quản lý "
+    "(các đơn vị cấp dưới của đơn vị giải thể chuyển lên đơn vị cấp trên của nó), hoặc khóa "
+    "tài khoản bạn không được khóa (lãnh đạo, chuyên viên theo dõi, tài khoản của chính "
+    "bạn). Hãy chọn cách khác, hoặc đề nghị cấp trên thực hiện."
+)
 
 
 @requires("unit.administer")
@@ -35,7 +43,9 @@ def act_new(request):
     seen = None
     if request.method == "POST" and form.is_valid():
         plan = form.plan()
-        ensure(request.user, "unit.reorganise", plan)
+        if not can(request.user, "unit.reorganise", plan):  # the form offers only its units
+            form.add_error(None, BEYOND_SCOPE)
+            return render(request, "reorganisations/act_form.html", {"form": form, "tab": "acts"})
         seen = plans.preview(plan)
         for problem in seen.problems:
             form.add_error(None, problem)

@@ -154,3 +154,16 @@ def test_a_units_page_leads_to_its_reorganisation(case):
     assert f"{NEW}?kieu=merge&amp;don_vi={case.a.pk}" in unit_page
     assert f'<option value="{case.a.pk}" selected>' in new
     assert client.get(f"{NEW}?don_vi=99999999999999").status_code == 200
+
+
+def test_an_act_beyond_the_administrators_scope_is_explained_not_applied(case):
+    """Xã A's administrator dissolving xã A would move its chi bộ up to the Huyện ủy."""
+    admin_a = MembershipFactory(unit=case.a, role=Membership.Role.UNIT_ADMIN).user
+    data = _merge(case, kind="dissolve", sources=[case.a.pk], ap_dung="")
+
+    response = login(admin_a).post(NEW, data)
+
+    assert response.status_code == 200
+    assert "Sắp xếp này vượt quá phạm vi bạn quản lý" in response.content.decode()
+    assert not Reorganisation.objects.exists()
+    assert Unit.objects.get(pk=case.a.pk).valid_to is None
