@@ -158,6 +158,19 @@ def _decide(user, assignment) -> bool:
     return _judges(user, assignment.unit_id)
 
 
+def _reopen(user, assignment) -> bool:
+    """Reopens a locked period for this assignment's unit: as `_decide`; and since a
+    reopening holds for every task of the unit in the period, the unit above only when
+    all the unit's work in the directive was handed down (else the reviewers')."""
+    if not _decide(user, assignment):
+        return False
+    if assignment.parent_id is None:
+        return True
+    directive_id = assignment.task.section.directive_id
+    given = assignment.unit.assignments.filter(task__section__directive_id=directive_id)
+    return not given.filter(parent__isnull=True).exists()
+
+
 def _review_report(user, report) -> bool:
     """Whether the status allows it is the service's to say, with a clear message."""
     return not report.is_draft and _decide(user, report.assignment)
@@ -301,7 +314,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "extension.request": _file,  # obj: the assignment
     "assignment.judge": _decide,  # confirm or return what the unit sends on it
     "extension.decide": _decide,  # obj: the assignment
-    "period.reopen": _decide,  # obj: the assignment of the unit to reopen for
+    "period.reopen": _reopen,  # obj: the assignment of the unit to reopen for
     "review.queue": lambda user, obj=None: roles_of(user).is_reviewer,
     "spreadsheet.own": lambda user, obj=None: roles_of(user).is_reporter,
     "spreadsheet.enter": _enter,

@@ -133,6 +133,25 @@ def test_the_head_never_confirms_what_it_filed_for_the_office_below(w, ubnd_dead
     assert report.status == ProgressReport.Status.SUBMITTED
 
 
+def test_the_head_reopens_a_period_for_the_office_only_if_all_its_work_was_handed_down(
+    w, ubnd_deadline
+):
+    """A reopening holds for all the office's tasks in the period: with one the reviewers
+    gave the office themselves, it is theirs to reopen, not the head's."""
+    from ...factories import AssignmentFactory, TaskFactory
+
+    (sub,) = _hand_down(w, ubnd_deadline, office_a=D(2021, 9, 20))
+    sub = Assignment.objects.select_related("unit", "task__section__directive", "parent").get(
+        pk=sub.pk
+    )
+    assert permissions.can(w.head, "period.reopen", sub)
+
+    AssignmentFactory(task=TaskFactory(section=w.deadline_task.section, order=9), unit=w.office_a)
+
+    assert not permissions.can(w.head, "period.reopen", sub)
+    assert permissions.can(w.head, "extension.decide", sub)  # its own task's deadline, still
+
+
 def test_no_office_reads_its_siblings_report(w, ubnd_deadline):
     subs = _hand_down(w, ubnd_deadline, office_a=D(2021, 9, 20), office_b=D(2021, 9, 20))
     sub_a = next(a for a in subs if a.unit == w.office_a)
