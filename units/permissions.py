@@ -161,14 +161,19 @@ def _decide(user, assignment) -> bool:
 def _reopen(user, assignment) -> bool:
     """Reopens a locked period for this assignment's unit: as `_decide`; and since a
     reopening holds for every task of the unit in the period, the unit above only when
-    all the unit's work in the directive was handed down (else the reviewers')."""
+    it handed down all the unit's work in the directive (else the reviewers reopen)."""
     if not _decide(user, assignment):
         return False
     if assignment.parent_id is None:
         return True
-    directive_id = assignment.task.section.directive_id
-    given = assignment.unit.assignments.filter(task__section__directive_id=directive_id)
-    return not given.filter(parent__isnull=True).exists()
+    directive = assignment.task.section.directive
+    roles = roles_of(user)
+    above = roles.head_unit_ids | (
+        roles.reporter_unit_ids if directive.reporters_hand_down else set()
+    )
+    given = assignment.unit.assignments.filter(task__section__directive_id=directive.pk)
+    # Any not handed down from the user's units, one given directly included: not its own.
+    return not given.exclude(parent__unit_id__in=above).exists()
 
 
 def _review_report(user, report) -> bool:
