@@ -285,3 +285,22 @@ def test_control_characters_are_dropped_not_printed(snapshot, caplog):
     assert not [r for r in caplog.records if "notdef" in r.getMessage()]  # no blank box
     assert squeeze("Có 13/16 báo cáo được gửi.") in page_text(reader.pages[0])
     assert squeeze("1 Đảng bộ xã A 4 3") in page_text(reader.pages[1])
+
+
+def test_a_word_longer_than_the_line_wraps_inside_the_page(snapshot):
+    """A quote of one unbroken word (a link, a string of characters) ran past the right
+    edge of the page and was cut off there, though the text could still be extracted."""
+    import pypdfium2
+
+    word = "Đầu" + "x" * 1400 + "Cuối"
+    snapshot["parts"][2]["paragraphs"][0]["text"] = word
+    out = io.BytesIO()
+    summary_pdf(snapshot, out)
+    document = pypdfium2.PdfDocument(out.getvalue())
+    past_the_edge = 0
+    for page in document:
+        width, text = page.get_width(), page.get_textpage()
+        for i in range(text.count_chars()):
+            past_the_edge += text.get_charbox(i)[2] > width
+    assert past_the_edge == 0
+    assert squeeze(word) in "".join(page_text(page) for page in render(snapshot).pages)
