@@ -53,6 +53,16 @@ def test_clean_text_drops_what_xml_forbids_and_keeps_the_rest():
     assert clean_text(f"A{NOT_XML}\x00\ud800\udfffB") == "AB"
 
 
+def test_clean_text_drops_the_controls_that_turn_the_text_around_it():
+    """An unclosed U+202E in one unit's text reversed the names of the units after it in
+    a summary's paragraph (DOCX and PDF): the embedding, override and isolate controls
+    are dropped; right-to-left letters themselves are kept."""
+    from units.text import clean_text
+
+    controls = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    assert clean_text(f"مرحبا שלום {controls}Xã A") == "مرحبا שלום Xã A"
+
+
 def _post_report_a(sd, reporter_a, button: str, **texts):
     """Unit A's report form for the period, posted with `texts` and `button` pressed."""
     url = reverse("reports:file", args=[sd.assignment_a.pk, sd.period.pk])

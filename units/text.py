@@ -9,7 +9,12 @@ import unicodedata
 # What XML 1.0 forbids (its Char production): C0 controls but tab, newline and carriage
 # return, lone surrogates, U+FFFE and U+FFFF. A DOCX or XLSX holding one does not open,
 # and openpyxl refuses to write it at all.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
+# The controls that turn the direction of the text after them (embeddings, overrides,
+# isolates): one left open in a unit's text reversed what followed it in a summary, the
+# other units' names too. Right-to-left letters themselves are kept.
+TURNING = "\u202a-\u202e\u2066-\u2069"
+_NOT_KEPT = re.compile(f"[{_NOT_XML}{TURNING}]")
 
 # Shown as nothing though Unicode does not call them spaces or format characters: the
 # combining grapheme joiner, the Hangul and Khmer fillers, the braille blank, variation
@@ -23,8 +28,9 @@ _INVISIBLE_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf", "Cs"}
 
 
 def clean_text(text: str) -> str:
-    """`text` without the characters XML 1.0 forbids; nothing else is touched."""
-    return _NOT_XML.sub("", text)
+    """`text` without the characters XML 1.0 forbids and the direction controls
+    (TURNING); nothing else is touched."""
+    return _NOT_KEPT.sub("", text)
 
 
 def clean_data(value, *, max_depth: int):

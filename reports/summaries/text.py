@@ -4,12 +4,17 @@ rates the Vietnamese way ("87,5"; "–" where nothing was due); and the words of
 
 import re
 
+from units.text import TURNING
+
 NO_VALUE = "–"  # a rate that cannot be computed (nothing was due)
 SUBJECT_LINE = "-----"  # the short line under the trích yếu
 
 # Characters XML 1.0 forbids (a DOCX or XLSX holding one does not open; WeasyPrint prints
-# them as blank boxes), and the control characters it allows but nobody means (DEL, C1).
-_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# them as blank boxes), the control characters it allows but nobody means (DEL, C1), and
+# the direction controls (units.text.TURNING), for a text stored before they were dropped.
+_NOT_XML = re.compile(
+    f"[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[{TURNING}]"
+)
 
 
 def clean(text) -> str:
