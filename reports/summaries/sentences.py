@@ -20,7 +20,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 UNITS_NAMED = 30  # units named after a sentence they share; the rest are counted
-_BULLET = re.compile(r"^[-+*•–—]+\s*")
+_BULLET = re.compile(r"^(?:[-+]+\s+|[*•–—]+\s*)")  # "-15%" is a figure, "- 15" a bullet
 _CLOSING = ".,;:!?…"
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _END = re.compile(r"[.!?…]+\s+")

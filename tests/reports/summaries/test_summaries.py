@@ -306,6 +306,9 @@ def test_each_unit_and_task_is_quoted_at_its_latest_with_what_earlier_periods_ad
         ("Họp tại TP. Hồ Chí Minh. Phát 100% tờ rơi; in 1.234 bản.",
          ["Họp tại TP. Hồ Chí Minh", "Phát 100% tờ rơi; in 1.234 bản"]),
         ("- Đã làm A\n+ đã làm B;\n\n...", ["Đã làm A", "đã làm B"]),
+        # A sign before a figure is no bullet: "-15%" stays a fall of 15%.
+        ("-15% so với cùng kỳ\n+3 hội nghị\n•Đã in", ["-15% so với cùng kỳ", "+3 hội nghị",
+                                                      "Đã in"]),
         ("Họp với xã A. Sau đó tổng kết.", ["Họp với xã A. Sau đó tổng kết"]),  # kept whole
         ("Ngày 25/8/2021 họp. Ngày 30/8/2021 tổng kết!", ["Ngày 25/8/2021 họp",
                                                          "Ngày 30/8/2021 tổng kết"]),
