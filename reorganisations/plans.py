@@ -68,12 +68,24 @@ class Plan:
         unit it closes that has units below, which go there."""
         if self.results:
             return [new.parent for new in self.results]
-        return [unit.parent for unit in self.sources if unit.children.exists()]
+        moving = set(moving_children(self).values_list("parent_id", flat=True))
+        return [unit.parent for unit in self.sources if unit.pk in moving]
 
     @property
     def accounts_ended(self) -> list:
         """The accounts the act deactivates (unit.reorganise checks each may be)."""
         return ended_accounts(self)
+
+
+def moving_children(plan: Plan):
+    """The units below those the act closes, still active on its day: they go under the
+    unit that takes the staff, or, with none, under their old parent's parent."""
+    closing = [u.pk for u in plan.sources]
+    return (
+        Unit.objects.filter(parent_id__in=closing)
+        .exclude(pk__in=closing)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=plan.effective))
+    )
 
 
 def ended_accounts(plan: Plan) -> list:
@@ -400,12 +412,7 @@ def preview(plan: Plan) -> Preview:
     if plan.accounts == "move" and staff is not None:
         outcomes[staff].accounts = memberships
     deactivated = ended_accounts(plan)
-    children = list(
-        Unit.objects.filter(parent_id__in=closing)
-        .exclude(pk__in=closing)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=plan.effective))
-        .order_by("name")
-    )
+    children = list(moving_children(plan).order_by("name"))
     orphans = []
     if staff is not None:
         outcomes[staff].children = children

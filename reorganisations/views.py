@@ -41,11 +41,12 @@ def act_new(request):
         initial["sources"] = [unit]  # from a unit's page: that unit chosen
     form = ActForm(request.POST or None, admin=request.user, initial=initial)
     seen = None
-    if request.method == "POST" and form.is_valid():
-        plan = form.plan()
-        if not can(request.user, "unit.reorganise", plan):  # the form offers only its units
-            form.add_error(None, BEYOND_SCOPE)
-            return render(request, "reorganisations/act_form.html", {"form": form, "tab": "acts"})
+    plan = form.plan() if request.method == "POST" and form.is_valid() else None
+    # The form offers only the user's units; what the act moves or ends may reach beyond.
+    if plan is not None and not can(request.user, "unit.reorganise", plan):
+        form.add_error(None, BEYOND_SCOPE)
+        plan = None
+    if plan is not None:
         seen = plans.preview(plan)
         for problem in seen.problems:
             form.add_error(None, problem)

@@ -103,17 +103,20 @@ def _file(user, assignment) -> bool:
     return _own_unit(user, assignment.unit_id) and assignment.task.section.directive.is_in_force
 
 
+def _handing_unit_ids(user, directive) -> frozenset[int]:
+    """The units whose tasks of this directive the user hands down: where it is the head,
+    and where it reports if the directive lets reporters hand tasks down."""
+    roles = roles_of(user)
+    if directive.reporters_hand_down:
+        return roles.head_unit_ids | roles.reporter_unit_ids
+    return roles.head_unit_ids
+
+
 def _hands_down(user, assignment) -> bool:
-    """Gives this task to units below its unit: the unit's head, or its reporter where
-    the directive lets reporters hand tasks down. (Objects read through their own
+    """Gives this task to units below its unit. (Objects read through their own
     attributes: this module depends on nothing above `units`.)"""
     directive = assignment.task.section.directive
-    if not directive.is_in_force:
-        return False
-    roles = roles_of(user)
-    if assignment.unit_id in roles.head_unit_ids:
-        return True
-    return directive.reporters_hand_down and assignment.unit_id in roles.reporter_unit_ids
+    return directive.is_in_force and assignment.unit_id in _handing_unit_ids(user, directive)
 
 
 def _follows(user, assignment) -> bool:
@@ -167,13 +170,9 @@ def _reopen(user, assignment) -> bool:
     if assignment.parent_id is None:
         return True
     directive = assignment.task.section.directive
-    roles = roles_of(user)
-    above = roles.head_unit_ids | (
-        roles.reporter_unit_ids if directive.reporters_hand_down else set()
-    )
     given = assignment.unit.assignments.filter(task__section__directive_id=directive.pk)
     # Any not handed down from the user's units, one given directly included: not its own.
-    return not given.exclude(parent__unit_id__in=above).exists()
+    return not given.exclude(parent__unit_id__in=_handing_unit_ids(user, directive)).exists()
 
 
 def _review_report(user, report) -> bool:
